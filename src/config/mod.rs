@@ -1,0 +1,87 @@
+//! `callscope.toml`: loading, defaults and validation. Each part of the file has
+//! its own module; this one ties them together.
+
+pub mod input;
+pub mod outcomes;
+pub mod playbook;
+pub mod speakers;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use input::InputConfig;
+pub use outcomes::OutcomeMap;
+pub use playbook::Playbook;
+pub use speakers::SpeakerMap;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub input: InputConfig,
+    #[serde(default)]
+    pub speakers: SpeakerMap,
+    #[serde(default)]
+    pub outcomes: OutcomeMap,
+    #[serde(default)]
+    pub analysis: AnalysisConfig,
+    /// Absent means the built-in generic sales playbook.
+    #[serde(default)]
+    pub playbook: Option<Playbook>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisConfig {
+    /// Calls whose closer leg is shorter than this are "short".
+    #[serde(default = "default_threshold")]
+    pub short_call_threshold_s: f64,
+    /// Groups with fewer calls are flagged, not ranked.
+    #[serde(default = "default_min_group")]
+    pub min_group_size: u32,
+}
+
+fn default_threshold() -> f64 {
+    300.0
+}
+fn default_min_group() -> u32 {
+    10
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        AnalysisConfig {
+            short_call_threshold_s: default_threshold(),
+            min_group_size: default_min_group(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid config {path}: {message}")]
+    Parse { path: String, message: String },
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })
+    }
+}

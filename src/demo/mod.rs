@@ -1,0 +1,1 @@
+//! Synthetic example calls with planted patterns, in the generic or the vici-lgs-omc layout.

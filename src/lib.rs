@@ -1,0 +1,16 @@
+//! callscope: why calls do not convert, and what each agent should do
+//! differently. The modules follow the pipeline:
+//! input -> transcript -> metrics -> analyze -> engine -> store -> stats -> report.
+
+pub mod analyze;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod engine;
+pub mod input;
+pub mod metrics;
+pub mod model;
+pub mod report;
+pub mod stats;
+pub mod store;
+pub mod transcript;

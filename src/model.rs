@@ -1,0 +1,173 @@
+//! The normalised call: what every input format is turned into and every later
+//! stage reads. Unknown values are `None`, never a made-up zero.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// One call as the rest of the pipeline sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<CallTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Duration of the deciding (last) leg in seconds; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<String>,
+    #[serde(default)]
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub legs: Vec<Leg>,
+    /// Pass-through columns of the input row (lead quality, extracted variables...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Call {
+    /// The leg whose outcome decides the call: the closer in a two-leg call.
+    pub fn main_leg(&self) -> Option<&Leg> {
+        self.legs.last()
+    }
+
+    /// The opener leg of a two-leg call (absent for single-leg calls).
+    pub fn opener_leg(&self) -> Option<&Leg> {
+        (self.legs.len() > 1).then(|| &self.legs[0])
+    }
+
+    /// Short/long class by the closer leg's duration.
+    pub fn length_class(&self, threshold_s: f64) -> LengthClass {
+        LengthClass::of(self.duration_s, threshold_s)
+    }
+}
+
+/// When the call started. Timezone-aware where the input said so.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CallTime {
+    Zoned(DateTime<FixedOffset>),
+    Local(NaiveDateTime),
+}
+
+impl CallTime {
+    /// The calendar day as the dialer saw it (local wall clock).
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            CallTime::Zoned(t) => t.date_naive(),
+            CallTime::Local(t) => t.date(),
+        }
+    }
+
+    pub fn to_rfc3339(&self) -> String {
+        match self {
+            CallTime::Zoned(t) => t.to_rfc3339(),
+            CallTime::Local(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        }
+    }
+}
+
+/// Whether the call converted, from the configurable disposition map.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Converted,
+    NotConverted,
+    #[default]
+    Unknown,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Converted => "converted",
+            Outcome::NotConverted => "not_converted",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// Short or long by the configured threshold; unknown when the duration is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LengthClass {
+    Short,
+    Long,
+    #[default]
+    Unknown,
+}
+
+impl LengthClass {
+    pub fn of(duration_s: Option<f64>, threshold_s: f64) -> Self {
+        match duration_s {
+            Some(d) if d < threshold_s => LengthClass::Short,
+            Some(_) => LengthClass::Long,
+            None => LengthClass::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LengthClass::Short => "short",
+            LengthClass::Long => "long",
+            LengthClass::Unknown => "unknown",
+        }
+    }
+}
+
+/// One conversation leg (opener, closer, or the only one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leg {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    pub transcript: Transcript,
+}
+
+/// Raw transcript text plus the turns parsed from it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Transcript {
+    pub raw: String,
+    #[serde(default)]
+    pub turns: Vec<Turn>,
+}
+
+impl Transcript {
+    pub fn is_empty(&self) -> bool {
+        self.turns.is_empty()
+    }
+}
+
+/// One speaker turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub speaker: Speaker,
+    /// The label as written in the input ("Speaker A", "Agent", "0").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_s: Option<f64>,
+    pub text: String,
+}
+
+/// Who speaks a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    Agent,
+    Customer,
+    Unknown,
+}

@@ -32,6 +32,8 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("no run recorded in this database")]
     NoRun,
+    #[error("row reader stopped early")]
+    Closed,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -85,6 +87,19 @@ pub struct RequestRecord<'a> {
     pub request: &'a str,
     pub response: Option<&'a str>,
     pub latency_ms: Option<u64>,
+}
+
+/// Rows streamed from a reader thread; see [`Store::rows`].
+pub struct RowIter {
+    rx: std::sync::mpsc::Receiver<Result<StoredRow>>,
+}
+
+impl Iterator for RowIter {
+    type Item = Result<StoredRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rx.recv().ok()
+    }
 }
 
 pub struct Store {
@@ -306,6 +321,24 @@ impl Store {
             })?;
         }
         Ok(())
+    }
+
+    /// The rows of a run as an iterator, read on a thread of its own with its
+    /// own connection, so consumers can stream them with bounded memory.
+    pub fn rows(&self, run: RunId, analyzer: &str) -> RowIter {
+        let (tx, rx) = std::sync::mpsc::sync_channel(256);
+        let (path, analyzer) = (self.path.clone(), analyzer.to_string());
+        std::thread::spawn(move || {
+            let read = Store::open_existing(&path).and_then(|store| {
+                store.for_each_row(run, &analyzer, |row| {
+                    tx.send(Ok(row)).map_err(|_| StoreError::Closed)
+                })
+            });
+            if let Err(e) = read {
+                let _ = tx.send(Err(e));
+            }
+        });
+        RowIter { rx }
     }
 
     /// Everything stored about one call id (newest version first), for `inspect`.

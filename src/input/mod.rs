@@ -7,8 +7,8 @@
 //! - A value that cannot be parsed (duration, date) is a warning and `None`.
 //! - Duplicate call ids: the first row wins; every later row with the same id
 //!   is skipped with a warning naming both rows (nothing is merged silently).
-//! - Row numbers are as an editor or spreadsheet shows them: the header is
-//!   row 1 (for CSV, the line where the record starts; for JSONL, the line).
+//! - Row numbers are as a spreadsheet shows them: the header is row 1 and a
+//!   CSV record with multi-line cells is one row. For JSONL, the line number.
 
 mod columns;
 mod decode;
@@ -111,6 +111,29 @@ impl CallStream {
     pub fn notes(&self) -> &[String] {
         &self.notes
     }
+
+    /// Reads everything into memory (small inputs and tests; the pipeline streams).
+    pub fn collect_all(self) -> Loaded {
+        let mut loaded = Loaded::default();
+        for item in self {
+            match item {
+                RowResult::Call(call, warnings) => {
+                    loaded.calls.push(*call);
+                    loaded.warnings.extend(warnings);
+                }
+                RowResult::Skipped(w) => loaded.skipped.push(w),
+            }
+        }
+        loaded
+    }
+}
+
+/// A whole input in memory: its calls, the warnings on them, and the skipped rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Loaded {
+    pub calls: Vec<Call>,
+    pub warnings: Vec<RowWarning>,
+    pub skipped: Vec<RowWarning>,
 }
 
 impl Iterator for CallStream {

@@ -94,11 +94,11 @@ impl Iterator for CsvRows {
         match self.reader.read_byte_record(&mut record) {
             Ok(false) => None,
             Ok(true) => {
-                let row = record.position().map_or(0, |p| p.line());
+                let row = record.position().map_or(0, |p| p.record() + 1);
                 Some(Ok(self.decode_row(row, &record)))
             }
             Err(e) => {
-                let row = e.position().map_or(0, |p| p.line());
+                let row = e.position().map_or(0, |p| p.record() + 1);
                 // An I/O error would repeat forever; stop after reporting it.
                 self.failed = matches!(e.kind(), csv::ErrorKind::Io(_));
                 Some(Err(RowWarning::new(

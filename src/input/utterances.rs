@@ -239,10 +239,12 @@ impl Utterances {
         };
         let (start_s, end_s) = (time(&self.cols.start), time(&self.cols.end));
         let continues = group.last_turn_key == key
-            && group
-                .turns
-                .last()
-                .is_some_and(|t| t.label.as_deref().unwrap_or("") == label);
+            && group.turns.last().is_some_and(|t| {
+                t.label
+                    .as_deref()
+                    .unwrap_or("")
+                    .eq_ignore_ascii_case(&label)
+            });
         match group.turns.last_mut() {
             Some(last) if continues => {
                 last.text.push(' ');

@@ -44,7 +44,7 @@ const UTTERANCES: &str = "conversation_id,speaker,start,end,text\n\
 
 const META: &str = "call_id,agent,outcome,region\n\
     c1,Maria Lopez,won,west\n\
-    c2,Tom Reed,lost,east\n\
+    c2,Tom Reed,pending,east\n\
     c9,Ann Lee,lost,north\n";
 
 #[test]

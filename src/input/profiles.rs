@@ -6,6 +6,11 @@
 //! NP, CALLBK; unknown = A, VM, N (no conversation) and AC ("already a
 //! customer": the prospect could not be won on this call, so counting it as a
 //! lost sale would blame the agent for the lead list).
+//!
+//! `generic` legend: converted = sale, sold, converted, won, closed_won,
+//! success; not converted = no_sale, not_interested, lost, closed_lost,
+//! hung_up, hangup, declined, rejected, callback, call_back; unknown =
+//! voicemail, no_answer, answering_machine, wrong_number.
 
 use crate::config::input::{InputConfig, LegColumns, Profile, UtteranceColumns};
 use crate::config::{Config, OutcomeMap};
@@ -125,12 +130,12 @@ const GENERIC: Guesses = Guesses {
 };
 
 const VICI: Guesses = Guesses {
-    call_id: &["TO_Lead_ID"],
+    call_id: &[vici::LEAD_ID],
     agent: &[],
     team: &[],
-    started_at: &["TO_Event_O"],
+    started_at: &[vici::EVENT_DATE],
     duration: &[],
-    disposition: &["TO_OMC_Disposiion"],
+    disposition: &[vici::OMC_DISPOSITION],
     transcript: &[],
 };
 
@@ -144,6 +149,36 @@ const NONE: Guesses = Guesses {
     transcript: &[],
 };
 
+/// Exact column names of the original export (original-system.md §2.2).
+pub mod vici {
+    pub const LEAD_ID: &str = "TO_Lead_ID";
+    pub const EVENT_DATE: &str = "TO_Event_O";
+    pub const LGS_USER: &str = "TO_User_M";
+    pub const LGS_LENGTH: &str = "TO_length_in_sec";
+    pub const LGS_TRANSCRIPT: [&str; 3] = [
+        "TO_Transcription_VICI(0-32000) Words",
+        "TO_Transcription_VICI(32001-64000) Words",
+        "TO_Transcription_VICI(64000+ Words)",
+    ];
+    pub const OMC_USER: &str = "TO_OMC_User";
+    pub const OMC_DURATION: &str = "TO_OMC_Duration";
+    /// Sic: the export spells it "Disposiion".
+    pub const OMC_DISPOSITION: &str = "TO_OMC_Disposiion";
+    pub const OMC_TRANSCRIPT: [&str; 3] = [
+        "TO_OMC_Transcription_VICI",
+        "TO_OMC_Transcription_VICI(32000-64000)Words",
+        "TO_OMC_Transcription_VICI(64000+ Words)",
+    ];
+    pub const CALLS_COUNT: &str = "Calls Count";
+    pub const CONNECTIONS: &str = "Connection Made Calls";
+    pub const LEAD_QUALITY: [&str; 4] = [
+        "LQ_Company_Name",
+        "LQ_Company_Address",
+        "LQ_Service",
+        "LQ_Customer_Name",
+    ];
+}
+
 /// The two legs of the original export: LGS opener, then OMC closer.
 fn vici_legs() -> Vec<LegColumns> {
     let leg = |name: &str, agent: &str, duration: &str, parts: [&str; 3]| LegColumns {
@@ -155,23 +190,15 @@ fn vici_legs() -> Vec<LegColumns> {
     vec![
         leg(
             "opener",
-            "TO_User_M",
-            "TO_length_in_sec",
-            [
-                "TO_Transcription_VICI(0-32000) Words",
-                "TO_Transcription_VICI(32001-64000) Words",
-                "TO_Transcription_VICI(64000+ Words)",
-            ],
+            vici::LGS_USER,
+            vici::LGS_LENGTH,
+            vici::LGS_TRANSCRIPT,
         ),
         leg(
             "closer",
-            "TO_OMC_User",
-            "TO_OMC_Duration",
-            [
-                "TO_OMC_Transcription_VICI",
-                "TO_OMC_Transcription_VICI(32000-64000)Words",
-                "TO_OMC_Transcription_VICI(64000+ Words)",
-            ],
+            vici::OMC_USER,
+            vici::OMC_DURATION,
+            vici::OMC_TRANSCRIPT,
         ),
     ]
 }
@@ -278,6 +305,27 @@ fn explicit_utterances(u: &UtteranceColumns) -> UtteranceSpec {
     }
 }
 
+/// Common disposition words the generic profile understands.
+const GENERIC_CONVERTED: &[&str] = &["sale", "sold", "converted", "won", "closed_won", "success"];
+const GENERIC_NOT_CONVERTED: &[&str] = &[
+    "no_sale",
+    "not_interested",
+    "lost",
+    "closed_lost",
+    "hung_up",
+    "hangup",
+    "declined",
+    "rejected",
+    "callback",
+    "call_back",
+];
+const GENERIC_UNKNOWN: &[&str] = &[
+    "voicemail",
+    "no_answer",
+    "answering_machine",
+    "wrong_number",
+];
+
 /// The profile's disposition legend.
 fn legend(profile: Profile) -> OutcomeMap {
     let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect();
@@ -288,7 +336,13 @@ fn legend(profile: Profile) -> OutcomeMap {
             unknown: codes(&["A", "VM", "N", "AC"]),
             default: None,
         },
-        Profile::Generic | Profile::Custom => OutcomeMap::default(),
+        Profile::Generic => OutcomeMap {
+            converted: codes(GENERIC_CONVERTED),
+            not_converted: codes(GENERIC_NOT_CONVERTED),
+            unknown: codes(GENERIC_UNKNOWN),
+            default: None,
+        },
+        Profile::Custom => OutcomeMap::default(),
     }
 }
 

@@ -26,11 +26,11 @@ pub use roles::speaker_role;
 pub fn parse_text(raw: &str, speakers: &SpeakerMap) -> Vec<Turn> {
     let headers = find_headers(raw, speakers);
     let first_at = headers.first().map_or(raw.len(), |h| h.at);
-    let mut turns = unlabelled_lines(&raw[..first_at]);
+    let mut turns = unlabelled_lines(raw.get(..first_at).unwrap_or(""));
     let mut carried: Option<(f64, Option<f64>)> = None;
     for (i, header) in headers.iter().enumerate() {
         let text_end = headers.get(i + 1).map_or(raw.len(), |next| next.at);
-        let text = raw[header.text_at..text_end].trim();
+        let text = raw.get(header.text_at..text_end).unwrap_or("").trim();
         let (start_s, end_s) = match (header.start_s, carried.take()) {
             (Some(s), _) => (Some(s), header.end_s),
             (None, Some((s, e))) => (Some(s), e),
@@ -102,7 +102,9 @@ fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
 fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec<Header> {
     let mut found = Vec::new();
     let mut skip_until = from;
-    let segment = &raw[from..to];
+    let Some(segment) = raw.get(from..to) else {
+        return found;
+    };
     let mut prev_ws = false;
     for (i, c) in segment.char_indices() {
         let at = from + i;

@@ -1,11 +1,11 @@
 //! Why a call ended when it did, as a reason of the playbook's
 //! early-termination taxonomy. Rules, first match wins:
-//! 1. no conversation: the customer said at most one turn of under 10 words
-//!    (reason with `signal = "no_conversation"`);
-//! 2. a reason's `phrases` occur in the last 3 turns (any speaker);
-//! 3. the call ended on an objection (one raised in the last 3 customer
+//! 1. a reason's `phrases` occur in the last 3 turns (any speaker);
+//! 2. the call ended on an objection (one raised in the last 3 customer
 //!    turns): not rebutted => the `unhandled_objection` signal's reason;
 //!    rebutted => the objection type's `ends_call_as` reason, if any;
+//! 3. no conversation: the customer said at most one turn of under 10 words
+//!    (reason with `signal = "no_conversation"`);
 //! 4. the agent never said a phrase of the purpose section
 //!    (`no_purpose_stated` signal).
 
@@ -33,9 +33,9 @@ pub(crate) fn detect<'p>(
     playbook: &'p Playbook,
     objections: &[ObjectionAnalysis],
 ) -> Option<Cause<'p>> {
-    no_conversation(turns, metrics, playbook)
-        .or_else(|| by_phrases(turns, playbook))
+    by_phrases(turns, playbook)
         .or_else(|| by_final_objection(turns, playbook, objections))
+        .or_else(|| no_conversation(turns, metrics, playbook))
         .or_else(|| no_purpose(metrics, playbook))
 }
 

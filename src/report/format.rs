@@ -43,11 +43,13 @@ fn pct_bare(v: f64) -> String {
     format!("{:.0}", v * 100.0)
 }
 
-/// `42 s`, `4 min 05 s`.
+/// `42 s`, `5 min`, `4 min 05 s`.
 pub fn duration(s: f64) -> String {
     let total = s.round().max(0.0) as u64;
     if total < 60 {
         format!("{total} s")
+    } else if total.is_multiple_of(60) {
+        format!("{} min", total / 60)
     } else {
         format!("{} min {:02} s", total / 60, total % 60)
     }
@@ -115,6 +117,7 @@ mod tests {
     fn durations_and_numbers() {
         assert_eq!(duration(42.4), "42 s");
         assert_eq!(duration(245.0), "4 min 05 s");
+        assert_eq!(duration(300.0), "5 min");
         assert_eq!(number(3.0), "3");
         assert_eq!(number(0.456), "0.46");
         assert_eq!(examples(&["a".into(), "b".into()]), "e.g. calls a, b");

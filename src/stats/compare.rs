@@ -51,11 +51,13 @@ impl Target {
         }
     }
 
-    /// Example calls on the positive side of a group.
-    pub fn examples_of(self, g: &GroupStats) -> &[String] {
-        match self {
-            Target::Conversion => &g.converted_examples,
-            Target::Shortness => &g.short_examples,
+    /// Example calls of a group on the positive or the negative side.
+    pub fn examples_of(self, g: &GroupStats, positive: bool) -> &[String] {
+        match (self, positive) {
+            (Target::Conversion, true) => &g.converted_examples,
+            (Target::Conversion, false) => &g.lost_examples,
+            (Target::Shortness, true) => &g.short_examples,
+            (Target::Shortness, false) => &g.long_examples,
         }
     }
 }
@@ -107,7 +109,8 @@ pub struct CategoricalComparison {
 pub struct CategoryRate {
     pub key: String,
     pub rate: Rate,
-    pub examples: Vec<String>,
+    pub positive_examples: Vec<String>,
+    pub negative_examples: Vec<String>,
 }
 
 /// The two samples of one numeric feature for one target.
@@ -210,7 +213,8 @@ fn categorical_test(
             categories.push(CategoryRate {
                 key: g.key.clone(),
                 rate,
-                examples: target.examples_of(g).to_vec(),
+                positive_examples: target.examples_of(g, true).to_vec(),
+                negative_examples: target.examples_of(g, false).to_vec(),
             });
         } else {
             other.add(rate);
@@ -221,7 +225,8 @@ fn categorical_test(
         categories.push(CategoryRate {
             key: "other (small groups pooled)".into(),
             rate: other,
-            examples: Vec::new(),
+            positive_examples: Vec::new(),
+            negative_examples: Vec::new(),
         });
     }
     let table: Vec<Vec<u64>> = categories

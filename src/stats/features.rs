@@ -78,6 +78,21 @@ impl NumericFeature {
         )
     }
 
+    /// Something the agent does, so it can be coached.
+    pub fn is_agent_behaviour(self) -> bool {
+        matches!(
+            self,
+            NumericFeature::AgentTalkShareWords
+                | NumericFeature::AgentTalkShareTime
+                | NumericFeature::AgentQuestions
+                | NumericFeature::LongestMonologueWords
+                | NumericFeature::Interruptions
+                | NumericFeature::TimeToPurposeS
+                | NumericFeature::ScriptSectionsCovered
+                | NumericFeature::CompliancePct
+        )
+    }
+
     /// The value for one call; `None` when it cannot be computed.
     pub fn value(self, row: &CallRow) -> Option<f64> {
         let m = &row.metrics;

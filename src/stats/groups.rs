@@ -37,6 +37,7 @@ pub struct GroupStats {
     pub converted_examples: Vec<String>,
     pub lost_examples: Vec<String>,
     pub short_examples: Vec<String>,
+    pub long_examples: Vec<String>,
 }
 
 /// Running sums for one group.
@@ -53,6 +54,7 @@ struct GroupAcc {
     converted_examples: Vec<String>,
     lost_examples: Vec<String>,
     short_examples: Vec<String>,
+    long_examples: Vec<String>,
 }
 
 impl GroupAcc {
@@ -69,9 +71,12 @@ impl GroupAcc {
         }
         if let Some(short) = f.short {
             self.short.record(short);
-            if short {
-                push_example(&mut self.short_examples, &f.call_id);
-            }
+            let examples = if short {
+                &mut self.short_examples
+            } else {
+                &mut self.long_examples
+            };
+            push_example(examples, &f.call_id);
         }
         self.durations.extend(f.duration_s);
         if let Some(pct) = f.compliance_pct {
@@ -100,6 +105,7 @@ impl GroupAcc {
             converted_examples: self.converted_examples,
             lost_examples: self.lost_examples,
             short_examples: self.short_examples,
+            long_examples: self.long_examples,
         }
     }
 }
@@ -148,15 +154,17 @@ impl<K: Ord + Display> GroupTable<K> {
         self.groups.is_empty()
     }
 
-    /// Final figures; ranks by conversion the groups that are not small and
-    /// have at least `min_size` calls with a known outcome.
-    pub fn finish(self, min_size: u32, order: Order) -> Vec<GroupStats> {
+    /// Final figures. With `rank`, ranks by conversion the groups that are
+    /// not small and have at least `min_size` calls with a known outcome.
+    pub fn finish(self, min_size: u32, order: Order, rank: bool) -> Vec<GroupStats> {
         let mut out: Vec<GroupStats> = self
             .groups
             .into_iter()
             .map(|(k, acc)| acc.finish(k.to_string(), min_size))
             .collect();
-        rank_by_conversion(&mut out, min_size);
+        if rank {
+            rank_by_conversion(&mut out, min_size);
+        }
         if order == Order::Calls {
             out.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.key.cmp(&b.key)));
         }
@@ -218,7 +226,7 @@ mod tests {
         }
         t.add("big", &facts("b-unknown", None, None));
         t.add("tiny", &facts("t0", Some(true), Some(400.0)));
-        let out = t.finish(3, Order::Calls);
+        let out = t.finish(3, Order::Calls, true);
         assert_eq!(out[0].key, "big");
         assert_eq!(out[0].calls, 5);
         assert_eq!(out[0].conversion, Rate::new(2, 4));

@@ -238,8 +238,12 @@ impl Accumulator {
                     Dimension::Day | Dimension::Length | Dimension::Attribute(_) => Order::Key,
                     _ => Order::Calls,
                 };
+                let rank = matches!(
+                    dimension,
+                    Dimension::Agent | Dimension::Opener | Dimension::Day | Dimension::Team
+                );
                 Grouping {
-                    groups: table.finish(min, order),
+                    groups: table.finish(min, order, rank),
                     dimension,
                 }
             })

@@ -117,7 +117,7 @@ pub fn group_row(g: &GroupStats) -> Vec<String> {
         match (g.rank, g.small) {
             (Some(r), _) => r.to_string(),
             (None, true) => "small, not ranked".to_string(),
-            (None, false) => "too few known outcomes".to_string(),
+            (None, false) => "–".to_string(),
         },
     ]
 }

@@ -3,7 +3,7 @@
 //! objection), tiers, section-by-section averages and the agent ranking.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{ci_cell, examples, pct, rate, rate_cell};
+use crate::report::format::{ci_cell, duration, examples, pct, rate, rate_cell};
 use crate::stats::Summary;
 use crate::stats::compliance::{ComplianceSummary, Count};
 use crate::stats::label::label;
@@ -78,9 +78,9 @@ fn q2_followed_and_long(sec: &mut Section, c: &ComplianceSummary, threshold_s: f
         }
         Some(v) => {
             sec.paragraph(format!(
-                "{} of the calls that followed the script lasted at least {:.0} s; that is {} of them.",
+                "{} of the calls that followed the script lasted at least {}; that is {} of them.",
                 rate(&c.followed_and_long),
-                threshold_s,
+                duration(threshold_s),
                 if v > 0.5 { "most" } else { "a minority" }
             ));
         }

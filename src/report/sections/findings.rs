@@ -64,9 +64,9 @@ fn categorical(target: Target, k: &CategoricalComparison, q: f64) -> String {
         k.cramers_v,
         q_value(q)
     );
-    let mut ids = k.highest.examples.clone();
+    let mut ids = k.highest.positive_examples.clone();
     ids.truncate(2);
-    ids.extend(k.lowest.examples.iter().take(2).cloned());
+    ids.extend(k.lowest.negative_examples.iter().take(2).cloned());
     with_examples(text, &ids) + "."
 }
 

@@ -2,6 +2,7 @@
 //! default) and the LLM analyzers share the schema and the provenance record.
 
 pub mod insight;
+pub mod llm;
 
 use serde::{Deserialize, Serialize};
 

@@ -51,6 +51,8 @@ pub struct LlmAnalyzer {
     ground: Grounder,
     context_budget: u64,
     expected_output_tokens: u64,
+    /// Providers count the response schema as prompt tokens.
+    schema_tokens: u64,
     price: Option<ModelPrice>,
 }
 
@@ -93,7 +95,9 @@ impl LlmAnalyzer {
         } else {
             llm.price_for(opts.model())
         };
+        let schema_tokens = estimate_tokens(&client.schema().to_string());
         Ok(LlmAnalyzer {
+            schema_tokens,
             client,
             prompt,
             ids,
@@ -150,9 +154,10 @@ impl LlmAnalyzer {
         });
     }
 
-    /// Estimated prompt tokens of a conversation.
+    /// Estimated prompt tokens of a conversation (schema included).
     pub fn estimate_input(&self, conv: &Conversation) -> u64 {
-        estimate_tokens(&conv.system)
+        self.schema_tokens
+            + estimate_tokens(&conv.system)
             + conv
                 .messages
                 .iter()

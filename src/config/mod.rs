@@ -2,6 +2,7 @@
 //! its own module; this one ties them together.
 
 pub mod input;
+pub mod llm;
 pub mod outcomes;
 pub mod playbook;
 pub mod speakers;

@@ -21,23 +21,44 @@ fn main() {
     };
     let exe = env!("CARGO_BIN_EXE_callscope");
     let dir = tempfile::tempdir().expect("temp dir");
-    println!("{:>10} {:>10} {:>12} {:>12} {:>14}", "calls", "input MB", "wall s", "calls/s", "peak RSS MB");
+    println!(
+        "{:>10} {:>10} {:>12} {:>12} {:>14}",
+        "calls", "input MB", "wall s", "calls/s", "peak RSS MB"
+    );
     let mut first: Option<(f64, f64)> = None;
     for n in sizes {
         let input = dir.path().join(format!("calls-{n}.csv"));
-        run(exe, &["demo-data", "--calls", &n.to_string(), "--seed", "1", "--out", path(&input)]);
+        run(
+            exe,
+            &[
+                "demo-data",
+                "--calls",
+                &n.to_string(),
+                "--seed",
+                "1",
+                "--out",
+                path(&input),
+            ],
+        );
         let out = dir.path().join(format!("out-{n}"));
         let started = Instant::now();
-        let rss = run_measured(exe, &["analyze", path(&input), "--out", path(&out), "--quiet"]);
+        let rss = run_measured(
+            exe,
+            &["analyze", path(&input), "--out", path(&out), "--quiet"],
+        );
         let wall = started.elapsed().as_secs_f64();
-        let mb = std::fs::metadata(&input).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+        let mb = std::fs::metadata(&input)
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0);
         let rate = n as f64 / wall;
         println!("{n:>10} {mb:>10.1} {wall:>12.2} {rate:>12.0} {rss:>14.1}");
         match first {
             None => first = Some((rate, rss)),
             Some((rate0, rss0)) => println!(
                 "{:>10} throughput ratio {:.2}x, peak memory ratio {:.2}x vs the first size",
-                "", rate / rate0, rss / rss0
+                "",
+                rate / rate0,
+                rss / rss0
             ),
         }
         let _ = std::fs::remove_dir_all(&out);
@@ -50,7 +71,10 @@ fn path(p: &Path) -> &str {
 }
 
 fn run(exe: &str, args: &[&str]) {
-    let status = Command::new(exe).args(args).status().expect("run callscope");
+    let status = Command::new(exe)
+        .args(args)
+        .status()
+        .expect("run callscope");
     assert!(status.success(), "callscope {args:?} failed: {status}");
 }
 

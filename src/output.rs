@@ -19,7 +19,12 @@ pub fn write_outputs(store: &Store, run: &RunInfo, dir: &Path) -> Result<Written
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     export::write_all(store, run.id, &run.analyzer, dir)?;
     let summary = summarize(store, run)?;
-    let ctx = ReportContext::new(&run.input, &run.analyzer);
+    let ctx = ReportContext {
+        title: "Call performance report".to_string(),
+        generated_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        input_name: run.input.clone(),
+        analyzer: run.analyzer.clone(),
+    };
     let md = dir.join("report.md");
     let html = dir.join("report.html");
     write(&md, &report::render_markdown(&summary, &ctx))?;

@@ -258,8 +258,13 @@ impl Writer<'_> {
     ) -> Result<(), StoreError> {
         self.counts.warnings += 1;
         on_warning(w);
-        self.store
-            .record_warning(self.run, &w.file, Some(w.row), w.column.as_deref(), &w.message)?;
+        self.store.record_warning(
+            self.run,
+            &w.file,
+            Some(w.row),
+            w.column.as_deref(),
+            &w.message,
+        )?;
         self.wrote()
     }
 

@@ -41,8 +41,16 @@ fn analyzes_the_example_and_writes_every_output() {
     assert_eq!(run["calls_cached"], 0);
     assert_eq!(run["calls_failed"], 0);
     assert!(run["wall_s"].as_f64().unwrap() > 0.0);
-    for file in ["callscope.db", "insights.jsonl", "insights.csv", "report.md", "report.html"] {
-        let len = std::fs::metadata(out.join(file)).map(|m| m.len()).unwrap_or(0);
+    for file in [
+        "callscope.db",
+        "insights.jsonl",
+        "insights.csv",
+        "report.md",
+        "report.html",
+    ] {
+        let len = std::fs::metadata(out.join(file))
+            .map(|m| m.len())
+            .unwrap_or(0);
         assert!(len > 0, "{file} missing or empty");
     }
     let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
@@ -68,7 +76,10 @@ fn rerun_does_no_work_for_unchanged_calls_and_redoes_changed_ones() {
     let text = std::fs::read_to_string(&input).unwrap();
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let headers = rdr.headers().unwrap().clone();
-    let disp = headers.iter().position(|h| h == "disposition").expect("disposition column");
+    let disp = headers
+        .iter()
+        .position(|h| h == "disposition")
+        .expect("disposition column");
     let mut wtr = csv::Writer::from_path(&input).unwrap();
     wtr.write_record(&headers).unwrap();
     for (i, rec) in rdr.records().enumerate() {
@@ -107,7 +118,12 @@ fn report_rerenders_from_the_database() {
         .success();
     let first = std::fs::read_to_string(out.join("report.md")).unwrap();
     let second = std::fs::read_to_string(again.join("report.md")).unwrap();
-    let strip = |s: &str| s.lines().filter(|l| !l.contains("Generated")).collect::<Vec<_>>().join("\n");
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("Generated"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(strip(&first), strip(&second));
 }
 
@@ -139,11 +155,30 @@ fn inspect_shows_a_calls_metrics_and_analysis() {
 fn init_writes_a_config_that_analyze_accepts_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("callscope.toml");
-    callscope().arg("init").arg("--out").arg(&cfg).assert().success();
+    callscope()
+        .arg("init")
+        .arg("--out")
+        .arg(&cfg)
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&cfg).unwrap();
-    assert!(text.lines().filter(|l| l.trim_start().starts_with('#')).count() > 20);
-    callscope().arg("init").arg("--out").arg(&cfg).assert().failure();
-    let run = analyze(&example(), &dir.path().join("out"), &["--config", cfg.to_str().unwrap(), "--limit", "10"]);
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 20
+    );
+    callscope()
+        .arg("init")
+        .arg("--out")
+        .arg(&cfg)
+        .assert()
+        .failure();
+    let run = analyze(
+        &example(),
+        &dir.path().join("out"),
+        &["--config", cfg.to_str().unwrap(), "--limit", "10"],
+    );
     assert_eq!(run["calls_analyzed"], 10);
 }
 
@@ -168,20 +203,42 @@ fn bad_rows_are_warnings_and_good_rows_are_analysed() {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("bad.csv"), "warning names the file: {stderr}");
-    assert!(stderr.contains("duration"), "warning names the column: {stderr}");
-    assert!(stderr.to_lowercase().contains("duplicate"), "duplicate reported: {stderr}");
+    assert!(
+        stderr.contains("bad.csv"),
+        "warning names the file: {stderr}"
+    );
+    assert!(
+        stderr.contains("duration"),
+        "warning names the column: {stderr}"
+    );
+    assert!(
+        stderr.to_lowercase().contains("duplicate"),
+        "duplicate reported: {stderr}"
+    );
     let run = run_json(&out);
-    assert_eq!(run["calls_total"], 3, "c1, c2, c3; the duplicate c1 is not merged in");
+    assert_eq!(
+        run["calls_total"], 3,
+        "c1, c2, c3; the duplicate c1 is not merged in"
+    );
     let csv = std::fs::read_to_string(out.join("insights.csv")).unwrap();
-    assert!(csv.contains("'=HYPERLINK"), "formula neutralised in the CSV export");
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "formula neutralised in the CSV export"
+    );
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
     let headers = rdr.headers().unwrap().clone();
     let dur = headers.iter().position(|h| h == "duration_s").unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
-    assert_eq!(&rows[1][dur], "", "an unparseable duration is unknown, not 0");
+    assert_eq!(
+        &rows[1][dur], "",
+        "an unparseable duration is unknown, not 0"
+    );
 }
 
 #[test]

@@ -118,7 +118,7 @@ fn load_config(path: Option<&Path>, profile: Option<&str>) -> Result<Config> {
         None => Config::default(),
     };
     if let Some(profile) = profile {
-        config.input.profile = Some(profile.parse()?);
+        config.input.profile = profile.parse().map_err(anyhow::Error::msg)?;
     }
     Ok(config)
 }
@@ -129,7 +129,12 @@ fn write_run_json(out: &Path, report: &RunReport<'_>) -> Result<()> {
     std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn print_summary(counts: &RunCounts, report: &RunReport<'_>, written: &output::Written, out: &Path) {
+fn print_summary(
+    counts: &RunCounts,
+    report: &RunReport<'_>,
+    written: &output::Written,
+    out: &Path,
+) {
     let skipped = if counts.rows_skipped > 0 {
         format!(", {} rows skipped", counts.rows_skipped)
     } else {

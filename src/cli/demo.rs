@@ -16,7 +16,7 @@ pub struct Args {
     #[arg(long, default_value_t = 7)]
     seed: u64,
     /// Column layout of the CSV.
-    #[arg(long, value_enum, default_value = "generic")]
+    #[arg(long, default_value = "generic")]
     layout: DemoLayout,
     /// Output CSV file.
     #[arg(long)]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
-use crate::config::template::CONFIG_TEMPLATE;
+use crate::config::template::template;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,7 +23,7 @@ pub fn run(args: Args) -> Result<i32> {
             args.out.display()
         );
     }
-    std::fs::write(&args.out, CONFIG_TEMPLATE)
+    std::fs::write(&args.out, template())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("wrote {}", args.out.display());
     Ok(super::exit::OK)

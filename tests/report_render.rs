@@ -39,6 +39,7 @@ fn playbook() -> Playbook {
         phrases: vec![id.to_string()],
         rebuttal: String::new(),
         stage: None,
+        ends_call_as: None,
     };
     Playbook {
         company_context: String::new(),
@@ -51,6 +52,7 @@ fn playbook() -> Playbook {
         ],
         buying_signals: Vec::new(),
         termination_reasons: Vec::new(),
+        rebuttal_cues: Playbook::generic().rebuttal_cues,
     }
 }
 

@@ -115,12 +115,8 @@ pub fn call_from_row(
     let call = Call {
         outcome: ctx.outcomes.outcome(disposition.as_deref()),
         agent: text(&cols.agent).or_else(|| legs.last().and_then(|l| l.agent.clone())),
-        duration_s: if cols.duration == cols.legs.last().and_then(|l| l.duration.clone()) {
-            legs.last().and_then(|l| l.duration_s)
-        } else {
-            duration(&cols.duration, &mut warnings)
-                .or_else(|| legs.last().and_then(|l| l.duration_s))
-        },
+        duration_s: duration(&cols.duration, &mut warnings)
+            .or_else(|| legs.last().and_then(|l| l.duration_s)),
         id,
         started_at,
         team: text(&cols.team),

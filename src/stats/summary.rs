@@ -83,7 +83,7 @@ impl Summary {
 pub fn summarize(rows: impl Iterator<Item = CallRow>, cfg: &Config) -> Summary {
     let mut acc = Accumulator::new(cfg);
     rows.for_each(|row| acc.add(&row));
-    acc.finish(cfg.playbook.as_ref())
+    acc.finish(Some(&cfg.effective_playbook()))
 }
 
 struct Accumulator {
@@ -110,11 +110,7 @@ impl Accumulator {
         Accumulator {
             threshold_s,
             min_size: cfg.analysis.min_group_size,
-            core_sections: cfg
-                .playbook
-                .as_ref()
-                .map(Playbook::core_section_ids)
-                .unwrap_or_default(),
+            core_sections: cfg.effective_playbook().core_section_ids(),
             states: BTreeMap::new(),
             outcome_unknown: 0,
             days: None,

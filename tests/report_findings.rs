@@ -3,7 +3,7 @@
 //! the overall and per-agent donation rates match the data exactly.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
@@ -30,7 +30,7 @@ fn analyze(args: &[&str], out: &Path) -> String {
 }
 
 /// The Markdown section whose heading starts with `## {n}.`.
-fn section<'a>(md: &'a str, n: u32) -> &'a str {
+fn section(md: &str, n: u32) -> &str {
     let start = md.find(&format!("\n## {n}. ")).expect("section present");
     let rest = &md[start + 1..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);

@@ -4,6 +4,7 @@
 pub mod grounding;
 pub mod heuristic;
 pub mod insight;
+pub mod llm;
 
 use serde::{Deserialize, Serialize};
 

@@ -180,3 +180,12 @@ fn equal_cues_on_both_sides_decide_nothing() {
     let turns = parse_text(raw, &SpeakerMap::default());
     assert_eq!(speakers(&turns), [Unknown, Unknown]);
 }
+
+#[test]
+fn outbound_caller_beats_a_business_answering_like_an_inbound_agent() {
+    let raw = "Speaker A: Hello, ABC Plumbing, this is Bob, how can I help you?\n\
+Speaker B: Hi Bob, this is Mike calling from 411 Locals.\n\
+Speaker A: Okay.";
+    let turns = parse_text(raw, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
+}

@@ -83,15 +83,6 @@ pub fn examples(ids: &[String]) -> String {
     }
 }
 
-/// Appends `; e.g. calls ...` inside a parenthesis-free sentence tail.
-pub fn with_examples(text: String, ids: &[String]) -> String {
-    if ids.is_empty() {
-        text
-    } else {
-        format!("{text} ({})", examples(ids))
-    }
-}
-
 /// A q-value for text: `q = 0.003`, `q < 0.001`.
 pub fn q_value(q: f64) -> String {
     if q < 0.001 {

@@ -32,13 +32,11 @@ fn from_findings(s: &Summary) -> Vec<String> {
         .iter()
         .filter(|c| c.finding && c.target == Target::Conversion)
         .filter_map(|c| match &c.detail {
-            ComparisonDetail::Numeric(n)
-                if n.feature != crate::stats::NumericFeature::DurationS =>
-            {
+            ComparisonDetail::Numeric(n) if n.feature.is_agent_behaviour() => {
                 let direction = if n.cliffs_delta >= 0.0 {
-                    "more"
+                    "higher"
                 } else {
-                    "less"
+                    "lower"
                 };
                 Some(format!(
                     "Coach towards {direction} {}. {}",

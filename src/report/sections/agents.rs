@@ -7,6 +7,8 @@ use crate::stats::{Dimension, GroupStats, Summary};
 
 /// Agents shown in the chart.
 const CHART_AGENTS: usize = 20;
+/// Agents shown in the table: ranked ones first, then by calls.
+const TABLE_AGENTS: usize = 50;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("agents", "Agents");
@@ -30,10 +32,21 @@ pub fn build(s: &Summary) -> Section {
     for line in standout_sentences(s) {
         sec.paragraph(line);
     }
+    let mut rows: Vec<&GroupStats> = agents.iter().collect();
+    rows.sort_by_key(|a| (a.rank.is_none(), a.rank, std::cmp::Reverse(a.calls)));
     sec.table(
         &group_headers("Agent"),
-        agents.iter().map(group_row).collect(),
+        rows.iter()
+            .take(TABLE_AGENTS)
+            .map(|g| group_row(g))
+            .collect(),
     );
+    if rows.len() > TABLE_AGENTS {
+        sec.paragraph(format!(
+            "{} more unranked agents with fewer calls are not listed.",
+            rows.len() - TABLE_AGENTS
+        ));
+    }
     let mut bars: Vec<&GroupStats> = agents.iter().filter(|a| a.rank.is_some()).collect();
     bars.sort_by_key(|a| a.rank);
     bars.truncate(CHART_AGENTS);

@@ -56,7 +56,19 @@ pub fn build(s: &Summary) -> Section {
             ChartKind::RateBars(bars.iter().map(|g| conversion_bar(g)).collect()),
         );
     }
+    team_table(&mut sec, s.groups(&Dimension::Team));
     sec
+}
+
+fn team_table(sec: &mut Section, teams: &[GroupStats]) {
+    if teams.is_empty() {
+        return;
+    }
+    sec.subheading("By team / campaign");
+    sec.table(
+        &group_headers("Team"),
+        teams.iter().map(group_row).collect(),
+    );
 }
 
 /// The best and the weakest ranked agent against all other calls.

@@ -16,12 +16,19 @@ pub fn build(s: &Summary) -> Section {
         return sec;
     }
     let all = &s.totals.all;
-    sec.paragraph(format!(
-        "A call is short under {}. Short calls are {} of analysed calls with a known duration; {} calls have no known duration.",
-        duration(s.threshold_s),
-        rate(&all.short),
-        s.totals.duration_unknown
-    ));
+    if all.short.n == 0 {
+        sec.paragraph(format!(
+            "No analysed call has a known duration, so short (under {}) and long calls cannot be compared.",
+            duration(s.threshold_s)
+        ));
+    } else {
+        sec.paragraph(format!(
+            "A call is short under {}. Short calls are {} of analysed calls with a known duration; {} calls have no known duration.",
+            duration(s.threshold_s),
+            rate(&all.short),
+            s.totals.duration_unknown
+        ));
+    }
     sec.table(
         &group_headers("Length"),
         lengths.iter().map(group_row).collect(),

@@ -16,7 +16,7 @@ pub fn build(s: &Summary) -> Section {
     items.extend(from_compliance(s));
     items.extend(from_agents(s));
     if items.is_empty() {
-        sec.paragraph("No recommendation is supported by the data: no finding survives the statistical tests and no practice rate falls below 50%.");
+        sec.paragraph("No recommendation is supported by the data: no coachable agent behaviour separates converted calls, no practice rate falls below 50% and no ranked agent is clearly below the rest.");
     } else {
         sec.paragraph(format!(
             "{} recommendations, each from a figure in this report.",

@@ -1,1 +1,192 @@
 //! The streaming pipeline: calls flow through metrics and an analyzer into the store with bounded, rate-adaptive concurrency.
+//!
+//! `run` pulls jobs from a stream (no batch barrier), sends each call to the
+//! LLM under an adaptive concurrency limit and optional RPM/TPM pacing,
+//! retries what can be retried, stops cleanly on quota, budget or Ctrl-C,
+//! and hands every result to the sink as it arrives.
+
+pub mod backoff;
+pub mod budget;
+pub mod estimate;
+pub mod limiter;
+pub mod pacer;
+pub mod progress;
+pub mod shutdown;
+mod worker;
+
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
+
+use crate::analyze::Analysis;
+use crate::analyze::llm::{LlmAnalyzer, RequestLog};
+use crate::metrics::Metrics;
+use crate::model::Call;
+
+pub use backoff::Backoff;
+pub use estimate::{Estimate, estimate};
+pub use shutdown::Shutdown;
+
+/// One call to analyse.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub call: Call,
+    pub metrics: Metrics,
+}
+
+/// The analysis of one call, with its request/response log for `inspect`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobResult {
+    pub call_id: String,
+    /// Provenance filled: tokens, cost, latency, attempts, error.
+    pub analysis: Analysis,
+    pub log: Vec<RequestLog>,
+    /// The last rejected answer, kept when the call failed validation.
+    pub raw_answer: Option<String>,
+}
+
+/// Why a run stopped before every call was analysed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum StopReason {
+    #[error("the provider's daily quota is exhausted: {0}")]
+    DailyQuota(String),
+    #[error("the account has insufficient quota: {0}")]
+    InsufficientQuota(String),
+    #[error("the provider cannot be used: {0}")]
+    Unusable(String),
+    #[error("the budget of ${0:.2} would be exceeded")]
+    Budget(f64),
+    #[error("--budget-usd needs a price for model {0} (add it to [llm.prices])")]
+    UnknownPrice(String),
+    #[error("interrupted: requests in flight finished")]
+    Interrupted,
+    #[error("aborted: requests in flight were dropped")]
+    Aborted,
+}
+
+/// What a run did (`run.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunStats {
+    pub requests: u64,
+    pub retries: u64,
+    pub http_429: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    /// `None` when the model's price is unknown.
+    pub cost_usd: Option<f64>,
+    pub done: u64,
+    pub failed: u64,
+    pub stopped: Option<StopReason>,
+    /// Set by a dry run, which sends nothing.
+    pub estimate: Option<Estimate>,
+}
+
+/// The engine flags: `--max-concurrency --rpm --tpm --budget-usd --dry-run`.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub max_concurrency: usize,
+    /// Requests in flight at the start, before adapting.
+    pub initial_concurrency: usize,
+    pub rpm: Option<u32>,
+    pub tpm: Option<u64>,
+    pub budget_usd: Option<f64>,
+    pub dry_run: bool,
+    /// Retries of 5xx / timeout / connection errors per call.
+    pub max_retries: u32,
+    /// Retries of 429 answers per call.
+    pub max_rate_limit_retries: u32,
+    pub backoff: Backoff,
+    /// Draw the progress bar on stderr.
+    pub progress: bool,
+    /// Calls to analyse, for the bar's ETA, when known.
+    pub total: Option<u64>,
+    /// Calls already in the store (shown as cached).
+    pub cached: u64,
+    /// Ctrl-C handling; one per run.
+    pub shutdown: Shutdown,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            max_concurrency: 64,
+            initial_concurrency: 8,
+            rpm: None,
+            tpm: None,
+            budget_usd: None,
+            dry_run: false,
+            max_retries: 5,
+            max_rate_limit_retries: 30,
+            backoff: Backoff::default(),
+            progress: false,
+            total: None,
+            cached: 0,
+            shutdown: Shutdown::default(),
+        }
+    }
+}
+
+/// Analyse every job of the stream; each result goes to `sink` as soon as
+/// it is complete. Calls not analysed because the run stopped are not
+/// handed to the sink (a re-run picks them up).
+pub async fn run<S, F>(
+    jobs: S,
+    analyzer: Arc<LlmAnalyzer>,
+    opts: EngineOptions,
+    mut sink: F,
+) -> RunStats
+where
+    S: Stream<Item = Job>,
+    F: FnMut(JobResult),
+{
+    if opts.dry_run {
+        let est = estimate(jobs, &analyzer).await;
+        return RunStats {
+            estimate: Some(est),
+            ..RunStats::default()
+        };
+    }
+    if opts.budget_usd.is_some() && analyzer.price().is_none() {
+        return RunStats {
+            stopped: Some(StopReason::UnknownPrice(
+                analyzer.client().model().to_string(),
+            )),
+            ..RunStats::default()
+        };
+    }
+    let shared = Arc::new(worker::Shared::new(analyzer, &opts));
+    let mut progress = progress::Progress::new(opts.total, opts.cached, opts.progress);
+    let pending_cap = opts.max_concurrency.max(1) * 2;
+    let mut jobs = std::pin::pin!(jobs);
+    let mut set: JoinSet<Option<JobResult>> = JoinSet::new();
+    let mut exhausted = false;
+    loop {
+        let pull = !exhausted && set.len() < pending_cap && !shared.halted();
+        if !pull && set.is_empty() {
+            break;
+        }
+        tokio::select! {
+            biased;
+            Some(joined) = set.join_next(), if !set.is_empty() => {
+                if let Ok(Some(result)) = joined {
+                    let ok = result.analysis.insight.is_some();
+                    shared.count_result(ok);
+                    progress.record(ok, shared.cost());
+                    sink(result);
+                }
+            }
+            next = jobs.next(), if pull => match next {
+                Some(job) => {
+                    set.spawn(worker::process(job, Arc::clone(&shared)));
+                }
+                None => exhausted = true,
+            },
+            _ = opts.shutdown.stopped(), if pull => {}
+        }
+    }
+    progress.finish();
+    shared.finish()
+}

@@ -1,0 +1,124 @@
+//! What can go wrong talking to an LLM provider, classified by what the
+//! engine must do about it. Messages never contain an API key.
+
+use std::time::Duration;
+
+/// One failed request (or a call that must not be sent).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LlmError {
+    #[error("rate limited (HTTP 429){}", retry_hint(.retry_after))]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("daily quota exhausted: {message}")]
+    DailyQuota { message: String },
+    #[error("insufficient quota (billing): {message}")]
+    InsufficientQuota { message: String },
+    #[error("server error HTTP {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("request to {url} timed out")]
+    Timeout { url: String },
+    #[error("cannot reach {url}: {message}")]
+    Connect { url: String, message: String },
+    #[error("unusable answer: {reason}")]
+    BadAnswer { reason: String, raw: String },
+    #[error("request rejected HTTP {status}: {message}")]
+    Client { status: u16, message: String },
+    #[error("no API key: set the {var} environment variable")]
+    MissingKey { var: &'static str },
+    #[error("transcript exceeds context budget: {tokens} tokens > {budget}")]
+    ContextBudget { tokens: u64, budget: u64 },
+}
+
+fn retry_hint(after: &Option<Duration>) -> String {
+    after
+        .map(|d| format!(", retry after {} ms", d.as_millis()))
+        .unwrap_or_default()
+}
+
+/// What the engine does with an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Slow down, then retry the same request.
+    RateLimit,
+    /// Transient: retry with back-off, up to a limit.
+    Transient,
+    /// Stop starting calls: nothing more can succeed in this run.
+    FatalRun,
+    /// This call failed; others may still work.
+    FatalCall,
+}
+
+impl LlmError {
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            LlmError::RateLimited { .. } => ErrorClass::RateLimit,
+            LlmError::Server { .. }
+            | LlmError::Timeout { .. }
+            | LlmError::Connect { .. }
+            | LlmError::BadAnswer { .. } => ErrorClass::Transient,
+            LlmError::DailyQuota { .. }
+            | LlmError::InsufficientQuota { .. }
+            | LlmError::MissingKey { .. } => ErrorClass::FatalRun,
+            LlmError::Client { .. } | LlmError::ContextBudget { .. } => ErrorClass::FatalCall,
+        }
+    }
+}
+
+/// Replace every occurrence of `secret` in `text`.
+pub fn redact(text: &str, secret: Option<&str>) -> String {
+    match secret {
+        Some(key) if !key.is_empty() => text.replace(key, "[redacted]"),
+        _ => text.to_string(),
+    }
+}
+
+/// Parse a duration as providers write it: `"36s"`, `"0.5s"`, `"120ms"`,
+/// `"6m0s"`, `"1h2m3.5s"`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut total = 0.0_f64;
+    let mut number = String::new();
+    let mut chars = text.trim().chars().peekable();
+    let mut matched = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let value: f64 = number.parse().ok()?;
+        number.clear();
+        let unit = match (c, chars.peek()) {
+            ('m', Some('s')) => {
+                chars.next();
+                0.001
+            }
+            ('h', _) => 3600.0,
+            ('m', _) => 60.0,
+            ('s', _) => 1.0,
+            _ => return None,
+        };
+        total += value * unit;
+        matched = true;
+    }
+    (matched && number.is_empty() && total.is_finite() && total >= 0.0)
+        .then(|| Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_provider_durations() {
+        assert_eq!(parse_duration("36s"), Some(Duration::from_secs(36)));
+        assert_eq!(parse_duration("0.25s"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("120ms"), Some(Duration::from_millis(120)));
+        assert_eq!(parse_duration("6m0s"), Some(Duration::from_secs(360)));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("12"), None);
+    }
+
+    #[test]
+    fn redacts_secret() {
+        assert_eq!(redact("key=abc123 x", Some("abc123")), "key=[redacted] x");
+        assert_eq!(redact("nothing", None), "nothing");
+    }
+}

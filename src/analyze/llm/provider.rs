@@ -1,0 +1,337 @@
+//! Which provider to talk to and how: `ProviderKind` (defaults, endpoint
+//! conventions, key variable), `ProviderOptions` (mirrors the CLI flags) and
+//! `LlmClient`, which sends one request and classifies the outcome.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::error::{LlmError, redact};
+use super::schema;
+use super::wire::{self, Answer, Conversation};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Gemini,
+    #[value(name = "openai")]
+    #[serde(rename = "openai")]
+    OpenAi,
+    Ollama,
+}
+
+impl ProviderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Gemini => "gemini",
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::Ollama => "ollama",
+        }
+    }
+
+    pub fn default_model(self) -> &'static str {
+        match self {
+            ProviderKind::Gemini => "gemini-2.5-flash",
+            ProviderKind::OpenAi => "gpt-4o-mini",
+            ProviderKind::Ollama => "llama3.1",
+        }
+    }
+
+    /// Gemini: scheme and host; OpenAI: the API root including `/v1`;
+    /// Ollama: the host.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            ProviderKind::Gemini => "https://generativelanguage.googleapis.com",
+            ProviderKind::OpenAi => "https://api.openai.com/v1",
+            ProviderKind::Ollama => "http://localhost:11434",
+        }
+    }
+
+    /// The environment variable holding the API key; Ollama needs none.
+    pub fn key_var(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::Gemini => Some("GEMINI_API_KEY"),
+            ProviderKind::OpenAi => Some("OPENAI_API_KEY"),
+            ProviderKind::Ollama => None,
+        }
+    }
+
+    /// Default tokens a prompt plus answer may use (the model's context).
+    pub fn default_context_budget(self) -> u64 {
+        match self {
+            ProviderKind::Gemini => 1_000_000,
+            ProviderKind::OpenAi => 128_000,
+            ProviderKind::Ollama => 8_192,
+        }
+    }
+
+    /// A local server costs nothing.
+    pub fn is_free(self) -> bool {
+        self == ProviderKind::Ollama
+    }
+
+    pub fn endpoint(self, base_url: &str, model: &str) -> String {
+        let base = base_url.trim_end_matches('/');
+        match self {
+            ProviderKind::Gemini => format!("{base}/v1beta/models/{model}:generateContent"),
+            ProviderKind::OpenAi => format!("{base}/chat/completions"),
+            ProviderKind::Ollama => format!("{base}/api/chat"),
+        }
+    }
+
+    /// The schema as this provider's structured-output feature takes it.
+    pub fn shape_schema(self, resolved: &Value) -> Value {
+        match self {
+            ProviderKind::Gemini => schema::gemini(resolved),
+            ProviderKind::OpenAi => schema::openai_strict(resolved),
+            ProviderKind::Ollama => resolved.clone(),
+        }
+    }
+}
+
+/// The provider flags: `--provider --model --base-url --timeout-s`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderOptions {
+    pub kind: ProviderKind,
+    pub model: Option<String>,
+    pub base_url: Option<String>,
+    pub timeout: Duration,
+    pub temperature: f32,
+}
+
+impl ProviderOptions {
+    pub fn new(kind: ProviderKind) -> Self {
+        ProviderOptions {
+            kind,
+            model: None,
+            base_url: None,
+            timeout: Duration::from_secs(120),
+            temperature: 0.1,
+        }
+    }
+
+    pub fn model(&self) -> &str {
+        self.model.as_deref().unwrap_or(self.kind.default_model())
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base_url
+            .as_deref()
+            .unwrap_or(self.kind.default_base_url())
+    }
+}
+
+/// The outcome of one HTTP exchange, with what `inspect` shows of it.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub result: Result<Answer, LlmError>,
+    pub status: Option<u16>,
+    /// Response body with any secret redacted.
+    pub response_body: Option<String>,
+    pub latency: Duration,
+}
+
+/// Sends requests to one provider endpoint.
+#[derive(Debug, Clone)]
+pub struct LlmClient {
+    kind: ProviderKind,
+    model: String,
+    url: String,
+    key: Option<String>,
+    http: reqwest::Client,
+    schema: Value,
+    temperature: f32,
+    num_ctx: u64,
+}
+
+impl LlmClient {
+    /// `key` is required for providers that have a key variable.
+    pub fn new(
+        opts: &ProviderOptions,
+        key: Option<String>,
+        resolved_schema: &Value,
+        context_budget: u64,
+    ) -> Result<Self, LlmError> {
+        if let Some(var) = opts.kind.key_var()
+            && key.as_deref().is_none_or(str::is_empty)
+        {
+            return Err(LlmError::MissingKey { var });
+        }
+        let http = reqwest::Client::builder()
+            .timeout(opts.timeout)
+            .pool_max_idle_per_host(1024)
+            .build()
+            .map_err(|e| LlmError::Connect {
+                url: opts.base_url().to_string(),
+                message: e.without_url().to_string(),
+            })?;
+        Ok(LlmClient {
+            kind: opts.kind,
+            model: opts.model().to_string(),
+            url: opts.kind.endpoint(opts.base_url(), opts.model()),
+            key,
+            http,
+            schema: opts.kind.shape_schema(resolved_schema),
+            temperature: opts.temperature,
+            num_ctx: context_budget,
+        })
+    }
+
+    pub fn kind(&self) -> ProviderKind {
+        self.kind
+    }
+
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn schema(&self) -> &Value {
+        &self.schema
+    }
+
+    /// The request body for a conversation.
+    pub fn body(&self, conv: &Conversation) -> Value {
+        match self.kind {
+            ProviderKind::Gemini => wire::gemini::request(conv, &self.schema, self.temperature),
+            ProviderKind::OpenAi => {
+                wire::openai::request(&self.model, conv, &self.schema, self.temperature)
+            }
+            ProviderKind::Ollama => wire::ollama::request(
+                &self.model,
+                conv,
+                &self.schema,
+                self.temperature,
+                self.num_ctx,
+            ),
+        }
+    }
+
+    /// Send one request body; never returns the key in any text.
+    pub async fn send(&self, body: &Value) -> Exchange {
+        let started = Instant::now();
+        let mut request = self.http.post(&self.url).json(body);
+        request = match (self.kind, &self.key) {
+            (ProviderKind::Gemini, Some(key)) => request.header("x-goog-api-key", key),
+            (ProviderKind::OpenAi, Some(key)) => request.bearer_auth(key),
+            _ => request,
+        };
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return self.transport_failure(&e, started),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = match response.text().await {
+            Ok(t) => redact(&t, self.key.as_deref()),
+            Err(e) => return self.transport_failure(&e, started),
+        };
+        let result = if (200..300).contains(&status) {
+            self.parse(&text)
+        } else {
+            Err(self.classify(status, &headers, &text))
+        };
+        Exchange {
+            result,
+            status: Some(status),
+            response_body: Some(text),
+            latency: started.elapsed(),
+        }
+    }
+
+    fn parse(&self, body: &str) -> Result<Answer, LlmError> {
+        match self.kind {
+            ProviderKind::Gemini => wire::gemini::parse(body),
+            ProviderKind::OpenAi => wire::openai::parse(body),
+            ProviderKind::Ollama => wire::ollama::parse(body),
+        }
+    }
+
+    fn classify(&self, status: u16, headers: &reqwest::header::HeaderMap, body: &str) -> LlmError {
+        match self.kind {
+            ProviderKind::Gemini => wire::gemini::error(status, headers, body),
+            ProviderKind::OpenAi => wire::openai::error(status, headers, body),
+            ProviderKind::Ollama => wire::ollama::error(status, headers, body),
+        }
+    }
+
+    fn transport_failure(&self, e: &reqwest::Error, started: Instant) -> Exchange {
+        let url = self.url.clone();
+        let error = if e.is_timeout() {
+            LlmError::Timeout { url }
+        } else {
+            let message = redact(&error_chain(e), self.key.as_deref());
+            LlmError::Connect { url, message }
+        };
+        Exchange {
+            result: Err(error),
+            status: None,
+            response_body: None,
+            latency: started.elapsed(),
+        }
+    }
+}
+
+/// The error and its sources, without the URL (we print our own).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    if text.is_empty() {
+        "request failed".to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_follow_each_ecosystem() {
+        assert_eq!(
+            ProviderKind::Gemini.endpoint("https://g.example/", "gemini-2.5-flash"),
+            "https://g.example/v1beta/models/gemini-2.5-flash:generateContent"
+        );
+        assert_eq!(
+            ProviderKind::OpenAi.endpoint("http://h/v1", "m"),
+            "http://h/v1/chat/completions"
+        );
+        assert_eq!(
+            ProviderKind::Ollama.endpoint("http://h:11434", "m"),
+            "http://h:11434/api/chat"
+        );
+    }
+
+    #[test]
+    fn keyed_provider_without_key_is_an_error() {
+        let opts = ProviderOptions::new(ProviderKind::OpenAi);
+        let err = LlmClient::new(&opts, None, &Value::Null, 1000).expect_err("no key");
+        assert_eq!(
+            err,
+            LlmError::MissingKey {
+                var: "OPENAI_API_KEY"
+            }
+        );
+        assert!(
+            LlmClient::new(
+                &ProviderOptions::new(ProviderKind::Ollama),
+                None,
+                &Value::Null,
+                1000
+            )
+            .is_ok()
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The three providers' wire formats: request bodies, answer parsing (text
+//! and token usage) and error classification. One module per provider.
+
+pub mod gemini;
+pub mod ollama;
+pub mod openai;
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use super::error::{LlmError, parse_duration};
+
+/// A conversation: the system instruction, then alternating user and
+/// assistant messages (the assistant ones only when re-asking).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub system: String,
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub role: Role,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+/// The model's answer text and the token usage the provider reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub text: String,
+    pub tokens_in: Option<u64>,
+    pub tokens_out: Option<u64>,
+}
+
+const MAX_MESSAGE: usize = 300;
+
+/// A short error message taken from a body (first characters only).
+pub(crate) fn short(text: &str) -> String {
+    let t = text.trim();
+    match t.char_indices().nth(MAX_MESSAGE) {
+        Some((i, _)) => format!("{}...", &t[..i]),
+        None => t.to_string(),
+    }
+}
+
+pub(crate) fn parse_json(body: &str) -> Result<Value, LlmError> {
+    serde_json::from_str(body).map_err(|e| LlmError::BadAnswer {
+        reason: format!("response is not JSON: {e}"),
+        raw: body.to_string(),
+    })
+}
+
+pub(crate) fn missing(what: &str, body: &str) -> LlmError {
+    LlmError::BadAnswer {
+        reason: format!("response has no {what}"),
+        raw: body.to_string(),
+    }
+}
+
+/// `retry-after-ms` (milliseconds) or `retry-after` (seconds).
+pub(crate) fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    if let Some(s) = get("retry-after").and_then(|v| v.trim().parse::<f64>().ok())
+        && s.is_finite()
+        && s >= 0.0
+    {
+        return Some(Duration::from_secs_f64(s));
+    }
+    None
+}
+
+/// `x-ratelimit-reset-requests` / `-tokens` (OpenAI: `"1s"`, `"6m0s"`).
+pub(crate) fn ratelimit_reset(headers: &HeaderMap) -> Option<Duration> {
+    ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
+        .iter()
+        .filter_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+        .filter_map(parse_duration)
+        .max()
+}
+
+/// The error class of a non-429 failure status.
+pub(crate) fn by_status(status: u16, message: String) -> LlmError {
+    if status >= 500 {
+        LlmError::Server { status, message }
+    } else {
+        LlmError::Client { status, message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_ms_wins_over_seconds() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("2"));
+        assert_eq!(retry_after_header(&h), Some(Duration::from_secs(2)));
+        h.insert("retry-after-ms", HeaderValue::from_static("150"));
+        assert_eq!(retry_after_header(&h), Some(Duration::from_millis(150)));
+        h.insert(
+            "x-ratelimit-reset-requests",
+            HeaderValue::from_static("6m0s"),
+        );
+        assert_eq!(ratelimit_reset(&h), Some(Duration::from_secs(360)));
+    }
+
+    #[test]
+    fn short_cuts_long_messages_on_char_boundary() {
+        let long = "é".repeat(400);
+        assert_eq!(short(&long).chars().count(), MAX_MESSAGE + 3);
+    }
+}

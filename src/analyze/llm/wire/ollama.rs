@@ -1,0 +1,77 @@
+//! Ollama `POST /api/chat` with `format: <schema>` and `stream: false`;
+//! usage from `prompt_eval_count` / `eval_count`; errors are `{"error": ".."}`.
+
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+use super::{Answer, Conversation, by_status, missing, parse_json, retry_after_header, short};
+use crate::analyze::llm::error::LlmError;
+
+pub fn request(
+    model: &str,
+    conv: &Conversation,
+    schema: &Value,
+    temperature: f32,
+    num_ctx: u64,
+) -> Value {
+    json!({
+        "model": model,
+        "messages": super::openai::messages(conv),
+        "stream": false,
+        "format": schema,
+        "options": {"temperature": temperature, "num_ctx": num_ctx},
+    })
+}
+
+pub fn parse(body: &str) -> Result<Answer, LlmError> {
+    let v = parse_json(body)?;
+    let text = v
+        .pointer("/message/content")
+        .and_then(Value::as_str)
+        .ok_or_else(|| missing("message.content", body))?;
+    Ok(Answer {
+        text: text.to_string(),
+        tokens_in: v.get("prompt_eval_count").and_then(Value::as_u64),
+        tokens_out: v.get("eval_count").and_then(Value::as_u64),
+    })
+}
+
+pub fn error(status: u16, headers: &HeaderMap, body: &str) -> LlmError {
+    let message = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("error")?.as_str().map(short))
+        .unwrap_or_else(|| short(body));
+    if status == 429 {
+        return LlmError::RateLimited {
+            retry_after: retry_after_header(headers),
+        };
+    }
+    by_status(status, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_content_counts_and_errors() {
+        let body = json!({"model": "llama3.1", "created_at": "2025-01-01T00:00:00Z",
+            "message": {"role": "assistant", "content": "{}"}, "done": true, "done_reason": "stop",
+            "prompt_eval_count": 26, "eval_count": 4})
+        .to_string();
+        let a = parse(&body).expect("answer");
+        assert_eq!((a.tokens_in, a.tokens_out), (Some(26), Some(4)));
+        let e = error(
+            404,
+            &HeaderMap::new(),
+            r#"{"error":"model \"x\" not found, try pulling it first"}"#,
+        );
+        assert!(
+            matches!(e, LlmError::Client { status: 404, ref message } if message.contains("not found"))
+        );
+        assert!(matches!(
+            error(503, &HeaderMap::new(), r#"{"error":"server busy"}"#),
+            LlmError::Server { .. }
+        ));
+    }
+}

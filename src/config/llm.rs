@@ -1,0 +1,115 @@
+//! The `[llm]` part of `callscope.toml`: the price table used for cost
+//! estimates and budgets, the expected answer size and the context budget.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// USD per million tokens for one model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPrice {
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+}
+
+impl ModelPrice {
+    pub const FREE: ModelPrice = ModelPrice {
+        input_per_mtok: 0.0,
+        output_per_mtok: 0.0,
+    };
+
+    pub fn cost(&self, tokens_in: u64, tokens_out: u64) -> f64 {
+        (tokens_in as f64 * self.input_per_mtok + tokens_out as f64 * self.output_per_mtok)
+            / 1_000_000.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmConfig {
+    /// Model name -> price. Merged over the built-in defaults.
+    #[serde(default)]
+    pub prices: BTreeMap<String, ModelPrice>,
+    /// Tokens a call's prompt plus answer may use; `None` = the provider default.
+    #[serde(default)]
+    pub context_budget_tokens: Option<u64>,
+    /// Expected answer size, for estimates before the answer is known.
+    #[serde(default = "default_output_tokens")]
+    pub expected_output_tokens: u64,
+}
+
+fn default_output_tokens() -> u64 {
+    900
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        LlmConfig {
+            prices: BTreeMap::new(),
+            context_budget_tokens: None,
+            expected_output_tokens: default_output_tokens(),
+        }
+    }
+}
+
+/// Published list prices (standard tier) used when the config names none.
+fn default_price(model: &str) -> Option<ModelPrice> {
+    match model {
+        "gemini-2.5-flash" => Some(ModelPrice {
+            input_per_mtok: 0.30,
+            output_per_mtok: 2.50,
+        }),
+        "gpt-4o-mini" => Some(ModelPrice {
+            input_per_mtok: 0.15,
+            output_per_mtok: 0.60,
+        }),
+        _ => None,
+    }
+}
+
+impl LlmConfig {
+    /// The price of a model: configured, else built-in; `None` when unknown
+    /// (cost is then unknown, not zero). Local providers are priced by the
+    /// caller as free.
+    pub fn price_for(&self, model: &str) -> Option<ModelPrice> {
+        self.prices
+            .get(model)
+            .copied()
+            .or_else(|| default_price(model))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_price_overrides_default_and_unknown_is_none() {
+        let mut cfg = LlmConfig::default();
+        assert_eq!(
+            cfg.price_for("gpt-4o-mini").map(|p| p.input_per_mtok),
+            Some(0.15)
+        );
+        assert_eq!(cfg.price_for("mystery"), None);
+        cfg.prices.insert(
+            "gpt-4o-mini".into(),
+            ModelPrice {
+                input_per_mtok: 1.0,
+                output_per_mtok: 2.0,
+            },
+        );
+        let p = cfg.price_for("gpt-4o-mini").expect("configured");
+        assert!((p.cost(1_000_000, 500_000) - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn parses_from_toml() {
+        let cfg: LlmConfig = toml::from_str(
+            "expected_output_tokens = 500\n[prices.\"my-model\"]\ninput_per_mtok = 1.0\noutput_per_mtok = 3.0\n",
+        )
+        .expect("valid");
+        assert_eq!(cfg.expected_output_tokens, 500);
+        assert!(cfg.price_for("my-model").is_some());
+    }
+}

@@ -1,0 +1,357 @@
+//! One call through the provider: admission (concurrency, pause, RPM, TPM,
+//! budget), the request, and what to do with its outcome: accept, re-ask
+//! once, back off and retry, fail the call, or stop the run.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use super::budget::Budget;
+use super::limiter::{AdaptiveLimit, Permit};
+use super::pacer::{Pacer, Pause};
+use super::{EngineOptions, Job, JobResult, RunStats, StopReason};
+use crate::analyze::llm::{
+    Answer, Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmError, RequestLog, estimate_tokens,
+};
+use crate::analyze::{Analysis, Insight};
+use crate::model::Call;
+
+/// State shared by every call of a run.
+pub(super) struct Shared {
+    analyzer: Arc<LlmAnalyzer>,
+    opts: EngineOptions,
+    limit: Arc<AdaptiveLimit>,
+    rpm: Option<Pacer>,
+    tpm: Option<Pacer>,
+    pause: Pause,
+    budget: Budget,
+    stats: Mutex<RunStats>,
+}
+
+impl Shared {
+    pub(super) fn new(analyzer: Arc<LlmAnalyzer>, opts: &EngineOptions) -> Self {
+        let cost_known = analyzer.price().is_some();
+        Shared {
+            limit: AdaptiveLimit::new(opts.initial_concurrency, opts.max_concurrency),
+            rpm: opts.rpm.map(|r| Pacer::per_minute(f64::from(r), 1.0)),
+            tpm: opts
+                .tpm
+                .map(|t| Pacer::per_minute(t as f64, t as f64 / 60.0)),
+            pause: Pause::default(),
+            budget: Budget::new(opts.budget_usd),
+            stats: Mutex::new(RunStats {
+                cost_usd: cost_known.then_some(0.0),
+                ..RunStats::default()
+            }),
+            analyzer,
+            opts: opts.clone(),
+        }
+    }
+
+    fn stats(&self) -> MutexGuard<'_, RunStats> {
+        self.stats.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// No new calls or requests may start.
+    pub(super) fn halted(&self) -> bool {
+        self.opts.shutdown.is_stopping()
+    }
+
+    fn stop(&self, reason: StopReason) {
+        let mut s = self.stats();
+        if s.stopped.is_none() {
+            s.stopped = Some(reason);
+        }
+        drop(s);
+        self.opts.shutdown.stop();
+    }
+
+    pub(super) fn count_result(&self, ok: bool) {
+        let mut s = self.stats();
+        if ok {
+            s.done += 1;
+        } else {
+            s.failed += 1;
+        }
+    }
+
+    pub(super) fn cost(&self) -> Option<f64> {
+        self.stats().cost_usd
+    }
+
+    pub(super) fn finish(&self) -> RunStats {
+        let mut stats = self.stats().clone();
+        if stats.stopped.is_none() && self.opts.shutdown.is_stopping() {
+            stats.stopped = Some(if self.opts.shutdown.is_aborted() {
+                StopReason::Aborted
+            } else {
+                StopReason::Interrupted
+            });
+        }
+        stats
+    }
+
+    /// Wait until a request of `units` tokens may be sent.
+    async fn admit(&self, units: u64) -> Permit {
+        let permit = self.limit.acquire().await;
+        self.pause.wait().await;
+        if let Some(rpm) = &self.rpm {
+            rpm.take(1).await;
+        }
+        if let Some(tpm) = &self.tpm {
+            tpm.take(units).await;
+        }
+        permit
+    }
+
+    fn on_rate_limited(&self, permit: &Permit, retry_after: Option<std::time::Duration>) {
+        self.stats().http_429 += 1;
+        self.limit.on_rate_limited(permit);
+        if let Some(wait) = retry_after {
+            let until = tokio::time::Instant::now() + wait;
+            self.pause.extend(until);
+            if let Some(rpm) = &self.rpm {
+                rpm.hold_until(until);
+            }
+        }
+    }
+
+    fn on_answer(&self, tokens_in: u64, tokens_out: u64) -> f64 {
+        let cost = self.analyzer.cost(tokens_in, tokens_out);
+        let mut s = self.stats();
+        s.tokens_in += tokens_in;
+        s.tokens_out += tokens_out;
+        if let (Some(total), Some(c)) = (s.cost_usd.as_mut(), cost) {
+            *total += c;
+        }
+        cost.unwrap_or(0.0)
+    }
+}
+
+/// How a call ended.
+enum End {
+    Done(Box<Insight>),
+    Failed {
+        error: String,
+        raw: Option<String>,
+    },
+    /// Not finished because the run stopped; not reported.
+    Abandoned,
+}
+
+/// Per-call bookkeeping: the log and what was used.
+struct Ledger {
+    log: Vec<RequestLog>,
+    tokens_in: Option<u64>,
+    tokens_out: Option<u64>,
+    spent: f64,
+    started: Option<Instant>,
+}
+
+impl Ledger {
+    fn record(&mut self, url: &str, body: &serde_json::Value, ex: &Exchange) {
+        self.started.get_or_insert_with(Instant::now);
+        self.log.push(RequestLog {
+            attempt: self.log.len() as u32 + 1,
+            url: url.to_string(),
+            request: body.clone(),
+            status: ex.status,
+            response: ex.response_body.clone(),
+            error: ex.result.as_ref().err().map(ToString::to_string),
+            latency_ms: ex.latency.as_millis() as u64,
+        });
+    }
+
+    /// Reported usage; unknown once any answer lacks it.
+    fn add_usage(&mut self, answer: &Answer) {
+        let sum = |acc: Option<u64>, v: Option<u64>| Some(acc? + v?);
+        self.tokens_in = sum(self.tokens_in, answer.tokens_in);
+        self.tokens_out = sum(self.tokens_out, answer.tokens_out);
+    }
+}
+
+pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> {
+    let Job { call, metrics } = job;
+    let analyzer = Arc::clone(&shared.analyzer);
+    let mut conv = analyzer.conversation(&call, &metrics);
+    let est_in = analyzer.estimate_input(&conv);
+    let est_out = analyzer.expected_output_tokens();
+    let mut ledger = Ledger {
+        log: Vec::new(),
+        tokens_in: Some(0),
+        tokens_out: Some(0),
+        spent: 0.0,
+        started: None,
+    };
+    let end = match analyzer.check_context(est_in) {
+        Err(e) => End::Failed {
+            error: e.to_string(),
+            raw: None,
+        },
+        Ok(()) => {
+            let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
+            if shared.halted() {
+                return None;
+            }
+            if !shared.budget.reserve(reserve) {
+                shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
+                return None;
+            }
+            let end = drive(&call, &mut conv, &shared, &mut ledger, est_in + est_out).await;
+            shared.budget.settle(reserve, ledger.spent);
+            end
+        }
+    };
+    finish(&call, &analyzer, ledger, end)
+}
+
+fn finish(call: &Call, analyzer: &LlmAnalyzer, ledger: Ledger, end: End) -> Option<JobResult> {
+    let mut provenance = analyzer.provenance();
+    provenance.attempts = ledger.log.len() as u32;
+    provenance.latency_ms = ledger.started.map(|s| s.elapsed().as_millis() as u64);
+    let used = !ledger.log.is_empty();
+    provenance.tokens_in = ledger.tokens_in.filter(|_| used);
+    provenance.tokens_out = ledger.tokens_out.filter(|_| used);
+    provenance.cost_usd = match (provenance.tokens_in, provenance.tokens_out) {
+        (Some(i), Some(o)) => analyzer.cost(i, o),
+        _ => None,
+    };
+    let (insight, raw_answer) = match end {
+        End::Abandoned => return None,
+        End::Done(insight) => (Some(*insight), None),
+        End::Failed { error, raw } => {
+            provenance.error = Some(error);
+            (None, raw)
+        }
+    };
+    Some(JobResult {
+        call_id: call.id.clone(),
+        analysis: Analysis {
+            insight,
+            provenance,
+        },
+        log: ledger.log,
+        raw_answer,
+    })
+}
+
+/// Send until the call is answered, failed, or the run stops.
+async fn drive(
+    call: &Call,
+    conv: &mut Conversation,
+    shared: &Shared,
+    ledger: &mut Ledger,
+    units: u64,
+) -> End {
+    let analyzer = &shared.analyzer;
+    let client = analyzer.client();
+    let shutdown = &shared.opts.shutdown;
+    let (mut reasked, mut transient, mut limited) = (false, 0u32, 0u32);
+    loop {
+        let permit = tokio::select! {
+            p = shared.admit(units) => p,
+            _ = shutdown.stopped() => return End::Abandoned,
+        };
+        if shared.halted() {
+            return End::Abandoned;
+        }
+        let body = client.body(conv);
+        let exchange = tokio::select! {
+            ex = client.send(&body) => ex,
+            _ = shutdown.aborted() => return End::Abandoned,
+        };
+        shared.stats().requests += 1;
+        ledger.record(client.url(), &body, &exchange);
+        let retry = match exchange.result {
+            Ok(answer) => {
+                shared.limit.on_success();
+                drop(permit);
+                ledger.add_usage(&answer);
+                let tin = answer
+                    .tokens_in
+                    .unwrap_or_else(|| analyzer.estimate_input(conv));
+                let tout = answer
+                    .tokens_out
+                    .unwrap_or_else(|| estimate_tokens(&answer.text));
+                ledger.spent += shared.on_answer(tin, tout);
+                match analyzer.accept(&answer.text, call) {
+                    Ok(insight) => return End::Done(Box::new(insight)),
+                    Err(msg) if !reasked => {
+                        reasked = true;
+                        analyzer.reask(conv, &answer.text, &msg);
+                        None
+                    }
+                    Err(msg) => {
+                        return End::Failed {
+                            error: format!("invalid answer after re-ask: {msg}"),
+                            raw: Some(answer.text),
+                        };
+                    }
+                }
+            }
+            Err(error) => match on_error(shared, permit, error, &mut transient, &mut limited) {
+                Ok(wait) => wait,
+                Err(end) => return end,
+            },
+        };
+        shared.stats().retries += 1;
+        if let Some(wait) = retry {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.stopped() => return End::Abandoned,
+            }
+        }
+    }
+}
+
+/// Decide what a failed request means: `Ok(wait)` to retry after an
+/// optional back-off, `Err(end)` to end the call.
+fn on_error(
+    shared: &Shared,
+    permit: Permit,
+    error: LlmError,
+    transient: &mut u32,
+    limited: &mut u32,
+) -> Result<Option<std::time::Duration>, End> {
+    let opts = &shared.opts;
+    let fail = |error: &LlmError| End::Failed {
+        error: error.to_string(),
+        raw: match error {
+            LlmError::BadAnswer { raw, .. } => Some(raw.clone()),
+            _ => None,
+        },
+    };
+    match error.class() {
+        ErrorClass::RateLimit => {
+            let retry_after = match &error {
+                LlmError::RateLimited { retry_after } => *retry_after,
+                _ => None,
+            };
+            shared.on_rate_limited(&permit, retry_after);
+            *limited += 1;
+            if *limited > opts.max_rate_limit_retries {
+                return Err(fail(&error));
+            }
+            Ok(Some(
+                retry_after.unwrap_or_else(|| opts.backoff.delay(*limited)),
+            ))
+        }
+        ErrorClass::Transient => {
+            *transient += 1;
+            if *transient > opts.max_retries {
+                return Err(fail(&error));
+            }
+            Ok(Some(opts.backoff.delay(*transient)))
+        }
+        ErrorClass::FatalRun => {
+            shared.stop(match &error {
+                LlmError::DailyQuota { message } => StopReason::DailyQuota(message.clone()),
+                LlmError::InsufficientQuota { message } => {
+                    StopReason::InsufficientQuota(message.clone())
+                }
+                other => StopReason::Unusable(other.to_string()),
+            });
+            Err(End::Abandoned)
+        }
+        ErrorClass::FatalCall => Err(fail(&error)),
+    }
+}

@@ -1,0 +1,603 @@
+//! A mock LLM provider on loopback speaking the Gemini, OpenAI and Ollama
+//! wire formats. It answers with a JSON instance of whatever schema the
+//! request carries and injects faults: lognormal latency (with a time
+//! scale), an RPM limit answered with each provider's real 429, 5xx, hangs,
+//! malformed JSON and a daily quota. Every request is logged.
+//! Test support only (benches include it by path); not part of the CLI.
+#![allow(dead_code)] // each test binary uses a different part of it
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::post;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    Gemini,
+    OpenAi,
+    Ollama,
+}
+
+/// A fault forced on a given request of every call (deterministic tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    RateLimit,
+    ServerError,
+    Hang,
+    Malformed,
+}
+
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// When set, requests must carry this key the provider's way.
+    pub api_key: Option<String>,
+    /// Latency of a real call (divided by `time_scale`).
+    pub latency_median: Duration,
+    pub latency_sigma: f64,
+    /// Real time runs this many times faster in the mock.
+    pub time_scale: f64,
+    /// Requests per real minute before 429 (multiplied by `time_scale`).
+    pub rpm: Option<f64>,
+    /// Requests that may go ahead of the RPM schedule.
+    pub rpm_burst: f64,
+    pub server_error_rate: f64,
+    pub hang_rate: f64,
+    pub malformed_rate: f64,
+    /// Successful answers before the daily quota is exhausted.
+    pub daily_quota_after: Option<u64>,
+    /// `per_call_faults[i]` is forced on the i-th request of every call.
+    pub per_call_faults: Vec<Fault>,
+    pub seed: u64,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            api_key: None,
+            latency_median: Duration::ZERO,
+            latency_sigma: 0.0,
+            time_scale: 1.0,
+            rpm: None,
+            rpm_burst: 1.0,
+            server_error_rate: 0.0,
+            hang_rate: 0.0,
+            malformed_rate: 0.0,
+            daily_quota_after: None,
+            per_call_faults: Vec::new(),
+            seed: 7,
+        }
+    }
+}
+
+/// One request as the mock saw it.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub dialect: Dialect,
+    pub path: String,
+    pub call_id: Option<String>,
+    pub status: u16,
+    /// The answer was a valid instance of the schema.
+    pub answered: bool,
+    /// Authorization / x-goog-api-key header as received.
+    pub auth: Option<String>,
+    pub body: Value,
+}
+
+struct MockState {
+    cfg: MockConfig,
+    rng: Mutex<ChaCha8Rng>,
+    tat: Mutex<Option<Instant>>,
+    per_call: Mutex<HashMap<String, usize>>,
+    answered: AtomicU64,
+    log: Mutex<Vec<Logged>>,
+}
+
+pub struct MockProvider {
+    pub addr: SocketAddr,
+    state: Arc<MockState>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for MockProvider {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl MockProvider {
+    pub async fn start(cfg: MockConfig) -> MockProvider {
+        let state = Arc::new(MockState {
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(cfg.seed)),
+            cfg,
+            tat: Mutex::new(None),
+            per_call: Mutex::new(HashMap::new()),
+            answered: AtomicU64::new(0),
+            log: Mutex::new(Vec::new()),
+        });
+        let app = Router::new()
+            .route("/v1beta/models/{action}", post(gemini))
+            .route("/v1/chat/completions", post(openai))
+            .route("/api/chat", post(ollama))
+            .with_state(Arc::clone(&state));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        MockProvider {
+            addr,
+            state,
+            server,
+        }
+    }
+
+    /// The `--base-url` for a dialect, by each ecosystem's convention.
+    pub fn base_url(&self, dialect: Dialect) -> String {
+        match dialect {
+            Dialect::OpenAi => format!("http://{}/v1", self.addr),
+            Dialect::Gemini | Dialect::Ollama => format!("http://{}", self.addr),
+        }
+    }
+
+    pub fn log(&self) -> Vec<Logged> {
+        self.state.log.lock().expect("log").clone()
+    }
+
+    /// Valid answers per call id.
+    pub fn answers_per_call(&self) -> HashMap<String, usize> {
+        let mut out = HashMap::new();
+        for l in self.log().iter().filter(|l| l.answered) {
+            if let Some(id) = &l.call_id {
+                *out.entry(id.clone()).or_insert(0) += 1;
+            }
+        }
+        out
+    }
+
+    pub fn count_status(&self, status: u16) -> usize {
+        self.log().iter().filter(|l| l.status == status).count()
+    }
+}
+
+async fn gemini(
+    State(st): State<Arc<MockState>>,
+    Path(action): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let Some(model) = action.strip_suffix(":generateContent") else {
+        return reply(
+            StatusCode::NOT_FOUND,
+            json!({"error": {"code": 404,
+            "message": "not found", "status": "NOT_FOUND"}}),
+            &[],
+        );
+    };
+    let model = model.to_string();
+    handle(
+        st,
+        Dialect::Gemini,
+        format!("/v1beta/models/{action}"),
+        headers,
+        body,
+        model,
+    )
+    .await
+}
+
+async fn openai(State(st): State<Arc<MockState>>, headers: HeaderMap, body: String) -> Response {
+    handle(
+        st,
+        Dialect::OpenAi,
+        "/v1/chat/completions".into(),
+        headers,
+        body,
+        String::new(),
+    )
+    .await
+}
+
+async fn ollama(State(st): State<Arc<MockState>>, headers: HeaderMap, body: String) -> Response {
+    handle(
+        st,
+        Dialect::Ollama,
+        "/api/chat".into(),
+        headers,
+        body,
+        String::new(),
+    )
+    .await
+}
+
+fn reply(status: StatusCode, body: Value, headers: &[(&str, String)]) -> Response {
+    let mut builder = Response::builder()
+        .status(status)
+        .header("content-type", "application/json");
+    for (k, v) in headers {
+        builder = builder.header(*k, v.as_str());
+    }
+    builder
+        .body(Body::from(body.to_string()))
+        .expect("valid response")
+}
+
+/// The call id from the prompt's `<<<TRANSCRIPT id=...>>>` marker.
+fn call_id_of(body: &str) -> Option<String> {
+    let marker = "<<<TRANSCRIPT id=";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find(">>>")? + start;
+    Some(body[start..end].to_string())
+}
+
+fn auth_of(dialect: Dialect, headers: &HeaderMap) -> Option<String> {
+    let name = match dialect {
+        Dialect::Gemini => "x-goog-api-key",
+        Dialect::OpenAi | Dialect::Ollama => "authorization",
+    };
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from)
+}
+
+fn schema_of(dialect: Dialect, req: &Value) -> Value {
+    let pointer = match dialect {
+        Dialect::Gemini => "/generationConfig/responseSchema",
+        Dialect::OpenAi => "/response_format/json_schema/schema",
+        Dialect::Ollama => "/format",
+    };
+    req.pointer(pointer).cloned().unwrap_or(Value::Null)
+}
+
+/// A JSON instance of a schema (JSON Schema or Gemini's OpenAPI subset).
+pub fn instance(schema: &Value) -> Value {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.iter().find(|v| !v.is_null()))
+    {
+        return first.clone();
+    }
+    if let Some(branch) = schema
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .and_then(|b| b.iter().find(|s| s.get("type") != Some(&json!("null"))))
+    {
+        return instance(branch);
+    }
+    let ty = match schema.get("type") {
+        Some(Value::String(t)) => t.to_ascii_lowercase(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null")
+            .to_ascii_lowercase(),
+        _ => "null".into(),
+    };
+    let min = schema.get("minimum").and_then(Value::as_f64);
+    match ty.as_str() {
+        "object" => {
+            let props = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.iter().map(|(k, s)| (k.clone(), instance(s))).collect())
+                .unwrap_or_default();
+            Value::Object(props)
+        }
+        "array" => json!([instance(schema.get("items").unwrap_or(&Value::Null))]),
+        "string" => json!("mock answer"),
+        "integer" => json!(min.unwrap_or(1.0) as i64),
+        "number" => json!(min.unwrap_or(50.0)),
+        "boolean" => json!(true),
+        _ => Value::Null,
+    }
+}
+
+enum Decision {
+    Unauthorized(Option<String>),
+    DailyQuota,
+    RateLimited(Duration),
+    Hang,
+    ServerError,
+    Malformed,
+    Answer,
+}
+
+impl MockState {
+    fn chance(&self, p: f64) -> bool {
+        p > 0.0 && self.rng.lock().expect("rng").r#gen::<f64>() < p
+    }
+
+    fn latency(&self) -> Duration {
+        let cfg = &self.cfg;
+        if cfg.latency_median.is_zero() {
+            return Duration::ZERO;
+        }
+        let (u1, u2): (f64, f64) = {
+            let mut rng = self.rng.lock().expect("rng");
+            (1.0 - rng.r#gen::<f64>(), rng.r#gen::<f64>())
+        };
+        let z = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+        cfg.latency_median
+            .mul_f64((cfg.latency_sigma * z).exp() / cfg.time_scale)
+    }
+
+    /// GCRA at `rpm * time_scale` per minute; `Some(wait)` when over.
+    fn over_rate(&self) -> Option<Duration> {
+        let rpm = self.cfg.rpm?;
+        let per = Duration::from_secs_f64(60.0 / (rpm * self.cfg.time_scale));
+        let tolerance = per.mul_f64(self.cfg.rpm_burst.max(1.0));
+        let now = Instant::now();
+        let mut tat = self.tat.lock().expect("tat");
+        let t = tat.map_or(now, |t| t.max(now));
+        if t > now + tolerance {
+            return Some(t - tolerance - now);
+        }
+        *tat = Some(t + per);
+        None
+    }
+
+    fn request_index(&self, call_id: &Option<String>) -> Option<usize> {
+        let id = call_id.as_ref()?;
+        let mut m = self.per_call.lock().expect("per call");
+        let n = m.entry(id.clone()).or_insert(0);
+        *n += 1;
+        Some(*n - 1)
+    }
+
+    fn decide(&self, dialect: Dialect, auth: &Option<String>, index: Option<usize>) -> Decision {
+        let cfg = &self.cfg;
+        let expected = match (dialect, &cfg.api_key) {
+            (Dialect::Gemini, Some(key)) => Some(key.clone()),
+            (Dialect::OpenAi, Some(key)) => Some(format!("Bearer {key}")),
+            _ => None,
+        };
+        if expected.is_some() && *auth != expected {
+            return Decision::Unauthorized(auth.clone());
+        }
+        if dialect != Dialect::Ollama
+            && cfg
+                .daily_quota_after
+                .is_some_and(|n| self.answered.load(Ordering::SeqCst) >= n)
+        {
+            return Decision::DailyQuota;
+        }
+        let forced = index.and_then(|i| cfg.per_call_faults.get(i)).copied();
+        if let Some(wait) = self.over_rate() {
+            return Decision::RateLimited(wait);
+        }
+        match forced {
+            Some(Fault::RateLimit) => return Decision::RateLimited(Duration::from_millis(5)),
+            Some(Fault::Hang) => return Decision::Hang,
+            Some(Fault::ServerError) => return Decision::ServerError,
+            Some(Fault::Malformed) => return Decision::Malformed,
+            None => {}
+        }
+        if self.chance(cfg.hang_rate) {
+            Decision::Hang
+        } else if self.chance(cfg.server_error_rate) {
+            Decision::ServerError
+        } else if self.chance(cfg.malformed_rate) {
+            Decision::Malformed
+        } else {
+            Decision::Answer
+        }
+    }
+}
+
+async fn handle(
+    st: Arc<MockState>,
+    dialect: Dialect,
+    path: String,
+    headers: HeaderMap,
+    body: String,
+    model: String,
+) -> Response {
+    let req: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let call_id = call_id_of(&body);
+    let auth = auth_of(dialect, &headers);
+    let index = st.request_index(&call_id);
+    let decision = st.decide(dialect, &auth, index);
+    let (response, answered) = match decision {
+        Decision::Unauthorized(got) => (unauthorized(dialect, got), false),
+        Decision::DailyQuota => (daily_quota(dialect, &model), false),
+        Decision::RateLimited(wait) => (rate_limited(dialect, &model, wait, st.cfg.rpm), false),
+        Decision::Hang => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            (server_error(dialect), false)
+        }
+        Decision::ServerError => {
+            tokio::time::sleep(st.latency()).await;
+            (server_error(dialect), false)
+        }
+        Decision::Malformed => {
+            tokio::time::sleep(st.latency()).await;
+            (
+                answer(
+                    dialect,
+                    &model,
+                    "{\"agent_rating\": 7, \"objections\": [",
+                    &body,
+                ),
+                false,
+            )
+        }
+        Decision::Answer => {
+            tokio::time::sleep(st.latency()).await;
+            let content = instance(&schema_of(dialect, &req)).to_string();
+            st.answered.fetch_add(1, Ordering::SeqCst);
+            (answer(dialect, &model, &content, &body), true)
+        }
+    };
+    st.log.lock().expect("log").push(Logged {
+        dialect,
+        path,
+        call_id,
+        status: response.status().as_u16(),
+        answered,
+        auth,
+        body: req,
+    });
+    response
+}
+
+fn answer(dialect: Dialect, model: &str, content: &str, request: &str) -> Response {
+    let tokens_in = request.len() as u64 / 4;
+    let tokens_out = content.len() as u64 / 4;
+    let body = match dialect {
+        Dialect::Gemini => json!({
+            "candidates": [{"content": {"parts": [{"text": content}], "role": "model"},
+                "finishReason": "STOP", "index": 0}],
+            "usageMetadata": {"promptTokenCount": tokens_in, "candidatesTokenCount": tokens_out,
+                "totalTokenCount": tokens_in + tokens_out},
+            "modelVersion": model,
+        }),
+        Dialect::OpenAi => json!({
+            "id": "chatcmpl-mock", "object": "chat.completion", "created": 1_700_000_000,
+            "model": "gpt-4o-mini-2024-07-18",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content,
+                "refusal": null}, "logprobs": null, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
+                "total_tokens": tokens_in + tokens_out},
+        }),
+        Dialect::Ollama => json!({
+            "model": "llama3.1", "created_at": "2025-01-01T00:00:00Z",
+            "message": {"role": "assistant", "content": content},
+            "done": true, "done_reason": "stop", "total_duration": 1,
+            "prompt_eval_count": tokens_in, "eval_count": tokens_out,
+        }),
+    };
+    reply(StatusCode::OK, body, &[])
+}
+
+fn gemini_quota_error(model: &str, quota_id: &str, limit: String, retry: Duration) -> Value {
+    json!({"error": {
+    "code": 429,
+    "message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+    "status": "RESOURCE_EXHAUSTED",
+    "details": [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{
+            "quotaMetric": "generativelanguage.googleapis.com/generate_content_paid_tier_requests",
+            "quotaId": quota_id,
+            "quotaDimensions": {"location": "global", "model": model},
+            "quotaValue": limit}]},
+        {"@type": "type.googleapis.com/google.rpc.Help", "links": [{
+            "description": "Learn more about Gemini API quotas",
+            "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]},
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo",
+            "retryDelay": format!("{:.3}s", retry.as_secs_f64())}
+    ]}})
+}
+
+fn rate_limited(dialect: Dialect, model: &str, wait: Duration, rpm: Option<f64>) -> Response {
+    let limit = rpm.unwrap_or(0.0).round() as u64;
+    match dialect {
+        Dialect::Gemini => reply(
+            StatusCode::TOO_MANY_REQUESTS,
+            gemini_quota_error(
+                model,
+                "GenerateRequestsPerMinutePerProjectPerModel",
+                limit.to_string(),
+                wait,
+            ),
+            &[],
+        ),
+        Dialect::OpenAi => {
+            let ms = wait.as_millis() as u64 + 1;
+            reply(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"error": {
+                    "message": format!("Rate limit reached for gpt-4o-mini in organization org-mock on requests per min (RPM): Limit {limit}, Used {limit}, Requested 1. Please try again in {ms}ms. Visit https://platform.openai.com/account/rate-limits to learn more."),
+                    "type": "requests", "param": null, "code": "rate_limit_exceeded"}}),
+                &[
+                    (
+                        "retry-after",
+                        wait.as_secs_f64().ceil().max(1.0).to_string(),
+                    ),
+                    ("retry-after-ms", ms.to_string()),
+                    ("x-ratelimit-limit-requests", limit.to_string()),
+                    ("x-ratelimit-remaining-requests", "0".into()),
+                    ("x-ratelimit-reset-requests", format!("{ms}ms")),
+                ],
+            )
+        }
+        Dialect::Ollama => reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"error": "server busy, please try again.  maximum pending requests exceeded"}),
+            &[],
+        ),
+    }
+}
+
+fn daily_quota(dialect: Dialect, model: &str) -> Response {
+    let body = match dialect {
+        Dialect::Gemini => gemini_quota_error(
+            model,
+            "GenerateRequestsPerDayPerProjectPerModel",
+            "250".into(),
+            Duration::from_secs(3600),
+        ),
+        _ => json!({"error": {
+            "message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+            "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}),
+    };
+    reply(StatusCode::TOO_MANY_REQUESTS, body, &[])
+}
+
+fn server_error(dialect: Dialect) -> Response {
+    match dialect {
+        Dialect::Gemini => reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"error": {"code": 503, "message": "The model is overloaded. Please try again later.",
+                "status": "UNAVAILABLE"}}),
+            &[],
+        ),
+        Dialect::OpenAi => reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": {"message": "The server had an error while processing your request. Sorry about that!",
+                "type": "server_error", "param": null, "code": null}}),
+            &[],
+        ),
+        Dialect::Ollama => reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "an error was encountered while running the model"}),
+            &[],
+        ),
+    }
+}
+
+/// Like the real services, the wrong key is echoed back (OpenAI does,
+/// partly masked): the client must redact it.
+fn unauthorized(dialect: Dialect, got: Option<String>) -> Response {
+    let shown = got.unwrap_or_default();
+    match dialect {
+        Dialect::Gemini => reply(
+            StatusCode::BAD_REQUEST,
+            json!({"error": {"code": 400, "message": format!("API key not valid. Please pass a valid API key. Got {shown}"),
+                "status": "INVALID_ARGUMENT", "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}}),
+            &[],
+        ),
+        _ => reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": {"message": format!("Incorrect API key provided: {shown}. You can find your API key at https://platform.openai.com/account/api-keys."),
+                "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}),
+            &[],
+        ),
+    }
+}

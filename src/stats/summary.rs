@@ -79,11 +79,13 @@ impl Summary {
     }
 }
 
-/// Streams the rows into a `Summary`.
+/// Streams the rows into a `Summary`. Without a playbook in the config, the
+/// built-in generic one names the sections, as it did for the analysis.
 pub fn summarize(rows: impl Iterator<Item = CallRow>, cfg: &Config) -> Summary {
-    let mut acc = Accumulator::new(cfg);
+    let playbook = cfg.playbook.clone().unwrap_or_else(Playbook::generic);
+    let mut acc = Accumulator::new(cfg, &playbook);
     rows.for_each(|row| acc.add(&row));
-    acc.finish(cfg.playbook.as_ref())
+    acc.finish(&playbook)
 }
 
 struct Accumulator {
@@ -105,16 +107,12 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn new(cfg: &Config) -> Self {
+    fn new(cfg: &Config, playbook: &Playbook) -> Self {
         let threshold_s = cfg.analysis.short_call_threshold_s;
         Accumulator {
             threshold_s,
             min_size: cfg.analysis.min_group_size,
-            core_sections: cfg
-                .playbook
-                .as_ref()
-                .map(Playbook::core_section_ids)
-                .unwrap_or_default(),
+            core_sections: playbook.core_section_ids(),
             states: BTreeMap::new(),
             outcome_unknown: 0,
             days: None,
@@ -228,7 +226,7 @@ impl Accumulator {
             .collect()
     }
 
-    fn finish(self, playbook: Option<&Playbook>) -> Summary {
+    fn finish(self, playbook: &Playbook) -> Summary {
         let min = self.min_size;
         let groupings: Vec<Grouping> = self
             .tables

@@ -33,7 +33,7 @@ fn generic_toml_is_a_valid_config_section_and_the_default_playbook() {
 fn example_411_has_the_original_setup() {
     let config = example_411();
     assert_eq!(config.analysis.short_call_threshold_s, 300.0);
-    assert_eq!(config.input.profile.as_deref(), Some("vici-lgs-omc"));
+    assert_eq!(config.input.profile.as_str(), "vici-lgs-omc");
     for code in ["P2P", "SALE", "SW"] {
         assert_eq!(
             config.outcomes.outcome(Some(code)),

@@ -65,12 +65,15 @@ pub fn opt_pct_points(v: Option<f64>) -> String {
 
 /// A number with sensible precision for a metric median.
 pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e9 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
+    let text = if v.abs() >= 10.0 {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")
+    };
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    match text {
+        "-0" | "" => "0".to_string(),
+        t => t.to_string(),
     }
 }
 
@@ -111,6 +114,9 @@ mod tests {
         assert_eq!(duration(300.0), "5 min");
         assert_eq!(number(3.0), "3");
         assert_eq!(number(0.456), "0.46");
+        assert_eq!(number(4.5), "4.5");
+        assert_eq!(number(-0.0001), "0");
+        assert_eq!(number(120.0), "120");
         assert_eq!(examples(&["a".into(), "b".into()]), "e.g. calls a, b");
     }
 }

@@ -141,6 +141,8 @@ pub enum Dimension {
     /// One leg or two (opener + closer).
     Legs,
     Engagement,
+    /// Whether the agent stated the purpose of the call (playbook's purpose section).
+    PurposeStated,
     UnhandledObjection,
     ScriptFollowed,
     EarlyTermination,
@@ -159,6 +161,7 @@ impl Dimension {
             Dimension::Opener => "opener agent".into(),
             Dimension::Legs => "number of legs".into(),
             Dimension::Engagement => "customer engagement".into(),
+            Dimension::PurposeStated => "purpose of the call stated".into(),
             Dimension::UnhandledObjection => "an objection left unrebutted".into(),
             Dimension::ScriptFollowed => "script followed".into(),
             Dimension::EarlyTermination => "early-termination reason".into(),

@@ -92,6 +92,10 @@ struct Accumulator {
     threshold_s: f64,
     min_size: u32,
     core_sections: Vec<String>,
+    /// The playbook names a purpose section, so "purpose stated" is known.
+    has_purpose_section: bool,
+    /// Early-termination reason id -> its playbook name.
+    termination_names: BTreeMap<String, String>,
     states: BTreeMap<AnalysisState, u64>,
     outcome_unknown: u64,
     days: Option<(NaiveDate, NaiveDate)>,
@@ -113,6 +117,12 @@ impl Accumulator {
             threshold_s,
             min_size: cfg.analysis.min_group_size,
             core_sections: playbook.core_section_ids(),
+            has_purpose_section: playbook.purpose_section.is_some(),
+            termination_names: playbook
+                .termination_reasons
+                .iter()
+                .map(|r| (r.id.clone(), r.name.clone()))
+                .collect(),
             states: BTreeMap::new(),
             outcome_unknown: 0,
             days: None,
@@ -198,6 +208,12 @@ impl Accumulator {
             _ => Some("opener + closer"),
         };
         keys.push((Dimension::Legs, text(legs)));
+        let purpose = match (self.has_purpose_section, row.metrics.turns) {
+            (true, Some(_)) if row.metrics.purpose_turn.is_some() => Some("stated"),
+            (true, Some(_)) => Some("not stated"),
+            _ => None,
+        };
+        keys.push((Dimension::PurposeStated, text(purpose)));
         if let Some(insight) = row.insight() {
             keys.push((
                 Dimension::Engagement,
@@ -211,10 +227,11 @@ impl Accumulator {
                 if followed { "followed" } else { "not followed" }
             });
             keys.push((Dimension::ScriptFollowed, text(followed)));
-            keys.push((
-                Dimension::EarlyTermination,
-                text(insight.early_termination.as_deref()),
-            ));
+            let termination = insight
+                .early_termination
+                .as_deref()
+                .map(|id| self.termination_names.get(id).map_or(id, String::as_str));
+            keys.push((Dimension::EarlyTermination, text(termination)));
         }
         for (name, value) in &row.call.attributes {
             if is_lead_attribute(name) {

@@ -58,9 +58,20 @@ pub fn build(s: &Summary) -> Section {
     }
     sec.chart("Outcome by call length", outcome_by_cohort(lengths));
     sec.paragraph(findings::tally(s, Target::Shortness));
-    sec.bullets(findings::bullets(s, Target::Shortness, 8));
+    sec.bullets(findings::bullets(s, Target::Shortness, 15));
     reasons_table(&mut sec, s.groups(&Dimension::EarlyTermination));
-    engagement_table(&mut sec, s.groups(&Dimension::Engagement));
+    cohort_table(
+        &mut sec,
+        "Purpose of the call stated",
+        "Purpose",
+        s.groups(&Dimension::PurposeStated),
+    );
+    cohort_table(
+        &mut sec,
+        "Customer engagement",
+        "Engagement",
+        s.groups(&Dimension::Engagement),
+    );
     sec
 }
 
@@ -114,13 +125,14 @@ fn reasons_table(sec: &mut Section, reasons: &[GroupStats]) {
     );
 }
 
-fn engagement_table(sec: &mut Section, levels: &[GroupStats]) {
-    if levels.is_empty() {
+/// A small grouping shown with the standard group columns, when it has data.
+fn cohort_table(sec: &mut Section, title: &str, column: &str, groups: &[GroupStats]) {
+    if groups.is_empty() {
         return;
     }
-    sec.subheading("Customer engagement");
+    sec.subheading(title);
     sec.table(
-        &group_headers("Engagement"),
-        levels.iter().map(group_row).collect(),
+        &group_headers(column),
+        groups.iter().map(group_row).collect(),
     );
 }

@@ -266,6 +266,8 @@ impl Accumulator {
         let comparisons = run_tests(self.numeric, &groupings, min);
         let state = |s| self.states.get(&s).copied().unwrap_or(0);
         let all = self.overall.finish(min);
+        let mut examples = self.examples;
+        examples.name_objections(playbook);
         Summary {
             threshold_s: self.threshold_s,
             min_group_size: min,
@@ -287,7 +289,7 @@ impl Accumulator {
             comparisons,
             compliance: self.compliance.finish(playbook, min),
             handoff: self.handoff.finish(),
-            examples: self.examples,
+            examples,
         }
     }
 }

@@ -73,6 +73,9 @@ fn q1_followed(sec: &mut Section, c: &ComplianceSummary) {
 fn q2_followed_and_long(sec: &mut Section, c: &ComplianceSummary, threshold_s: f64) {
     sec.subheading("Q2. Do calls that follow the script last longer?");
     match c.followed_and_long.value() {
+        None if c.followed.hits == 0 => {
+            sec.paragraph("No call followed the script, so this cannot be measured.");
+        }
         None => {
             sec.paragraph("No call that followed the script has a known duration.");
         }
@@ -212,12 +215,26 @@ fn agent_ranking(sec: &mut Section, c: &ComplianceSummary, min: u32) {
     }
     let ranked: Vec<_> = c.agents.iter().filter(|a| a.rank.is_some()).collect();
     if let (Some(top), Some(bottom), true) = (ranked.first(), ranked.last(), ranked.len() >= 2) {
+        let lead = if top.followed.value() == bottom.followed.value() {
+            format!(
+                "Every ranked agent follows the script equally often ({}), so they are ordered by mean score: {} highest ({:.0}%), {} lowest ({:.0}%).",
+                pct(top.followed.value().unwrap_or(0.0)),
+                top.agent,
+                top.mean_pct,
+                bottom.agent,
+                bottom.mean_pct
+            )
+        } else {
+            format!(
+                "{} follows the script most often ({}); {} least often ({}).",
+                top.agent,
+                rate(&top.followed),
+                bottom.agent,
+                rate(&bottom.followed)
+            )
+        };
         sec.paragraph(format!(
-            "{} follows the script most often ({}); {} least often ({}). Agents with fewer than {min} assessed calls are listed but not ranked.",
-            top.agent,
-            rate(&top.followed),
-            bottom.agent,
-            rate(&bottom.followed)
+            "{lead} Agents with fewer than {min} assessed calls are listed but not ranked."
         ));
     } else {
         sec.paragraph(format!(

@@ -8,6 +8,8 @@ use crate::stats::{ComparisonDetail, Dimension, Summary, Target};
 
 /// Below this share a practice is called out for training.
 const TRAINING_BAR: f64 = 0.5;
+/// Smallest |Cliff's delta| worth coaching on (a "medium" effect).
+const COACHING_EFFECT: f64 = 0.33;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("recommendations", "Recommendations");
@@ -32,14 +34,16 @@ fn from_findings(s: &Summary) -> Vec<String> {
         .iter()
         .filter(|c| c.finding && c.target == Target::Conversion)
         .filter_map(|c| match &c.detail {
-            ComparisonDetail::Numeric(n) if n.feature.is_agent_behaviour() => {
+            ComparisonDetail::Numeric(n)
+                if n.feature.is_agent_behaviour() && n.cliffs_delta.abs() >= COACHING_EFFECT =>
+            {
                 let direction = if n.cliffs_delta >= 0.0 {
                     "higher"
                 } else {
                     "lower"
                 };
                 Some(format!(
-                    "Coach towards {direction} {}. {}",
+                    "Coach towards a {direction} {}. {}",
                     n.feature.label(),
                     findings::sentence(c)
                 ))

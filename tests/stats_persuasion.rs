@@ -118,7 +118,7 @@ fn report_prints_the_exact_rates() {
     // The most active agent's table row shows its exact count.
     let top = s.groups(&Dimension::Agent).first().expect("agents");
     let cell = format!(
-        "| {} | {} | {:.0}% ({}/{}) |",
+        "| {} | {} | {:.0}% ({}/{}; ",
         top.key.replace('_', "\\_"),
         top.calls,
         top.conversion.value().unwrap_or(0.0) * 100.0,

@@ -23,20 +23,19 @@ pub fn rate(r: &Rate) -> String {
     }
 }
 
-/// `45% (27/60)` for table cells.
+/// `45% (27/60; 33–58%)` for table cells: rate, n and the 95% interval.
 pub fn rate_cell(r: &Rate) -> String {
-    r.value().map_or_else(
-        || "–".to_string(),
-        |v| format!("{} ({}/{})", pct(v), r.hits, r.n),
-    )
-}
-
-/// `33–58%` for table cells.
-pub fn ci_cell(r: &Rate) -> String {
-    r.wilson().map_or_else(
-        || "–".to_string(),
-        |ci| format!("{}–{}", pct_bare(ci.low), pct(ci.high)),
-    )
+    match (r.value(), r.wilson()) {
+        (Some(v), Some(ci)) => format!(
+            "{} ({}/{}; {}–{})",
+            pct(v),
+            r.hits,
+            r.n,
+            pct_bare(ci.low),
+            pct(ci.high)
+        ),
+        _ => "–".to_string(),
+    }
 }
 
 fn pct_bare(v: f64) -> String {
@@ -103,8 +102,8 @@ mod tests {
     fn rates_show_n_and_interval_and_empty_rates_say_so() {
         assert_eq!(rate(&Rate::new(27, 60)), "45% (27/60, 95% CI 33–58%)");
         assert_eq!(rate(&Rate::default()), "no data (n = 0)");
-        assert_eq!(rate_cell(&Rate::new(1, 4)), "25% (1/4)");
-        assert_eq!(ci_cell(&Rate::default()), "–");
+        assert_eq!(rate_cell(&Rate::new(27, 60)), "45% (27/60; 33–58%)");
+        assert_eq!(rate_cell(&Rate::default()), "–");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and how the best and weakest ranked agents compare with everyone else.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{ci_cell, examples, opt_duration, opt_pct_points, rate, rate_cell};
+use crate::report::format::{examples, opt_duration, opt_pct_points, rate, rate_cell};
 use crate::stats::{Dimension, GroupStats, Summary};
 
 /// Agents shown in the chart.
@@ -118,7 +118,6 @@ pub fn group_headers(first: &str) -> Vec<&str> {
         first,
         "Calls",
         "Conversion",
-        "95% CI",
         "Short calls",
         "Median duration",
         "Mean compliance",
@@ -133,7 +132,6 @@ pub fn group_row(g: &GroupStats) -> Vec<String> {
         g.key.clone(),
         g.calls.to_string(),
         rate_cell(&g.conversion),
-        ci_cell(&g.conversion),
         rate_cell(&g.short),
         opt_duration(g.median_duration_s),
         opt_pct_points(g.mean_compliance_pct),

@@ -3,7 +3,7 @@
 //! objection), tiers, section-by-section averages and the agent ranking.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{ci_cell, duration, examples, pct, rate, rate_cell};
+use crate::report::format::{duration, examples, pct, rate, rate_cell};
 use crate::stats::Summary;
 use crate::stats::compliance::{ComplianceSummary, Count};
 use crate::stats::label::label;
@@ -169,14 +169,7 @@ fn sections_table(sec: &mut Section, c: &ComplianceSummary) {
         best.name, best.mean_pct, best.calls, worst.name, worst.mean_pct, worst.calls
     ));
     sec.table(
-        &[
-            "Section",
-            "Mean score",
-            "Attempted",
-            "95% CI",
-            "Calls",
-            "Band",
-        ],
+        &["Section", "Mean score", "Attempted", "Calls", "Band"],
         c.sections
             .iter()
             .map(|x| {
@@ -184,7 +177,6 @@ fn sections_table(sec: &mut Section, c: &ComplianceSummary) {
                     x.name.clone(),
                     format!("{:.0}%", x.mean_pct),
                     rate_cell(&x.attempted),
-                    ci_cell(&x.attempted),
                     x.calls.to_string(),
                     band(x.mean_pct / 100.0).to_string(),
                 ]
@@ -242,14 +234,7 @@ fn agent_ranking(sec: &mut Section, c: &ComplianceSummary, min: u32) {
         ));
     }
     sec.table(
-        &[
-            "Rank",
-            "Agent",
-            "Calls",
-            "Script followed",
-            "95% CI",
-            "Mean score",
-        ],
+        &["Rank", "Agent", "Calls", "Script followed", "Mean score"],
         c.agents
             .iter()
             .take(RANKING_ROWS)
@@ -260,7 +245,6 @@ fn agent_ranking(sec: &mut Section, c: &ComplianceSummary, min: u32) {
                     a.agent.clone(),
                     a.followed.n.to_string(),
                     rate_cell(&a.followed),
-                    ci_cell(&a.followed),
                     format!("{:.0}%", a.mean_pct),
                 ]
             })

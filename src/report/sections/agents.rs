@@ -3,7 +3,7 @@
 
 use crate::report::document::{ChartKind, RateBar, Section};
 use crate::report::format::{examples, opt_duration, opt_pct_points, rate, rate_cell};
-use crate::stats::{Dimension, GroupStats, Summary};
+use crate::stats::{Dimension, GroupStats, Rate, Summary};
 
 /// Agents shown in the chart.
 const CHART_AGENTS: usize = 20;
@@ -73,44 +73,37 @@ fn team_table(sec: &mut Section, teams: &[GroupStats]) {
 
 /// The best and the weakest ranked agent against all other calls.
 pub fn standout_sentences(s: &Summary) -> Vec<String> {
-    let mut ranked: Vec<&GroupStats> = s
-        .groups(&Dimension::Agent)
-        .iter()
-        .filter(|a| a.rank.is_some())
-        .collect();
+    standouts(s.groups(&Dimension::Agent), s.totals.all.conversion)
+}
+
+/// The best and the weakest ranked group against the rest of `total`.
+pub fn standouts(groups: &[GroupStats], total: Rate) -> Vec<String> {
+    let mut ranked: Vec<&GroupStats> = groups.iter().filter(|a| a.rank.is_some()).collect();
     ranked.sort_by_key(|a| a.rank);
-    let (Some(best), Some(worst)) = (ranked.first(), ranked.last()) else {
+    let (Some(best), Some(worst), true) = (ranked.first(), ranked.last(), ranked.len() >= 2) else {
         return Vec::new();
     };
-    if ranked.len() < 2 {
-        return Vec::new();
-    }
-    let all = s.totals.all.conversion;
-    [best, worst]
-        .into_iter()
-        .map(|a| {
-            let rest = a.conversion.rest_of(all);
-            let verdict = if a.conversion.clearly_differs(&rest) {
-                "the intervals do not overlap"
-            } else {
-                "the intervals overlap, so the gap may be chance"
-            };
-            let ids: Vec<String> = a
-                .converted_examples
-                .iter()
-                .chain(&a.lost_examples)
-                .take(3)
-                .cloned()
-                .collect();
-            format!(
-                "{} converts {} against {} for the rest; {verdict} ({}).",
-                a.key,
-                rate(&a.conversion),
-                rate(&rest),
-                examples(&ids)
-            )
-        })
-        .collect()
+    [
+        (best, &best.converted_examples),
+        (worst, &worst.lost_examples),
+    ]
+    .into_iter()
+    .map(|(g, ids)| {
+        let rest = g.conversion.rest_of(total);
+        let verdict = if g.conversion.clearly_differs(&rest) {
+            "the intervals do not overlap"
+        } else {
+            "the intervals overlap, so the gap may be chance"
+        };
+        format!(
+            "{} converts {} against {} for the rest; {verdict} ({}).",
+            g.key,
+            rate(&g.conversion),
+            rate(&rest),
+            examples(ids)
+        )
+    })
+    .collect()
 }
 
 pub fn group_headers(first: &str) -> Vec<&str> {

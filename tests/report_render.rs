@@ -11,8 +11,7 @@ use callscope::analyze::insight::{
     ScriptCompliance, SectionScore,
 };
 use callscope::analyze::{Analysis, Insight, Provenance};
-use callscope::config::playbook::{ObjectionType, ScriptSection};
-use callscope::config::{AnalysisConfig, Config, Playbook};
+use callscope::config::Config;
 use callscope::metrics::Metrics;
 use callscope::model::{Call, CallTime, Leg, Outcome, Transcript};
 use callscope::report::{ReportContext, build_document, render_html, render_markdown};
@@ -26,45 +25,23 @@ const HOSTILE_LINK: &str =
     "[click](javascript:alert(1)) <a href=\"javascript:alert(1)\">x</a> </textarea>";
 const SECTIONS: [&str; 5] = ["opening", "discovery", "pitch", "value", "close"];
 
-fn playbook() -> Playbook {
-    let section = |id: &str| ScriptSection {
-        id: id.to_string(),
-        name: format!("{} step", id.to_uppercase()),
-        phrases: vec![id.to_string()],
-        situational: false,
-    };
-    let objection = |id: &str, name: &str| ObjectionType {
-        id: id.to_string(),
-        name: name.to_string(),
-        phrases: vec![id.to_string()],
-        rebuttal: String::new(),
-        stage: None,
-        ends_call_as: None,
-    };
-    Playbook {
-        company_context: String::new(),
-        sections: SECTIONS.iter().map(|s| section(s)).collect(),
-        core_sections: None,
-        purpose_section: None,
-        objections: vec![
-            objection("price", "Price too high"),
-            objection("busy", "Too busy"),
-        ],
-        buying_signals: Vec::new(),
-        termination_reasons: Vec::new(),
-        rebuttal_cues: Playbook::generic().rebuttal_cues,
-    }
-}
-
+/// Parsed from TOML so the fixture keeps working when the config gains fields.
 fn config() -> Config {
-    Config {
-        analysis: AnalysisConfig {
-            short_call_threshold_s: 300.0,
-            min_group_size: 5,
-        },
-        playbook: Some(playbook()),
-        ..Config::default()
-    }
+    let sections: String = SECTIONS
+        .iter()
+        .map(|id| {
+            format!(
+                "[[playbook.sections]]\nid = \"{id}\"\nname = \"{} step\"\nphrases = [\"{id}\"]\n",
+                id.to_uppercase()
+            )
+        })
+        .collect();
+    let toml = format!(
+        "[analysis]\nshort_call_threshold_s = 300.0\nmin_group_size = 5\n\n[playbook]\n{sections}\
+         [[playbook.objections]]\nid = \"price\"\nname = \"Price too high\"\nphrases = [\"price\"]\n\
+         [[playbook.objections]]\nid = \"busy\"\nname = \"Too busy\"\nphrases = [\"busy\"]\n"
+    );
+    Config::parse(&toml, "fixture").expect("fixture config parses")
 }
 
 fn quote(text: &str) -> Quote {

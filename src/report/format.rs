@@ -23,20 +23,19 @@ pub fn rate(r: &Rate) -> String {
     }
 }
 
-/// `45% (27/60)` for table cells.
+/// `45% (27/60; 33–58%)` for table cells: rate, n and the 95% interval.
 pub fn rate_cell(r: &Rate) -> String {
-    r.value().map_or_else(
-        || "–".to_string(),
-        |v| format!("{} ({}/{})", pct(v), r.hits, r.n),
-    )
-}
-
-/// `33–58%` for table cells.
-pub fn ci_cell(r: &Rate) -> String {
-    r.wilson().map_or_else(
-        || "–".to_string(),
-        |ci| format!("{}–{}", pct_bare(ci.low), pct(ci.high)),
-    )
+    match (r.value(), r.wilson()) {
+        (Some(v), Some(ci)) => format!(
+            "{} ({}/{}; {}–{})",
+            pct(v),
+            r.hits,
+            r.n,
+            pct_bare(ci.low),
+            pct(ci.high)
+        ),
+        _ => "–".to_string(),
+    }
 }
 
 fn pct_bare(v: f64) -> String {
@@ -65,12 +64,15 @@ pub fn opt_pct_points(v: Option<f64>) -> String {
 
 /// A number with sensible precision for a metric median.
 pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e9 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
+    let text = if v.abs() >= 10.0 {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")
+    };
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    match text {
+        "-0" | "" => "0".to_string(),
+        t => t.to_string(),
     }
 }
 
@@ -80,15 +82,6 @@ pub fn examples(ids: &[String]) -> String {
         [] => String::new(),
         [one] => format!("e.g. call {one}"),
         many => format!("e.g. calls {}", many.join(", ")),
-    }
-}
-
-/// Appends `; e.g. calls ...` inside a parenthesis-free sentence tail.
-pub fn with_examples(text: String, ids: &[String]) -> String {
-    if ids.is_empty() {
-        text
-    } else {
-        format!("{text} ({})", examples(ids))
     }
 }
 
@@ -109,8 +102,8 @@ mod tests {
     fn rates_show_n_and_interval_and_empty_rates_say_so() {
         assert_eq!(rate(&Rate::new(27, 60)), "45% (27/60, 95% CI 33–58%)");
         assert_eq!(rate(&Rate::default()), "no data (n = 0)");
-        assert_eq!(rate_cell(&Rate::new(1, 4)), "25% (1/4)");
-        assert_eq!(ci_cell(&Rate::default()), "–");
+        assert_eq!(rate_cell(&Rate::new(27, 60)), "45% (27/60; 33–58%)");
+        assert_eq!(rate_cell(&Rate::default()), "–");
     }
 
     #[test]
@@ -120,6 +113,9 @@ mod tests {
         assert_eq!(duration(300.0), "5 min");
         assert_eq!(number(3.0), "3");
         assert_eq!(number(0.456), "0.46");
+        assert_eq!(number(4.5), "4.5");
+        assert_eq!(number(-0.0001), "0");
+        assert_eq!(number(120.0), "120");
         assert_eq!(examples(&["a".into(), "b".into()]), "e.g. calls a, b");
     }
 }

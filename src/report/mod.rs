@@ -78,7 +78,7 @@ fn footer(doc: &Document, ctx: &ReportContext) -> String {
         )
     };
     format!(
-        "Generated {} by callscope from {} ({}); {narrative}. Rates over calls with a known outcome or duration; intervals are Wilson 95%.",
+        "Generated {} by callscope from {} ({}); {narrative}. Rates are over calls with a known outcome or duration and read “rate (hits/n; 95% Wilson interval)”.",
         ctx.generated_at, ctx.input_name, ctx.analyzer
     )
 }

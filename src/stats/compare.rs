@@ -74,6 +74,16 @@ pub struct Comparison {
     pub finding: bool,
 }
 
+impl Comparison {
+    /// Size of the effect on a 0..=1 scale: |Cliff's delta| or Cramér's V.
+    pub fn effect(&self) -> f64 {
+        match &self.detail {
+            ComparisonDetail::Numeric(n) => n.cliffs_delta.abs(),
+            ComparisonDetail::Categorical(k) => k.cramers_v,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComparisonDetail {
@@ -282,6 +292,11 @@ pub fn compare(
             c
         })
         .collect();
-    out.sort_by(|a, b| b.finding.cmp(&a.finding).then(a.q.total_cmp(&b.q)));
+    out.sort_by(|a, b| {
+        b.finding
+            .cmp(&a.finding)
+            .then(a.q.total_cmp(&b.q))
+            .then(b.effect().total_cmp(&a.effect()))
+    });
     out
 }

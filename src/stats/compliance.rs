@@ -219,15 +219,17 @@ impl ComplianceAcc {
         }
     }
 
-    pub fn finish(self, playbook: Option<&Playbook>, min_size: u32) -> ComplianceSummary {
+    pub fn finish(self, playbook: &Playbook, min_size: u32) -> ComplianceSummary {
         let section_name = |id: &str| {
             playbook
-                .and_then(|p| p.sections.iter().find(|s| s.id == id))
+                .section(id)
                 .map_or_else(|| id.to_string(), |s| s.name.clone())
         };
         let objection_name = |id: &str| {
             playbook
-                .and_then(|p| p.objections.iter().find(|o| o.id == id))
+                .objections
+                .iter()
+                .find(|o| o.id == id)
                 .map_or_else(|| id.replace('_', " "), |o| o.name.clone())
         };
         let mut sections: Vec<SectionAverage> = self

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::insight::{ComplianceTier, Insight, Quote};
+use crate::config::Playbook;
 use crate::model::Outcome;
 
 use super::label::label;
@@ -60,7 +61,9 @@ impl Examples {
             && let Some(q) = issue_quote(insight)
         {
             let mut reasons = insight.termination_reasons.clone();
-            reasons.extend(insight.early_termination.clone());
+            if reasons.is_empty() {
+                reasons.extend(insight.early_termination.clone());
+            }
             let note = insight.critical_moment.as_ref().map(|m| m.text.clone());
             push(&mut self.short_failures, base(Some(q), reasons, note));
         }
@@ -102,6 +105,19 @@ impl Examples {
             let mut ex = base(Some(&o.customer_quote), vec![o.kind.clone()], None);
             ex.reply = o.agent_rebuttal.clone();
             push(&mut self.objection_handling, ex);
+        }
+    }
+}
+
+impl Examples {
+    /// Replaces objection type ids by their playbook names.
+    pub fn name_objections(&mut self, playbook: &Playbook) {
+        for ex in &mut self.objection_handling {
+            for reason in &mut ex.reasons {
+                if let Some(o) = playbook.objections.iter().find(|o| &o.id == reason) {
+                    *reason = o.name.clone();
+                }
+            }
         }
     }
 }

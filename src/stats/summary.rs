@@ -79,17 +79,23 @@ impl Summary {
     }
 }
 
-/// Streams the rows into a `Summary`.
+/// Streams the rows into a `Summary`. Without a playbook in the config, the
+/// built-in generic one names the sections, as it did for the analysis.
 pub fn summarize(rows: impl Iterator<Item = CallRow>, cfg: &Config) -> Summary {
-    let mut acc = Accumulator::new(cfg);
+    let playbook = cfg.effective_playbook();
+    let mut acc = Accumulator::new(cfg, &playbook);
     rows.for_each(|row| acc.add(&row));
-    acc.finish(Some(&cfg.effective_playbook()))
+    acc.finish(&playbook)
 }
 
 struct Accumulator {
     threshold_s: f64,
     min_size: u32,
     core_sections: Vec<String>,
+    /// The playbook names a purpose section, so "purpose stated" is known.
+    has_purpose_section: bool,
+    /// Early-termination reason id -> its playbook name.
+    termination_names: BTreeMap<String, String>,
     states: BTreeMap<AnalysisState, u64>,
     outcome_unknown: u64,
     days: Option<(NaiveDate, NaiveDate)>,
@@ -105,12 +111,18 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn new(cfg: &Config) -> Self {
+    fn new(cfg: &Config, playbook: &Playbook) -> Self {
         let threshold_s = cfg.analysis.short_call_threshold_s;
         Accumulator {
             threshold_s,
             min_size: cfg.analysis.min_group_size,
-            core_sections: cfg.effective_playbook().core_section_ids(),
+            core_sections: playbook.core_section_ids(),
+            has_purpose_section: playbook.purpose_section.is_some(),
+            termination_names: playbook
+                .termination_reasons
+                .iter()
+                .map(|r| (r.id.clone(), r.name.clone()))
+                .collect(),
             states: BTreeMap::new(),
             outcome_unknown: 0,
             days: None,
@@ -196,6 +208,12 @@ impl Accumulator {
             _ => Some("opener + closer"),
         };
         keys.push((Dimension::Legs, text(legs)));
+        let purpose = match (self.has_purpose_section, row.metrics.turns) {
+            (true, Some(_)) if row.metrics.purpose_turn.is_some() => Some("stated"),
+            (true, Some(_)) => Some("not stated"),
+            _ => None,
+        };
+        keys.push((Dimension::PurposeStated, text(purpose)));
         if let Some(insight) = row.insight() {
             keys.push((
                 Dimension::Engagement,
@@ -209,10 +227,11 @@ impl Accumulator {
                 if followed { "followed" } else { "not followed" }
             });
             keys.push((Dimension::ScriptFollowed, text(followed)));
-            keys.push((
-                Dimension::EarlyTermination,
-                text(insight.early_termination.as_deref()),
-            ));
+            let termination = insight
+                .early_termination
+                .as_deref()
+                .map(|id| self.termination_names.get(id).map_or(id, String::as_str));
+            keys.push((Dimension::EarlyTermination, text(termination)));
         }
         for (name, value) in &row.call.attributes {
             if is_lead_attribute(name) {
@@ -224,7 +243,7 @@ impl Accumulator {
             .collect()
     }
 
-    fn finish(self, playbook: Option<&Playbook>) -> Summary {
+    fn finish(self, playbook: &Playbook) -> Summary {
         let min = self.min_size;
         let groupings: Vec<Grouping> = self
             .tables
@@ -247,6 +266,8 @@ impl Accumulator {
         let comparisons = run_tests(self.numeric, &groupings, min);
         let state = |s| self.states.get(&s).copied().unwrap_or(0);
         let all = self.overall.finish(min);
+        let mut examples = self.examples;
+        examples.name_objections(playbook);
         Summary {
             threshold_s: self.threshold_s,
             min_group_size: min,
@@ -268,7 +289,7 @@ impl Accumulator {
             comparisons,
             compliance: self.compliance.finish(playbook, min),
             handoff: self.handoff.finish(),
-            examples: self.examples,
+            examples,
         }
     }
 }

@@ -2,11 +2,13 @@
 //! and how the best and weakest ranked agents compare with everyone else.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{ci_cell, examples, opt_duration, opt_pct_points, rate, rate_cell};
-use crate::stats::{Dimension, GroupStats, Summary};
+use crate::report::format::{examples, opt_duration, opt_pct_points, rate, rate_cell};
+use crate::stats::{Dimension, GroupStats, Rate, Summary};
 
 /// Agents shown in the chart.
 const CHART_AGENTS: usize = 20;
+/// Agents shown in the table: ranked ones first, then by calls.
+const TABLE_AGENTS: usize = 50;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("agents", "Agents");
@@ -30,10 +32,21 @@ pub fn build(s: &Summary) -> Section {
     for line in standout_sentences(s) {
         sec.paragraph(line);
     }
+    let mut rows: Vec<&GroupStats> = agents.iter().collect();
+    rows.sort_by_key(|a| (a.rank.is_none(), a.rank, std::cmp::Reverse(a.calls)));
     sec.table(
         &group_headers("Agent"),
-        agents.iter().map(group_row).collect(),
+        rows.iter()
+            .take(TABLE_AGENTS)
+            .map(|g| group_row(g))
+            .collect(),
     );
+    if rows.len() > TABLE_AGENTS {
+        sec.paragraph(format!(
+            "{} more unranked agents with fewer calls are not listed.",
+            rows.len() - TABLE_AGENTS
+        ));
+    }
     let mut bars: Vec<&GroupStats> = agents.iter().filter(|a| a.rank.is_some()).collect();
     bars.sort_by_key(|a| a.rank);
     bars.truncate(CHART_AGENTS);
@@ -43,49 +56,54 @@ pub fn build(s: &Summary) -> Section {
             ChartKind::RateBars(bars.iter().map(|g| conversion_bar(g)).collect()),
         );
     }
+    team_table(&mut sec, s.groups(&Dimension::Team));
     sec
+}
+
+fn team_table(sec: &mut Section, teams: &[GroupStats]) {
+    if teams.is_empty() {
+        return;
+    }
+    sec.subheading("By team / campaign");
+    sec.table(
+        &group_headers("Team"),
+        teams.iter().map(group_row).collect(),
+    );
 }
 
 /// The best and the weakest ranked agent against all other calls.
 pub fn standout_sentences(s: &Summary) -> Vec<String> {
-    let mut ranked: Vec<&GroupStats> = s
-        .groups(&Dimension::Agent)
-        .iter()
-        .filter(|a| a.rank.is_some())
-        .collect();
+    standouts(s.groups(&Dimension::Agent), s.totals.all.conversion)
+}
+
+/// The best and the weakest ranked group against the rest of `total`.
+pub fn standouts(groups: &[GroupStats], total: Rate) -> Vec<String> {
+    let mut ranked: Vec<&GroupStats> = groups.iter().filter(|a| a.rank.is_some()).collect();
     ranked.sort_by_key(|a| a.rank);
-    let (Some(best), Some(worst)) = (ranked.first(), ranked.last()) else {
+    let (Some(best), Some(worst), true) = (ranked.first(), ranked.last(), ranked.len() >= 2) else {
         return Vec::new();
     };
-    if ranked.len() < 2 {
-        return Vec::new();
-    }
-    let all = s.totals.all.conversion;
-    [best, worst]
-        .into_iter()
-        .map(|a| {
-            let rest = a.conversion.rest_of(all);
-            let verdict = if a.conversion.clearly_differs(&rest) {
-                "the intervals do not overlap"
-            } else {
-                "the intervals overlap, so the gap may be chance"
-            };
-            let ids: Vec<String> = a
-                .converted_examples
-                .iter()
-                .chain(&a.lost_examples)
-                .take(3)
-                .cloned()
-                .collect();
-            format!(
-                "{} converts {} against {} for the rest; {verdict} ({}).",
-                a.key,
-                rate(&a.conversion),
-                rate(&rest),
-                examples(&ids)
-            )
-        })
-        .collect()
+    [
+        (best, &best.converted_examples),
+        (worst, &worst.lost_examples),
+    ]
+    .into_iter()
+    .map(|(g, ids)| {
+        let rest = g.conversion.rest_of(total);
+        let verdict = if g.conversion.clearly_differs(&rest) {
+            "the intervals do not overlap"
+        } else {
+            "the intervals overlap, so the gap may be chance"
+        };
+        format!(
+            "{} converts {} against {} for the rest; {verdict} ({}).",
+            g.key,
+            rate(&g.conversion),
+            rate(&rest),
+            examples(ids)
+        )
+    })
+    .collect()
 }
 
 pub fn group_headers(first: &str) -> Vec<&str> {
@@ -93,7 +111,6 @@ pub fn group_headers(first: &str) -> Vec<&str> {
         first,
         "Calls",
         "Conversion",
-        "95% CI",
         "Short calls",
         "Median duration",
         "Mean compliance",
@@ -108,7 +125,6 @@ pub fn group_row(g: &GroupStats) -> Vec<String> {
         g.key.clone(),
         g.calls.to_string(),
         rate_cell(&g.conversion),
-        ci_cell(&g.conversion),
         rate_cell(&g.short),
         opt_duration(g.median_duration_s),
         opt_pct_points(g.mean_compliance_pct),

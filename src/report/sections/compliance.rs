@@ -3,7 +3,7 @@
 //! objection), tiers, section-by-section averages and the agent ranking.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{ci_cell, duration, examples, pct, rate, rate_cell};
+use crate::report::format::{duration, examples, pct, rate, rate_cell};
 use crate::stats::Summary;
 use crate::stats::compliance::{ComplianceSummary, Count};
 use crate::stats::label::label;
@@ -73,6 +73,9 @@ fn q1_followed(sec: &mut Section, c: &ComplianceSummary) {
 fn q2_followed_and_long(sec: &mut Section, c: &ComplianceSummary, threshold_s: f64) {
     sec.subheading("Q2. Do calls that follow the script last longer?");
     match c.followed_and_long.value() {
+        None if c.followed.hits == 0 => {
+            sec.paragraph("No call followed the script, so this cannot be measured.");
+        }
         None => {
             sec.paragraph("No call that followed the script has a known duration.");
         }
@@ -166,14 +169,7 @@ fn sections_table(sec: &mut Section, c: &ComplianceSummary) {
         best.name, best.mean_pct, best.calls, worst.name, worst.mean_pct, worst.calls
     ));
     sec.table(
-        &[
-            "Section",
-            "Mean score",
-            "Attempted",
-            "95% CI",
-            "Calls",
-            "Band",
-        ],
+        &["Section", "Mean score", "Attempted", "Calls", "Band"],
         c.sections
             .iter()
             .map(|x| {
@@ -181,7 +177,6 @@ fn sections_table(sec: &mut Section, c: &ComplianceSummary) {
                     x.name.clone(),
                     format!("{:.0}%", x.mean_pct),
                     rate_cell(&x.attempted),
-                    ci_cell(&x.attempted),
                     x.calls.to_string(),
                     band(x.mean_pct / 100.0).to_string(),
                 ]
@@ -212,12 +207,26 @@ fn agent_ranking(sec: &mut Section, c: &ComplianceSummary, min: u32) {
     }
     let ranked: Vec<_> = c.agents.iter().filter(|a| a.rank.is_some()).collect();
     if let (Some(top), Some(bottom), true) = (ranked.first(), ranked.last(), ranked.len() >= 2) {
+        let lead = if top.followed.value() == bottom.followed.value() {
+            format!(
+                "Every ranked agent follows the script equally often ({}), so they are ordered by mean score: {} highest ({:.0}%), {} lowest ({:.0}%).",
+                pct(top.followed.value().unwrap_or(0.0)),
+                top.agent,
+                top.mean_pct,
+                bottom.agent,
+                bottom.mean_pct
+            )
+        } else {
+            format!(
+                "{} follows the script most often ({}); {} least often ({}).",
+                top.agent,
+                rate(&top.followed),
+                bottom.agent,
+                rate(&bottom.followed)
+            )
+        };
         sec.paragraph(format!(
-            "{} follows the script most often ({}); {} least often ({}). Agents with fewer than {min} assessed calls are listed but not ranked.",
-            top.agent,
-            rate(&top.followed),
-            bottom.agent,
-            rate(&bottom.followed)
+            "{lead} Agents with fewer than {min} assessed calls are listed but not ranked."
         ));
     } else {
         sec.paragraph(format!(
@@ -225,14 +234,7 @@ fn agent_ranking(sec: &mut Section, c: &ComplianceSummary, min: u32) {
         ));
     }
     sec.table(
-        &[
-            "Rank",
-            "Agent",
-            "Calls",
-            "Script followed",
-            "95% CI",
-            "Mean score",
-        ],
+        &["Rank", "Agent", "Calls", "Script followed", "Mean score"],
         c.agents
             .iter()
             .take(RANKING_ROWS)
@@ -243,7 +245,6 @@ fn agent_ranking(sec: &mut Section, c: &ComplianceSummary, min: u32) {
                     a.agent.clone(),
                     a.followed.n.to_string(),
                     rate_cell(&a.followed),
-                    ci_cell(&a.followed),
                     format!("{:.0}%", a.mean_pct),
                 ]
             })

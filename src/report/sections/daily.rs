@@ -2,7 +2,7 @@
 //! strongest and weakest day, and the trend chart.
 
 use crate::report::document::{ChartKind, Section};
-use crate::report::format::rate;
+use crate::report::format::{examples, rate};
 use crate::report::sections::agents::{conversion_bar, group_headers, group_row};
 use crate::stats::{Dimension, GroupStats, Summary};
 
@@ -24,12 +24,14 @@ pub fn build(s: &Summary) -> Section {
                 "the intervals overlap, so the gap may be chance"
             };
             sec.paragraph(format!(
-                "{} days. Best day {}: {}; weakest day {}: {}; {verdict}.",
+                "{} days. Best day {}: {} ({}); weakest day {}: {} ({}); {verdict}.",
                 days.len(),
                 b.key,
                 rate(&b.conversion),
+                examples(&b.converted_examples),
                 w.key,
-                rate(&w.conversion)
+                rate(&w.conversion),
+                examples(&w.lost_examples)
             ));
         }
         _ => {

@@ -1,6 +1,6 @@
 //! Sentences describing statistical comparisons, generated from the figures.
 
-use crate::report::format::{number, pct, q_value, rate, with_examples};
+use crate::report::format::{number, pct, q_value, rate};
 use crate::stats::compare::{CategoricalComparison, NumericComparison};
 use crate::stats::{Comparison, ComparisonDetail, Summary, Target};
 
@@ -31,7 +31,7 @@ fn numeric(target: Target, n: &NumericComparison, q: f64) -> String {
         )
     };
     let text = format!(
-        "{} calls have {direction} {}: median {} against {} for {} calls (Cliff's delta {:+.2}, n = {}/{}, {})",
+        "{} calls have a {direction} {}: median {} against {} for {} calls (Cliff's delta {:+.2}, n = {}/{}, {})",
         capitalise(target.positive()),
         n.feature.label(),
         show(n.median_positive),
@@ -42,10 +42,7 @@ fn numeric(target: Target, n: &NumericComparison, q: f64) -> String {
         n.n_negative,
         q_value(q)
     );
-    let mut ids = n.positive_examples.clone();
-    ids.truncate(2);
-    ids.extend(n.negative_examples.iter().take(2).cloned());
-    with_examples(text, &ids) + "."
+    text + &both_sides(target, &n.positive_examples, &n.negative_examples) + "."
 }
 
 fn categorical(target: Target, k: &CategoricalComparison, q: f64) -> String {
@@ -64,10 +61,30 @@ fn categorical(target: Target, k: &CategoricalComparison, q: f64) -> String {
         k.cramers_v,
         q_value(q)
     );
-    let mut ids = k.highest.positive_examples.clone();
-    ids.truncate(2);
-    ids.extend(k.lowest.negative_examples.iter().take(2).cloned());
-    with_examples(text, &ids) + "."
+    text + &both_sides(
+        target,
+        &k.highest.positive_examples,
+        &k.lowest.negative_examples,
+    ) + "."
+}
+
+/// ` (e.g. converted: a, b; not converted: c, d)`, or nothing.
+fn both_sides(target: Target, positive: &[String], negative: &[String]) -> String {
+    let side = |name: &str, ids: &[String]| {
+        (!ids.is_empty()).then(|| format!("{name}: {}", ids[..ids.len().min(2)].join(", ")))
+    };
+    let parts: Vec<String> = [
+        side(target.positive(), positive),
+        side(target.negative(), negative),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" (e.g. {})", parts.join("; "))
+    }
 }
 
 /// The findings for one target, as bullets.

@@ -3,9 +3,9 @@
 
 use crate::report::document::Section;
 use crate::report::format::examples;
-use crate::report::sections::agents::{group_headers, group_row};
+use crate::report::sections::agents::{group_headers, group_row, standouts};
 use crate::stats::handoff::Mention;
-use crate::stats::{Dimension, Summary};
+use crate::stats::{Dimension, Rate, Summary};
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("handoff", "Opener vs closer handoff");
@@ -22,6 +22,11 @@ pub fn build(s: &Summary) -> Section {
     ));
     sec.table(&group_headers("Legs"), legs.iter().map(group_row).collect());
     sec.subheading("By opener agent");
+    let mut total = Rate::default();
+    openers.iter().for_each(|g| total.add(g.conversion));
+    for line in standouts(openers, total) {
+        sec.paragraph(line);
+    }
     sec.table(
         &group_headers("Opener"),
         openers.iter().map(group_row).collect(),

@@ -2,7 +2,7 @@
 //! when the input has such columns.
 
 use crate::report::document::Section;
-use crate::report::format::{ci_cell, q_value, rate_cell};
+use crate::report::format::{q_value, rate_cell};
 use crate::report::sections::findings;
 use crate::stats::{ComparisonDetail, Dimension, Summary, Target};
 
@@ -27,17 +27,10 @@ pub fn build(s: &Summary) -> Section {
         sec.subheading(g.dimension.label());
         sec.paragraph(verdict(s, &g.dimension));
         sec.table(
-            &["Value", "Calls", "Conversion", "95% CI"],
+            &["Value", "Calls", "Conversion"],
             g.groups
                 .iter()
-                .map(|b| {
-                    vec![
-                        b.key.clone(),
-                        b.calls.to_string(),
-                        rate_cell(&b.conversion),
-                        ci_cell(&b.conversion),
-                    ]
-                })
+                .map(|b| vec![b.key.clone(), b.calls.to_string(), rate_cell(&b.conversion)])
                 .collect(),
         );
     }

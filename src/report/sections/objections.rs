@@ -2,7 +2,7 @@
 //! return-to-script rates, a chart, and verbatim rebuttal examples.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{ci_cell, rate, rate_cell};
+use crate::report::format::{rate, rate_cell};
 use crate::stats::Summary;
 use crate::stats::compliance::RebuttalExample;
 use crate::stats::label::label;
@@ -28,13 +28,7 @@ pub fn build(s: &Summary) -> Section {
     ));
     let shown = &types[..types.len().min(TOP_TYPES)];
     sec.table(
-        &[
-            "Objection",
-            "Raised",
-            "Rebutted",
-            "95% CI",
-            "Returned to script",
-        ],
+        &["Objection", "Raised", "Rebutted", "Returned to script"],
         shown
             .iter()
             .map(|t| {
@@ -42,7 +36,6 @@ pub fn build(s: &Summary) -> Section {
                     t.name.clone(),
                     t.raised.to_string(),
                     rate_cell(&t.rebutted),
-                    ci_cell(&t.rebutted),
                     rate_cell(&t.returned_to_script),
                 ]
             })

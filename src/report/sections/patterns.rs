@@ -16,12 +16,19 @@ pub fn build(s: &Summary) -> Section {
         return sec;
     }
     let all = &s.totals.all;
-    sec.paragraph(format!(
-        "A call is short under {}. Short calls are {} of analysed calls with a known duration; {} calls have no known duration.",
-        duration(s.threshold_s),
-        rate(&all.short),
-        s.totals.duration_unknown
-    ));
+    if all.short.n == 0 {
+        sec.paragraph(format!(
+            "No analysed call has a known duration, so short (under {}) and long calls cannot be compared.",
+            duration(s.threshold_s)
+        ));
+    } else {
+        sec.paragraph(format!(
+            "A call is short under {}. Short calls are {} of analysed calls with a known duration; {} calls have no known duration.",
+            duration(s.threshold_s),
+            rate(&all.short),
+            s.totals.duration_unknown
+        ));
+    }
     sec.table(
         &group_headers("Length"),
         lengths.iter().map(group_row).collect(),
@@ -51,9 +58,20 @@ pub fn build(s: &Summary) -> Section {
     }
     sec.chart("Outcome by call length", outcome_by_cohort(lengths));
     sec.paragraph(findings::tally(s, Target::Shortness));
-    sec.bullets(findings::bullets(s, Target::Shortness, 8));
+    sec.bullets(findings::bullets(s, Target::Shortness, 15));
     reasons_table(&mut sec, s.groups(&Dimension::EarlyTermination));
-    engagement_table(&mut sec, s.groups(&Dimension::Engagement));
+    cohort_table(
+        &mut sec,
+        "Purpose of the call stated",
+        "Purpose",
+        s.groups(&Dimension::PurposeStated),
+    );
+    cohort_table(
+        &mut sec,
+        "Customer engagement",
+        "Engagement",
+        s.groups(&Dimension::Engagement),
+    );
     sec
 }
 
@@ -107,13 +125,14 @@ fn reasons_table(sec: &mut Section, reasons: &[GroupStats]) {
     );
 }
 
-fn engagement_table(sec: &mut Section, levels: &[GroupStats]) {
-    if levels.is_empty() {
+/// A small grouping shown with the standard group columns, when it has data.
+fn cohort_table(sec: &mut Section, title: &str, column: &str, groups: &[GroupStats]) {
+    if groups.is_empty() {
         return;
     }
-    sec.subheading("Customer engagement");
+    sec.subheading(title);
     sec.table(
-        &group_headers("Engagement"),
-        levels.iter().map(group_row).collect(),
+        &group_headers(column),
+        groups.iter().map(group_row).collect(),
     );
 }

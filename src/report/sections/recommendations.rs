@@ -8,6 +8,8 @@ use crate::stats::{ComparisonDetail, Dimension, Summary, Target};
 
 /// Below this share a practice is called out for training.
 const TRAINING_BAR: f64 = 0.5;
+/// Smallest |Cliff's delta| worth coaching on (a "medium" effect).
+const COACHING_EFFECT: f64 = 0.33;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("recommendations", "Recommendations");
@@ -16,7 +18,7 @@ pub fn build(s: &Summary) -> Section {
     items.extend(from_compliance(s));
     items.extend(from_agents(s));
     if items.is_empty() {
-        sec.paragraph("No recommendation is supported by the data: no finding survives the statistical tests and no practice rate falls below 50%.");
+        sec.paragraph("No recommendation is supported by the data: no coachable agent behaviour separates converted calls, no practice rate falls below 50% and no ranked agent is clearly below the rest.");
     } else {
         sec.paragraph(format!(
             "{} recommendations, each from a figure in this report.",
@@ -33,15 +35,15 @@ fn from_findings(s: &Summary) -> Vec<String> {
         .filter(|c| c.finding && c.target == Target::Conversion)
         .filter_map(|c| match &c.detail {
             ComparisonDetail::Numeric(n)
-                if n.feature != crate::stats::NumericFeature::DurationS =>
+                if n.feature.is_agent_behaviour() && n.cliffs_delta.abs() >= COACHING_EFFECT =>
             {
                 let direction = if n.cliffs_delta >= 0.0 {
-                    "more"
+                    "higher"
                 } else {
-                    "less"
+                    "lower"
                 };
                 Some(format!(
-                    "Coach towards {direction} {}. {}",
+                    "Coach towards a {direction} {}. {}",
                     n.feature.label(),
                     findings::sentence(c)
                 ))

@@ -194,20 +194,22 @@ impl LlmClient {
         &self.schema
     }
 
-    /// The request body for a conversation.
+    /// The request body for a conversation answering with an `Insight`.
     pub fn body(&self, conv: &Conversation) -> Value {
+        self.body_with(conv, &self.schema)
+    }
+
+    /// The request body for a conversation answering with `schema`
+    /// (already shaped for this provider by `ProviderKind::shape_schema`).
+    pub fn body_with(&self, conv: &Conversation, schema: &Value) -> Value {
         match self.kind {
-            ProviderKind::Gemini => wire::gemini::request(conv, &self.schema, self.temperature),
+            ProviderKind::Gemini => wire::gemini::request(conv, schema, self.temperature),
             ProviderKind::OpenAi => {
-                wire::openai::request(&self.model, conv, &self.schema, self.temperature)
+                wire::openai::request(&self.model, conv, schema, self.temperature)
             }
-            ProviderKind::Ollama => wire::ollama::request(
-                &self.model,
-                conv,
-                &self.schema,
-                self.temperature,
-                self.num_ctx,
-            ),
+            ProviderKind::Ollama => {
+                wire::ollama::request(&self.model, conv, schema, self.temperature, self.num_ctx)
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 //! Analysis of one call into an `Insight`: the heuristic analyzer (offline
 //! default) and the LLM analyzers share the schema and the provenance record.
 
+pub mod grounding;
+pub mod heuristic;
 pub mod insight;
 pub mod llm;
 

@@ -6,6 +6,7 @@ pub mod llm;
 pub mod outcomes;
 pub mod playbook;
 pub mod speakers;
+pub mod template;
 
 use std::path::Path;
 
@@ -27,6 +28,8 @@ pub struct Config {
     pub outcomes: OutcomeMap,
     #[serde(default)]
     pub analysis: AnalysisConfig,
+    #[serde(default)]
+    pub llm: llm::LlmConfig,
     /// Absent means the built-in generic sales playbook.
     #[serde(default)]
     pub playbook: Option<Playbook>,

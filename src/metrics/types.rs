@@ -9,6 +9,11 @@ use crate::model::{LengthClass, Speaker};
 pub struct Metrics {
     /// Turns in the main (closer) leg; `None` when it has no transcript.
     pub turns: Option<u32>,
+    /// Turns by each side (need speaker roles).
+    #[serde(default)]
+    pub agent_turns: Option<u32>,
+    #[serde(default)]
+    pub customer_turns: Option<u32>,
     pub agent_words: Option<u32>,
     pub customer_words: Option<u32>,
     /// Agent share of attributed words, 0..=1.
@@ -30,10 +35,13 @@ pub struct Metrics {
     pub purpose_turn: Option<u32>,
     pub objections: Vec<PhraseHit>,
     pub buying_signals: Vec<PhraseHit>,
-    /// Lexicon sentiment of the customer's first and last turns, -1..=1.
+    /// Lexicon sentiment of the customer's first and last three turns, -1..=1.
     pub customer_sentiment_start: Option<f64>,
     pub customer_sentiment_end: Option<f64>,
     pub sections: Vec<SectionCoverage>,
+    /// Every agent turn that matched a script section (kind = section id).
+    #[serde(default)]
+    pub script_hits: Vec<PhraseHit>,
     pub length_class: LengthClass,
     /// Total duration of the call's turns where times exist.
     pub transcript_span_s: Option<f64>,

@@ -1,1 +1,31 @@
-//! Aggregates and statistical tests over stored results: per-group rates with Wilson intervals, effect sizes, Mann-Whitney and chi-square with Benjamini-Hochberg.
+//! Aggregates and statistical tests over stored results: per-group rates with
+//! Wilson intervals, effect sizes, Mann-Whitney and chi-square with
+//! Benjamini-Hochberg, script compliance Q1-Q5, examples.
+
+mod chi_square;
+pub mod compare;
+pub mod compliance;
+pub mod examples;
+mod facts;
+mod fdr;
+pub mod features;
+mod group_key;
+pub mod groups;
+pub mod handoff;
+pub mod histogram;
+pub mod label;
+mod lead_quality;
+mod mann_whitney;
+pub mod rate;
+pub mod row;
+mod summary;
+
+pub use chi_square::{ChiSquare, chi_square};
+pub use compare::{Comparison, ComparisonDetail, Target};
+pub use fdr::benjamini_hochberg;
+pub use features::{Dimension, NumericFeature};
+pub use groups::GroupStats;
+pub use mann_whitney::{MannWhitney, mann_whitney};
+pub use rate::{Interval, Rate};
+pub use row::{AnalysisState, CallRow, LengthBucket};
+pub use summary::{Grouping, Summary, Totals, summarize};

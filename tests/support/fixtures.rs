@@ -43,9 +43,11 @@ pub fn playbook() -> Playbook {
             phrases: vec!["can't afford".into()],
             rebuttal: "Acknowledge, show small amounts matter, ask.".into(),
             stage: None,
+            ends_call_as: None,
         }],
         buying_signals: vec!["i will donate".into()],
         termination_reasons: vec![],
+        rebuttal_cues: Playbook::generic().rebuttal_cues,
     }
 }
 

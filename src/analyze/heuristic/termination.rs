@@ -1,0 +1,135 @@
+//! Why a call ended when it did, as a reason of the playbook's
+//! early-termination taxonomy. Rules, first match wins:
+//! 1. a reason's `phrases` occur in the last 3 turns (any speaker);
+//! 2. the call ended on an objection (one raised in the last 3 customer
+//!    turns): not rebutted => the `unhandled_objection` signal's reason;
+//!    rebutted => the objection type's `ends_call_as` reason, if any;
+//! 3. no conversation: the customer said at most one turn of under 10 words
+//!    (reason with `signal = "no_conversation"`);
+//! 4. the agent never said a phrase of the purpose section
+//!    (`no_purpose_stated` signal).
+
+use crate::analyze::insight::{ObjectionAnalysis, Quote};
+use crate::config::Playbook;
+use crate::config::playbook::{TerminationReason, TerminationSignal};
+use crate::metrics::Metrics;
+use crate::metrics::phrases::{PhraseList, normalize};
+use crate::model::{Speaker, Turn};
+
+use super::quotes::{sentence_quote, turn_quote};
+
+const LAST_TURNS: usize = 3;
+const MIN_CONVERSATION_WORDS: u32 = 10;
+
+/// A detected termination reason and the quote that shows it.
+pub(crate) struct Cause<'p> {
+    pub reason: &'p TerminationReason,
+    pub proof: Option<Quote>,
+}
+
+pub(crate) fn detect<'p>(
+    turns: &[Turn],
+    metrics: &Metrics,
+    playbook: &'p Playbook,
+    objections: &[ObjectionAnalysis],
+) -> Option<Cause<'p>> {
+    by_phrases(turns, playbook)
+        .or_else(|| by_final_objection(turns, playbook, objections))
+        .or_else(|| no_conversation(turns, metrics, playbook))
+        .or_else(|| no_purpose(metrics, playbook))
+}
+
+fn by_signal(playbook: &Playbook, signal: TerminationSignal) -> Option<&TerminationReason> {
+    playbook
+        .termination_reasons
+        .iter()
+        .find(|r| r.signal == Some(signal))
+}
+
+fn no_conversation<'p>(
+    turns: &[Turn],
+    metrics: &Metrics,
+    playbook: &'p Playbook,
+) -> Option<Cause<'p>> {
+    let silent = metrics.customer_turns? <= 1 && metrics.customer_words? < MIN_CONVERSATION_WORDS;
+    if !silent {
+        return None;
+    }
+    let customer_turn = turns.iter().position(|t| t.speaker == Speaker::Customer);
+    Some(Cause {
+        reason: by_signal(playbook, TerminationSignal::NoConversation)?,
+        proof: customer_turn
+            .and_then(|i| u32::try_from(i).ok())
+            .and_then(|i| turn_quote(turns, i)),
+    })
+}
+
+fn by_phrases<'p>(turns: &[Turn], playbook: &'p Playbook) -> Option<Cause<'p>> {
+    let first_last = turns.len().saturating_sub(LAST_TURNS);
+    let last: Vec<(u32, String)> = turns
+        .iter()
+        .enumerate()
+        .skip(first_last)
+        .filter_map(|(i, t)| u32::try_from(i).ok().map(|i| (i, normalize(&t.text))))
+        .collect();
+    playbook
+        .termination_reasons
+        .iter()
+        .filter(|r| !r.phrases.is_empty())
+        .find_map(|reason| {
+            let list = PhraseList::new(&reason.phrases);
+            last.iter().find_map(|(i, text)| {
+                list.first_in(text).map(|phrase| Cause {
+                    reason,
+                    proof: sentence_quote(turns, *i, phrase),
+                })
+            })
+        })
+}
+
+fn by_final_objection<'p>(
+    turns: &[Turn],
+    playbook: &'p Playbook,
+    objections: &[ObjectionAnalysis],
+) -> Option<Cause<'p>> {
+    let last_customer_turns: Vec<u32> = turns
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, t)| t.speaker == Speaker::Customer)
+        .take(LAST_TURNS)
+        .filter_map(|(i, _)| u32::try_from(i).ok())
+        .collect();
+    let last = objections.iter().rev().find(|o| {
+        o.customer_quote
+            .turn
+            .is_some_and(|t| last_customer_turns.contains(&t))
+    })?;
+    let reason = if last.rebuttal_attempted {
+        let id = playbook
+            .objections
+            .iter()
+            .find(|o| o.id == last.kind)?
+            .ends_call_as
+            .as_deref()?;
+        playbook.termination_reason(id)?
+    } else {
+        by_signal(playbook, TerminationSignal::UnhandledObjection)?
+    };
+    Some(Cause {
+        reason,
+        proof: Some(last.customer_quote.clone()),
+    })
+}
+
+fn no_purpose<'p>(metrics: &Metrics, playbook: &'p Playbook) -> Option<Cause<'p>> {
+    let stated = metrics.purpose_turn.is_some();
+    let checkable = playbook.purpose_section.is_some() && !metrics.sections.is_empty();
+    if stated || !checkable {
+        return None;
+    }
+    Some(Cause {
+        reason: by_signal(playbook, TerminationSignal::NoPurposeStated)?,
+        proof: None,
+    })
+}

@@ -1,0 +1,34 @@
+//! `callscope report`: re-renders the last run's report and exports from its
+//! database, without analysing anything again.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::output;
+use crate::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The run's database.
+    #[arg(long, default_value = "callscope-out/callscope.db")]
+    db: PathBuf,
+    /// Where to write the report (default: the database's folder).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<i32> {
+    let store = Store::open_existing(&args.db)?;
+    let run = store.latest_run()?;
+    let out = args.out.unwrap_or_else(|| {
+        args.db
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."))
+    });
+    for file in output::write_outputs(&store, &run, &out)?.files {
+        println!("wrote {}", file.display());
+    }
+    Ok(super::exit::OK)
+}

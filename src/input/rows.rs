@@ -1,0 +1,156 @@
+//! One row per call: builds a `Call` (legs, transcript parts, durations,
+//! date, disposition, pass-through attributes) from a table row.
+
+use std::collections::BTreeMap;
+
+use super::columns::{CallColumns, Col, LegCols, Resolver};
+use super::dedup::Dedup;
+use super::profiles::{mapping_spec, outcome_map};
+use super::table::{RawRow, Table};
+use super::values::{clean, join_parts, parse_datetime, parse_duration};
+use super::{CallStream, InputError, RowResult, RowWarning};
+use crate::config::{Config, OutcomeMap, SpeakerMap};
+use crate::model::{Call, Leg, Transcript};
+use crate::transcript::parse_text;
+
+/// What building a call needs besides the row.
+#[derive(Debug, Clone)]
+pub struct BuildCtx {
+    pub file: String,
+    pub outcomes: OutcomeMap,
+    pub speakers: SpeakerMap,
+}
+
+impl BuildCtx {
+    pub fn new(file: &str, cfg: &Config) -> Self {
+        BuildCtx {
+            file: file.to_string(),
+            outcomes: outcome_map(cfg),
+            speakers: cfg.speakers.clone(),
+        }
+    }
+
+    fn warn(&self, row: u64, col: &Col, message: String) -> RowWarning {
+        RowWarning::new(&self.file, row, Some(col.name.clone()), message)
+    }
+}
+
+/// Opens a call-per-row table as a call stream.
+pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
+    let mut resolver = Resolver::new(&table.file, &table.headers);
+    let cols = resolver.call_columns(&mapping_spec(&cfg.input))?;
+    let notes = resolver.notes;
+    let ctx = BuildCtx::new(&table.file, cfg);
+    let mut dedup = Dedup::default();
+    let inner = table.rows.filter_map(move |row| match row {
+        Err(w) => Some(RowResult::Skipped(w)),
+        Ok(raw) if is_blank(&raw) => None,
+        Ok(raw) => Some(match call_from_row(&raw, &cols, &ctx) {
+            Err(w) => RowResult::Skipped(w),
+            Ok((call, warnings)) => match dedup.check(&ctx.file, &call.id, raw.row) {
+                Some(w) => RowResult::Skipped(w),
+                None => RowResult::Call(Box::new(call), warnings),
+            },
+        }),
+    });
+    Ok(CallStream {
+        inner: Box::new(inner),
+        notes,
+    })
+}
+
+/// A row with no value in any cell (trailing spreadsheet rows).
+pub fn is_blank(raw: &RawRow) -> bool {
+    raw.cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// Reads typed values from one row, collecting a warning per unreadable value.
+struct Cells<'a> {
+    raw: &'a RawRow,
+    ctx: &'a BuildCtx,
+    warnings: Vec<RowWarning>,
+}
+
+impl Cells<'_> {
+    fn text(&self, col: &Option<Col>) -> Option<String> {
+        col.as_ref()
+            .and_then(|c| clean(self.raw.cell(c.idx)))
+            .map(str::to_string)
+    }
+
+    /// A parsed value; unparseable is a warning and `None`, never a default.
+    fn parsed<T>(
+        &mut self,
+        col: &Option<Col>,
+        parse: fn(&str) -> Result<Option<T>, String>,
+    ) -> Option<T> {
+        let col = col.as_ref()?;
+        parse(self.raw.cell(col.idx)).unwrap_or_else(|e| {
+            let w = self
+                .ctx
+                .warn(self.raw.row, col, format!("{e}; treated as unknown"));
+            self.warnings.push(w);
+            None
+        })
+    }
+
+    fn leg(&mut self, leg: &LegCols) -> Leg {
+        let text = join_parts(leg.transcript.iter().map(|c| self.raw.cell(c.idx)));
+        Leg {
+            name: leg.name.clone(),
+            agent: self.text(&leg.agent),
+            duration_s: self.parsed(&leg.duration, parse_duration),
+            transcript: Transcript {
+                turns: parse_text(&text, &self.ctx.speakers),
+                raw: text,
+            },
+        }
+    }
+}
+
+/// The call a row describes, with warnings for values that could not be read.
+pub fn call_from_row(
+    raw: &RawRow,
+    cols: &CallColumns,
+    ctx: &BuildCtx,
+) -> Result<(Call, Vec<RowWarning>), RowWarning> {
+    let id = clean(raw.cell(cols.call_id.idx))
+        .ok_or_else(|| {
+            ctx.warn(
+                raw.row,
+                &cols.call_id,
+                "empty call id; row skipped".to_string(),
+            )
+        })?
+        .to_string();
+    let mut cells = Cells {
+        raw,
+        ctx,
+        warnings: raw.warnings.clone(),
+    };
+    let legs: Vec<Leg> = cols.legs.iter().map(|leg| cells.leg(leg)).collect();
+    let last = legs.last();
+    let disposition = cells.text(&cols.disposition);
+    let call = Call {
+        outcome: ctx.outcomes.outcome(disposition.as_deref()),
+        agent: cells
+            .text(&cols.agent)
+            .or_else(|| last.and_then(|l| l.agent.clone())),
+        duration_s: cells
+            .parsed(&cols.duration, parse_duration)
+            .or_else(|| last.and_then(|l| l.duration_s)),
+        started_at: cells.parsed(&cols.started_at, parse_datetime),
+        team: cells.text(&cols.team),
+        id,
+        disposition,
+        attributes: attributes(raw, &cols.passthrough),
+        legs,
+    };
+    Ok((call, cells.warnings))
+}
+
+fn attributes(raw: &RawRow, cols: &[Col]) -> BTreeMap<String, String> {
+    cols.iter()
+        .filter_map(|c| clean(raw.cell(c.idx)).map(|v| (c.name.clone(), v.to_string())))
+        .collect()
+}

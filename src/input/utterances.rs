@@ -1,0 +1,342 @@
+//! Utterance-per-row tables: rows are grouped into calls by call id while
+//! streaming (a call's rows must be contiguous), joined with an optional
+//! per-call metadata table loaded into a map by call id.
+//!
+//! - Consecutive rows of one speaker with the same turn index merge into one turn.
+//! - Rows of a call id whose earlier rows were already closed (not contiguous)
+//!   are skipped with a warning naming the first row of that id.
+//! - A call with no metadata row still appears (outcome unknown) with a warning;
+//!   a metadata row with no utterances appears with an empty transcript.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::columns::{Resolver, UtteranceCols};
+use super::dedup::Dedup;
+use super::profiles::{mapping_spec, utterance_spec};
+use super::rows::{BuildCtx, call_from_row, is_blank};
+use super::table::{RawRow, RowIter, Table};
+use super::values::{clean, parse_duration};
+use super::{CallStream, InputError, RowResult, RowWarning};
+use crate::config::{Config, SpeakerMap};
+use crate::model::{Call, Leg, Outcome, Speaker, Transcript, Turn};
+
+/// Opens an utterance table (and its metadata table) as a call stream.
+pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
+    let spec = utterance_spec(&cfg.input).ok_or_else(|| InputError::Mapping {
+        file: table.file.clone(),
+        message: "layout utterance-per-row needs [input.utterances] with call_id, speaker and text"
+            .to_string(),
+    })?;
+    let mut resolver = Resolver::new(&table.file, &table.headers);
+    let cols = resolver.utterance_columns(&spec)?;
+    let mut notes = resolver.notes;
+    let mut pending = VecDeque::new();
+    let meta = match meta {
+        Some(t) => Some(MetaIndex::load(t, cfg, &mut notes, &mut pending)?),
+        None => None,
+    };
+    let stream = Utterances {
+        ctx: BuildCtx::new(&table.file, cfg),
+        rows: table.rows,
+        cols,
+        meta,
+        pending,
+        current: None,
+        seen: Dedup::default(),
+        skipping: None,
+        rows_done: false,
+    };
+    Ok(CallStream {
+        inner: Box::new(stream),
+        notes,
+    })
+}
+
+/// The metadata table: calls without transcripts, by id, in file order.
+struct MetaIndex {
+    file: String,
+    calls: HashMap<String, (Call, Vec<RowWarning>)>,
+    order: VecDeque<String>,
+}
+
+impl MetaIndex {
+    /// Loads every metadata row; skipped rows become warnings in `pending`.
+    fn load(
+        table: Table,
+        cfg: &Config,
+        notes: &mut Vec<String>,
+        pending: &mut VecDeque<RowResult>,
+    ) -> Result<MetaIndex, InputError> {
+        let mut spec = mapping_spec(&cfg.input);
+        spec.legs.clear();
+        spec.transcript.clear();
+        let mut resolver = Resolver::new(&table.file, &table.headers);
+        let cols = resolver.call_columns(&spec)?;
+        notes.extend(
+            resolver
+                .notes
+                .into_iter()
+                .map(|n| format!("{}: {n}", table.file)),
+        );
+        let ctx = BuildCtx::new(&table.file, cfg);
+        let mut index = MetaIndex {
+            file: table.file,
+            calls: HashMap::new(),
+            order: VecDeque::new(),
+        };
+        let mut dedup = Dedup::default();
+        for row in table.rows {
+            let raw = match row {
+                Ok(raw) if is_blank(&raw) => continue,
+                Ok(raw) => raw,
+                Err(w) => {
+                    pending.push_back(RowResult::Skipped(w));
+                    continue;
+                }
+            };
+            match call_from_row(&raw, &cols, &ctx) {
+                Err(w) => pending.push_back(RowResult::Skipped(w)),
+                Ok((call, warnings)) => match dedup.check(&index.file, &call.id, raw.row) {
+                    Some(w) => pending.push_back(RowResult::Skipped(w)),
+                    None => {
+                        index.order.push_back(call.id.clone());
+                        index.calls.insert(call.id.clone(), (call, warnings));
+                    }
+                },
+            }
+        }
+        Ok(index)
+    }
+}
+
+/// The utterances of the call being read.
+struct Group {
+    id: String,
+    row: u64,
+    turns: Vec<Turn>,
+    last_turn_key: Option<String>,
+    warnings: Vec<RowWarning>,
+}
+
+struct Utterances {
+    ctx: BuildCtx,
+    rows: RowIter,
+    cols: UtteranceCols,
+    meta: Option<MetaIndex>,
+    pending: VecDeque<RowResult>,
+    current: Option<Group>,
+    /// First row of every call id whose group is closed.
+    seen: Dedup,
+    /// A non-contiguous call id whose rows are being skipped.
+    skipping: Option<String>,
+    rows_done: bool,
+}
+
+impl Iterator for Utterances {
+    type Item = RowResult;
+
+    fn next(&mut self) -> Option<RowResult> {
+        loop {
+            if let Some(r) = self.pending.pop_front() {
+                return Some(r);
+            }
+            if self.rows_done {
+                return self.next_meta_only();
+            }
+            match self.rows.next() {
+                None => {
+                    self.rows_done = true;
+                    self.close_group();
+                }
+                Some(Err(w)) => self.pending.push_back(RowResult::Skipped(w)),
+                Some(Ok(raw)) => self.feed(raw),
+            }
+        }
+    }
+}
+
+impl Utterances {
+    fn feed(&mut self, raw: RawRow) {
+        if is_blank(&raw) {
+            return;
+        }
+        let Some(id) = clean(raw.cell(self.cols.call_id.idx)).map(str::to_string) else {
+            let w = RowWarning::new(
+                &self.ctx.file,
+                raw.row,
+                Some(self.cols.call_id.name.clone()),
+                "empty call id; row skipped".to_string(),
+            );
+            self.pending.push_back(RowResult::Skipped(w));
+            return;
+        };
+        if self.current.as_ref().is_some_and(|g| g.id == id) {
+            self.add_utterance(&raw);
+            return;
+        }
+        if self.skipping.as_ref() == Some(&id) {
+            return;
+        }
+        self.close_group();
+        if let Some(first) = self.seen.first_row(&id) {
+            let w = RowWarning::new(
+                &self.ctx.file,
+                raw.row,
+                Some(self.cols.call_id.name.clone()),
+                format!(
+                    "rows of call id `{id}` are not contiguous (first rows at row {first}); these rows skipped"
+                ),
+            );
+            self.pending.push_back(RowResult::Skipped(w));
+            self.skipping = Some(id);
+            return;
+        }
+        self.skipping = None;
+        self.current = Some(Group {
+            id,
+            row: raw.row,
+            turns: Vec::new(),
+            last_turn_key: None,
+            warnings: Vec::new(),
+        });
+        self.add_utterance(&raw);
+    }
+
+    fn add_utterance(&mut self, raw: &RawRow) {
+        let Some(group) = self.current.as_mut() else {
+            return;
+        };
+        group.warnings.extend(raw.warnings.iter().cloned());
+        let text = raw.cell(self.cols.text.idx).trim();
+        if text.is_empty() {
+            return;
+        }
+        let label = raw.cell(self.cols.speaker.idx).trim().to_string();
+        let key = self
+            .cols
+            .turn
+            .as_ref()
+            .map(|c| raw.cell(c.idx).trim().to_string());
+        let mut time = |col: &Option<super::columns::Col>| {
+            let col = col.as_ref()?;
+            parse_duration(raw.cell(col.idx)).unwrap_or_else(|e| {
+                group.warnings.push(RowWarning::new(
+                    &self.ctx.file,
+                    raw.row,
+                    Some(col.name.clone()),
+                    e,
+                ));
+                None
+            })
+        };
+        let (start_s, end_s) = (time(&self.cols.start), time(&self.cols.end));
+        let continues = group.last_turn_key == key
+            && group.turns.last().is_some_and(|t| {
+                t.label
+                    .as_deref()
+                    .unwrap_or("")
+                    .eq_ignore_ascii_case(&label)
+            });
+        match group.turns.last_mut() {
+            Some(last) if continues => {
+                last.text.push(' ');
+                last.text.push_str(text);
+                last.end_s = end_s.or(last.end_s);
+            }
+            _ => group.turns.push(Turn {
+                speaker: role(&label, &self.ctx.speakers),
+                label: (!label.is_empty()).then_some(label),
+                start_s,
+                end_s,
+                text: text.to_string(),
+            }),
+        }
+        group.last_turn_key = key;
+    }
+
+    /// Turns the group being read into a call, joined with its metadata.
+    fn close_group(&mut self) {
+        let Some(group) = self.current.take() else {
+            return;
+        };
+        self.seen.remember(&group.id, group.row);
+        let mut warnings = group.warnings;
+        let mut call = match self.meta.as_mut().map(|m| m.calls.remove(&group.id)) {
+            Some(Some((call, meta_warnings))) => {
+                warnings.extend(meta_warnings);
+                call
+            }
+            missing => {
+                if missing.is_some() {
+                    warnings.push(RowWarning::new(
+                        &self.ctx.file,
+                        group.row,
+                        Some(self.cols.call_id.name.clone()),
+                        format!(
+                            "no metadata row for call id `{}`; outcome unknown",
+                            group.id
+                        ),
+                    ));
+                }
+                bare_call(group.id)
+            }
+        };
+        let raw = group
+            .turns
+            .iter()
+            .map(|t| format!("{}: {}", t.label.as_deref().unwrap_or("?"), t.text))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Some(leg) = call.legs.last_mut() {
+            leg.transcript = Transcript {
+                raw,
+                turns: group.turns,
+            };
+        }
+        self.pending
+            .push_back(RowResult::Call(Box::new(call), warnings));
+    }
+
+    /// After the utterances: metadata rows that had none, in file order.
+    fn next_meta_only(&mut self) -> Option<RowResult> {
+        let meta = self.meta.as_mut()?;
+        while let Some(id) = meta.order.pop_front() {
+            if let Some((call, warnings)) = meta.calls.remove(&id) {
+                return Some(RowResult::Call(Box::new(call), warnings));
+            }
+        }
+        None
+    }
+}
+
+/// A call known only by its id (no metadata row), with one empty leg.
+fn bare_call(id: String) -> Call {
+    Call {
+        id,
+        started_at: None,
+        agent: None,
+        team: None,
+        duration_s: None,
+        disposition: None,
+        outcome: Outcome::Unknown,
+        legs: vec![Leg {
+            name: "call".to_string(),
+            agent: None,
+            duration_s: None,
+            transcript: Transcript::default(),
+        }],
+        attributes: Default::default(),
+    }
+}
+
+/// The role of an utterance's speaker label, by the config's speaker lists.
+fn role(label: &str, speakers: &SpeakerMap) -> Speaker {
+    let listed = |list: &[String]| list.iter().any(|l| l.trim().eq_ignore_ascii_case(label));
+    if listed(&speakers.agent) {
+        Speaker::Agent
+    } else if listed(&speakers.customer) {
+        Speaker::Customer
+    } else {
+        Speaker::Unknown
+    }
+}

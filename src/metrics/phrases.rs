@@ -1,0 +1,110 @@
+//! Phrase matching shared by metrics, the heuristic analyzer and grounding:
+//! text is normalised (lower case, curly quotes straightened, punctuation to
+//! spaces, whitespace collapsed) and phrases match on whole words.
+
+/// Lower-case words of `text`, apostrophes kept inside words ("it's").
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
+        .map(|w| w.trim_matches(is_apostrophe))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace(['\u{2019}', '\u{2018}', '`'], "'"))
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`')
+}
+
+/// The normalised form used for matching: ` word word word ` (padded with
+/// spaces so that a phrase matches only on word boundaries).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for word in words(text) {
+        out.push_str(&word);
+        out.push(' ');
+    }
+    out
+}
+
+/// A list of phrases, normalised once, matched against normalised text.
+#[derive(Debug, Clone)]
+pub struct PhraseList {
+    phrases: Vec<(String, String)>,
+}
+
+impl PhraseList {
+    pub fn new(phrases: &[String]) -> Self {
+        let phrases = phrases
+            .iter()
+            .map(|p| (p.clone(), normalize(p)))
+            .filter(|(_, n)| !n.trim().is_empty())
+            .collect();
+        PhraseList { phrases }
+    }
+
+    /// The first configured phrase found in already-normalised text.
+    pub fn first_in(&self, normalized: &str) -> Option<&str> {
+        self.phrases
+            .iter()
+            .find(|(_, n)| normalized.contains(n.as_str()))
+            .map(|(p, _)| p.as_str())
+    }
+
+    /// Whether each phrase occurs in the normalised text.
+    pub fn matches<'a>(&'a self, normalized: &'a str) -> impl Iterator<Item = bool> + 'a {
+        self.phrases
+            .iter()
+            .map(move |(_, n)| normalized.contains(n.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+}
+
+/// The first sentence of `text` containing `phrase` (verbatim slice of
+/// `text`, trimmed), or the whole text when no single sentence does.
+pub fn sentence_with<'t>(text: &'t str, phrase: &str) -> &'t str {
+    let needle = normalize(phrase);
+    sentences(text)
+        .find(|s| normalize(s).contains(&needle))
+        .unwrap_or(text.trim())
+}
+
+/// Sentences of `text` as verbatim trimmed slices (split after `.`, `!`, `?`
+/// and line breaks).
+pub fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive(['.', '!', '?', '\n'])
+        .map(str::trim)
+        .filter(|s| s.chars().any(char::is_alphanumeric))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_and_matches_whole_words() {
+        assert_eq!(normalize("It’s TOO  expensive!"), " it's too expensive ");
+        let list = PhraseList::new(&["too expensive".into(), "ice".into()]);
+        assert_eq!(
+            list.first_in(&normalize("Well, it's too expensive.")),
+            Some("too expensive")
+        );
+        assert_eq!(list.first_in(&normalize("the price")), None);
+    }
+
+    #[test]
+    fn finds_the_sentence() {
+        let text = "Hi there. Honestly it's too expensive for us! Bye.";
+        assert_eq!(
+            sentence_with(text, "too expensive"),
+            "Honestly it's too expensive for us!"
+        );
+        assert_eq!(sentence_with(text, "missing"), text);
+    }
+}

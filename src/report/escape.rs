@@ -1,0 +1,76 @@
+//! Escaping of every text that reaches a rendered report, so input text
+//! (agent names, quotes) can never become markup in HTML or in Markdown.
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for one Markdown line or table cell: newlines become spaces,
+/// and characters that Markdown would read as markup or HTML are
+/// backslash-escaped.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    escape_line_start(out)
+}
+
+/// A line starting like a list item, quote or heading is escaped.
+fn escape_line_start(s: String) -> String {
+    let trimmed = s.trim_start();
+    let lead = &s[..s.len() - trimmed.len()];
+    if trimmed.starts_with(['-', '+', '=']) {
+        return format!("{lead}\\{trimmed}");
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && trimmed[digits..].starts_with(['.', ')']) {
+        return format!("{lead}{}\\{}", &trimmed[..digits], &trimmed[digits..]);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_markup_and_quotes() {
+        assert_eq!(
+            html(r#"<script>alert('x')</script> & "y""#),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_html_tables_and_line_starts() {
+        assert_eq!(markdown("<b>a|b</b>\nc"), "\\<b\\>a\\|b\\</b\\> c");
+        assert_eq!(markdown("- not a list"), "\\- not a list");
+        assert_eq!(markdown("1. not a list"), "1\\. not a list");
+        assert_eq!(
+            markdown("[x](javascript:alert(1))"),
+            "\\[x\\](javascript:alert(1))"
+        );
+    }
+}

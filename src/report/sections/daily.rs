@@ -1,0 +1,53 @@
+//! Section 6: daily trends — calls and conversion per calendar day, the
+//! strongest and weakest day, and the trend chart.
+
+use crate::report::document::{ChartKind, Section};
+use crate::report::format::rate;
+use crate::report::sections::agents::{conversion_bar, group_headers, group_row};
+use crate::stats::{Dimension, GroupStats, Summary};
+
+pub fn build(s: &Summary) -> Section {
+    let mut sec = Section::new("daily", "Daily trends");
+    let days = s.groups(&Dimension::Day);
+    if days.is_empty() {
+        sec.paragraph("No call has a start time, so there is no daily view.");
+        return sec;
+    }
+    let ranked: Vec<&GroupStats> = days.iter().filter(|d| d.rank.is_some()).collect();
+    let best = ranked.iter().min_by_key(|d| d.rank);
+    let worst = ranked.iter().max_by_key(|d| d.rank);
+    match (best, worst) {
+        (Some(b), Some(w)) if ranked.len() >= 2 => {
+            let verdict = if b.conversion.clearly_differs(&w.conversion) {
+                "the intervals do not overlap"
+            } else {
+                "the intervals overlap, so the gap may be chance"
+            };
+            sec.paragraph(format!(
+                "{} days. Best day {}: {}; weakest day {}: {}; {verdict}.",
+                days.len(),
+                b.key,
+                rate(&b.conversion),
+                w.key,
+                rate(&w.conversion)
+            ));
+        }
+        _ => {
+            sec.paragraph(format!(
+                "{} days; fewer than two have at least {} calls with a known outcome, so days are not compared.",
+                days.len(),
+                s.min_group_size
+            ));
+        }
+    }
+    sec.table(&group_headers("Day"), days.iter().map(group_row).collect());
+    let points: Vec<_> = days
+        .iter()
+        .filter(|d| d.conversion.n > 0)
+        .map(conversion_bar)
+        .collect();
+    if !points.is_empty() {
+        sec.chart("Conversion per day (95% CI)", ChartKind::Trend(points));
+    }
+    sec
+}

@@ -1,0 +1,46 @@
+//! Section 1: executive summary — volume, overall conversion and short-call
+//! rate, the strongest findings and the agents furthest from the rest.
+
+use crate::report::document::Section;
+use crate::report::format::{duration, rate};
+use crate::report::sections::{agents::standout_sentences, findings};
+use crate::stats::{Summary, Target};
+
+pub fn build(s: &Summary) -> Section {
+    let mut sec = Section::new("summary", "Executive summary");
+    let t = &s.totals;
+    if t.calls == 0 {
+        sec.paragraph("The input holds no calls, so there is nothing to report.");
+        return sec;
+    }
+    let period = match (t.first_day, t.last_day) {
+        (Some(a), Some(b)) if a == b => format!(" on {a}"),
+        (Some(a), Some(b)) => format!(" from {a} to {b}"),
+        _ => String::new(),
+    };
+    sec.paragraph(format!(
+        "{} calls{period}: {} analysed, {} failed analysis and {} not analysed (failed and unanalysed calls are counted apart, never as short or long).",
+        t.calls, t.analysed, t.failed, t.not_analysed
+    ));
+    let all = &t.all;
+    if all.conversion.n == 0 {
+        sec.paragraph("No call has a known outcome, so conversion cannot be measured.");
+    } else {
+        sec.paragraph(format!(
+            "Conversion: {} over the calls with a known outcome ({} with an unknown outcome left out).",
+            rate(&all.conversion),
+            t.outcome_unknown
+        ));
+    }
+    if all.short.n > 0 {
+        sec.paragraph(format!(
+            "Short calls (under {}): {} of analysed calls with a known duration.",
+            duration(s.threshold_s),
+            rate(&all.short)
+        ));
+    }
+    sec.paragraph(findings::tally(s, Target::Conversion));
+    sec.bullets(findings::bullets(s, Target::Conversion, 3));
+    sec.bullets(standout_sentences(s));
+    sec
+}

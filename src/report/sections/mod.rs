@@ -1,0 +1,35 @@
+//! The report's sections, each built from the `Summary` by rules, in the
+//! original report's order.
+
+mod agents;
+mod compliance;
+mod daily;
+mod examples;
+mod executive;
+mod findings;
+mod handoff;
+mod lead_quality;
+mod objections;
+mod outcomes;
+mod patterns;
+mod recommendations;
+
+use crate::report::document::Section;
+use crate::stats::Summary;
+
+/// Every section, in order.
+pub fn all(s: &Summary) -> Vec<Section> {
+    vec![
+        executive::build(s),
+        agents::build(s),
+        patterns::build(s),
+        lead_quality::build(s),
+        handoff::build(s),
+        daily::build(s),
+        outcomes::build(s),
+        compliance::build(s),
+        objections::build(s),
+        recommendations::build(s),
+        examples::build(s),
+    ]
+}

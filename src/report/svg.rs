@@ -1,0 +1,252 @@
+//! Hand-written inline SVG charts: rate bars with interval whiskers, a
+//! duration histogram split at the threshold, a trend line and stacked bars.
+//! Every drawn data mark has class `mark`; every text is escaped.
+
+use std::fmt::Write;
+
+use super::document::{Chart, ChartKind, RateBar};
+use super::escape::html as esc;
+use super::format::pct;
+
+const WIDTH: f64 = 720.0;
+const LABEL_W: f64 = 200.0;
+const PLOT_W: f64 = 420.0;
+const ROW_H: f64 = 24.0;
+const TOP: f64 = 20.0;
+/// Longest label drawn before it is cut.
+const LABEL_CHARS: usize = 28;
+const PALETTE: [&str; 3] = ["#2e7d32", "#c62828", "#9e9e9e"];
+
+pub fn render(c: &Chart) -> String {
+    let (height, body) = match &c.kind {
+        ChartKind::RateBars(bars) => rate_bars(bars),
+        ChartKind::Histogram { bins, split } => histogram(bins, *split),
+        ChartKind::Trend(points) => trend(points),
+        ChartKind::Stacked { legend, rows } => stacked(legend, rows),
+    };
+    format!(
+        "<figure class=\"chart\"><svg class=\"chart-svg\" role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\">{body}</svg><figcaption>{t}</figcaption></figure>\n",
+        t = esc(&c.title)
+    )
+}
+
+fn short_label(s: &str) -> String {
+    if s.chars().count() > LABEL_CHARS {
+        let cut: String = s.chars().take(LABEL_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        s.to_string()
+    }
+}
+
+fn x_of(v: f64) -> f64 {
+    LABEL_W + PLOT_W * v.clamp(0.0, 1.0)
+}
+
+fn grid(out: &mut String, height: f64) {
+    for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let x = x_of(tick);
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{:.1}\"/><text class=\"axis\" x=\"{x:.1}\" y=\"12\" text-anchor=\"middle\">{}</text>",
+            height - 4.0,
+            pct(tick)
+        );
+    }
+}
+
+fn rate_bars(bars: &[RateBar]) -> (f64, String) {
+    let height = TOP + ROW_H * bars.len() as f64 + 8.0;
+    let mut out = String::new();
+    grid(&mut out, height);
+    for (i, b) in bars.iter().enumerate() {
+        let y = TOP + ROW_H * i as f64;
+        let w = (PLOT_W * b.value.clamp(0.0, 1.0)).max(1.5);
+        let _ = write!(
+            out,
+            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect class=\"mark bar\" x=\"{LABEL_W}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
+            LABEL_W - 6.0,
+            y + 16.0,
+            esc(&short_label(&b.label)),
+            y + 4.0,
+            ROW_H - 8.0,
+            esc(&format!("{}: {} ({})", b.label, pct(b.value), b.note))
+        );
+        if let Some((lo, hi)) = b.interval {
+            whisker(&mut out, x_of(lo), x_of(hi), y + ROW_H / 2.0);
+        }
+        let _ = write!(
+            out,
+            "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{} ({})</text>",
+            LABEL_W + PLOT_W + 8.0,
+            y + 16.0,
+            pct(b.value),
+            esc(&b.note)
+        );
+    }
+    (height, out)
+}
+
+fn whisker(out: &mut String, x1: f64, x2: f64, y: f64) {
+    let _ = write!(
+        out,
+        "<path class=\"whisker\" d=\"M{x1:.1} {:.1}V{:.1}M{x1:.1} {y:.1}H{x2:.1}M{x2:.1} {:.1}V{:.1}\"/>",
+        y - 5.0,
+        y + 5.0,
+        y - 5.0,
+        y + 5.0
+    );
+}
+
+fn histogram(bins: &[(String, u64)], split: usize) -> (f64, String) {
+    let (height, plot_h, left) = (260.0, 200.0, 40.0);
+    let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    let bw = (WIDTH - left - 20.0) / bins.len().max(1) as f64;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">0</text>",
+        left - 4.0,
+        TOP + 4.0,
+        max,
+        left - 4.0,
+        TOP + plot_h
+    );
+    for (i, (label, n)) in bins.iter().enumerate() {
+        let h = (plot_h * *n as f64 / max).max(1.0);
+        let x = left + bw * i as f64;
+        let class = if i < split { "mark short" } else { "mark long" };
+        let _ = write!(
+            out,
+            "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}: {n} calls</title></rect>",
+            x + 1.0,
+            TOP + plot_h - h,
+            bw - 2.0,
+            esc(label)
+        );
+        if i % 5 == 0 || i + 1 == bins.len() {
+            let first = label.split('–').next().unwrap_or(label);
+            let _ = write!(
+                out,
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                x + 1.0,
+                TOP + plot_h + 14.0,
+                esc(first)
+            );
+        }
+    }
+    let sx = left + bw * split as f64;
+    let _ = write!(
+        out,
+        "<line class=\"split\" x1=\"{sx:.1}\" y1=\"{TOP}\" x2=\"{sx:.1}\" y2=\"{:.1}\"/><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\">short | long</text>",
+        TOP + plot_h,
+        sx - 30.0,
+        TOP - 6.0
+    );
+    (height, out)
+}
+
+fn trend(points: &[RateBar]) -> (f64, String) {
+    let (height, plot_h, left) = (240.0, 180.0, 40.0);
+    let step = (WIDTH - left - 30.0) / (points.len().max(2) - 1) as f64;
+    let y_of = |v: f64| TOP + plot_h * (1.0 - v.clamp(0.0, 1.0));
+    let mut out = String::new();
+    for tick in [0.0, 0.5, 1.0] {
+        let y = y_of(tick);
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            WIDTH - 20.0,
+            left - 4.0,
+            y + 4.0,
+            pct(tick)
+        );
+    }
+    let coords: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (left + step * i as f64, y_of(p.value)))
+        .collect();
+    let path: Vec<String> = coords
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline class=\"mark line\" points=\"{}\"/>",
+        path.join(" ")
+    );
+    let label_every = points.len().div_ceil(8).max(1);
+    for (i, (p, (x, y))) in points.iter().zip(&coords).enumerate() {
+        if let Some((lo, hi)) = p.interval {
+            let _ = write!(
+                out,
+                "<line class=\"whisker\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>",
+                y_of(lo),
+                y_of(hi)
+            );
+        }
+        let _ = write!(
+            out,
+            "<circle class=\"mark dot\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\"><title>{}</title></circle>",
+            esc(&format!("{}: {} ({})", p.label, pct(p.value), p.note))
+        );
+        if i % label_every == 0 {
+            let _ = write!(
+                out,
+                "<text class=\"axis\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                TOP + plot_h + 16.0,
+                esc(&short_label(&p.label))
+            );
+        }
+    }
+    (height, out)
+}
+
+fn stacked(legend: &[String], rows: &[(String, Vec<u64>)]) -> (f64, String) {
+    let height = TOP + ROW_H * rows.len() as f64 + 30.0;
+    let mut out = String::new();
+    for (i, name) in legend.iter().enumerate() {
+        let x = LABEL_W + 130.0 * i as f64;
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"2\" width=\"10\" height=\"10\" fill=\"{}\"/><text class=\"axis\" x=\"{:.1}\" y=\"11\">{}</text>",
+            PALETTE[i % PALETTE.len()],
+            x + 14.0,
+            esc(name)
+        );
+    }
+    for (r, (label, parts)) in rows.iter().enumerate() {
+        let y = TOP + ROW_H * r as f64;
+        let total = parts.iter().sum::<u64>().max(1) as f64;
+        let _ = write!(
+            out,
+            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LABEL_W - 6.0,
+            y + 16.0,
+            esc(&short_label(label))
+        );
+        let mut x = LABEL_W;
+        for (i, n) in parts.iter().enumerate() {
+            let w = PLOT_W * *n as f64 / total;
+            let name = legend.get(i).map_or("", String::as_str);
+            let _ = write!(
+                out,
+                "<rect class=\"mark\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}</title></rect>",
+                y + 4.0,
+                ROW_H - 8.0,
+                PALETTE[i % PALETTE.len()],
+                esc(&format!("{label}: {n} {name}"))
+            );
+            x += w;
+        }
+        let _ = write!(
+            out,
+            "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">n = {}</text>",
+            LABEL_W + PLOT_W + 8.0,
+            y + 16.0,
+            parts.iter().sum::<u64>()
+        );
+    }
+    (height, out)
+}

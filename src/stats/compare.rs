@@ -1,0 +1,287 @@
+//! What separates converted from lost calls, and short from long: a
+//! Mann-Whitney test with Cliff's delta per numeric feature, a chi-square test
+//! with Cramér's V per grouping, Benjamini-Hochberg over the whole family.
+//! Only q < 0.05 with enough calls on each side is a finding.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::chi_square::chi_square;
+use super::fdr::benjamini_hochberg;
+use super::features::{Dimension, NumericFeature};
+use super::groups::{GroupStats, push_example};
+use super::mann_whitney::{mann_whitney, median};
+use super::rate::Rate;
+use super::row::CallRow;
+
+/// The false discovery rate a finding must survive.
+pub const FDR_LEVEL: f64 = 0.05;
+
+/// The split calls are compared on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Converted (positive) vs not converted; calls with unknown outcome left out.
+    Conversion,
+    /// Short (positive) vs long; only analysed calls with a known duration.
+    Shortness,
+}
+
+impl Target {
+    pub fn positive(self) -> &'static str {
+        match self {
+            Target::Conversion => "converted",
+            Target::Shortness => "short",
+        }
+    }
+
+    pub fn negative(self) -> &'static str {
+        match self {
+            Target::Conversion => "not converted",
+            Target::Shortness => "long",
+        }
+    }
+
+    /// The group rate this target reads.
+    pub fn rate_of(self, g: &GroupStats) -> Rate {
+        match self {
+            Target::Conversion => g.conversion,
+            Target::Shortness => g.short,
+        }
+    }
+
+    /// Example calls of a group on the positive or the negative side.
+    pub fn examples_of(self, g: &GroupStats, positive: bool) -> &[String] {
+        match (self, positive) {
+            (Target::Conversion, true) => &g.converted_examples,
+            (Target::Conversion, false) => &g.lost_examples,
+            (Target::Shortness, true) => &g.short_examples,
+            (Target::Shortness, false) => &g.long_examples,
+        }
+    }
+}
+
+/// One test and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub target: Target,
+    pub detail: ComparisonDetail,
+    pub p: f64,
+    /// Benjamini-Hochberg q-value across every test of the run.
+    pub q: f64,
+    /// q < 0.05 and enough calls on each side.
+    pub finding: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComparisonDetail {
+    Numeric(NumericComparison),
+    Categorical(CategoricalComparison),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericComparison {
+    pub feature: NumericFeature,
+    pub n_positive: u64,
+    pub n_negative: u64,
+    pub median_positive: Option<f64>,
+    pub median_negative: Option<f64>,
+    /// Cliff's delta, positive when the positive side has larger values.
+    pub cliffs_delta: f64,
+    pub positive_examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoricalComparison {
+    pub dimension: Dimension,
+    pub cramers_v: f64,
+    pub df: u32,
+    /// Categories with the highest and lowest positive rate (small ones
+    /// pooled as "other" before testing).
+    pub highest: CategoryRate,
+    pub lowest: CategoryRate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryRate {
+    pub key: String,
+    pub rate: Rate,
+    pub positive_examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+/// The two samples of one numeric feature for one target.
+#[derive(Debug, Default)]
+struct Samples {
+    positive: Vec<f64>,
+    negative: Vec<f64>,
+    positive_examples: Vec<String>,
+    negative_examples: Vec<String>,
+}
+
+impl Samples {
+    fn push(&mut self, positive: bool, value: f64, id: &str) {
+        let (values, examples) = if positive {
+            (&mut self.positive, &mut self.positive_examples)
+        } else {
+            (&mut self.negative, &mut self.negative_examples)
+        };
+        values.push(value);
+        push_example(examples, id);
+    }
+}
+
+/// Numeric samples kept while streaming: one f64 per call per feature per target.
+#[derive(Debug, Default)]
+pub struct NumericSamples {
+    samples: BTreeMap<(Target, NumericFeature), Samples>,
+}
+
+impl NumericSamples {
+    pub fn add(&mut self, row: &CallRow, converted: Option<bool>, short: Option<bool>) {
+        for feature in NumericFeature::ALL {
+            let Some(v) = feature.value(row) else {
+                continue;
+            };
+            if let Some(c) = converted {
+                self.entry(Target::Conversion, feature)
+                    .push(c, v, &row.call.id);
+            }
+            if let (Some(s), false) = (short, feature == NumericFeature::DurationS) {
+                self.entry(Target::Shortness, feature)
+                    .push(s, v, &row.call.id);
+            }
+        }
+    }
+
+    fn entry(&mut self, target: Target, feature: NumericFeature) -> &mut Samples {
+        self.samples.entry((target, feature)).or_default()
+    }
+
+    fn into_tests(self, min_size: u32) -> Vec<(Comparison, bool)> {
+        self.samples
+            .into_iter()
+            .filter_map(|((target, feature), mut s)| {
+                let mw = mann_whitney(&s.positive, &s.negative)?;
+                let (n_pos, n_neg) = (s.positive.len() as u64, s.negative.len() as u64);
+                let big_enough = n_pos.min(n_neg) >= u64::from(min_size);
+                let detail = NumericComparison {
+                    feature,
+                    n_positive: n_pos,
+                    n_negative: n_neg,
+                    median_positive: median(&mut s.positive),
+                    median_negative: median(&mut s.negative),
+                    cliffs_delta: mw.cliffs_delta,
+                    positive_examples: s.positive_examples,
+                    negative_examples: s.negative_examples,
+                };
+                Some((
+                    unadjusted(target, ComparisonDetail::Numeric(detail), mw.p),
+                    big_enough,
+                ))
+            })
+            .collect()
+    }
+}
+
+fn unadjusted(target: Target, detail: ComparisonDetail, p: f64) -> Comparison {
+    Comparison {
+        target,
+        detail,
+        p,
+        q: 1.0,
+        finding: false,
+    }
+}
+
+/// Chi-square of a grouping against a target; groups with fewer than
+/// `min_size` observations are pooled into "other".
+fn categorical_test(
+    dimension: &Dimension,
+    groups: &[GroupStats],
+    target: Target,
+    min_size: u32,
+) -> Option<(Comparison, bool)> {
+    let mut categories: Vec<CategoryRate> = Vec::new();
+    let mut other = Rate::default();
+    for g in groups {
+        let rate = target.rate_of(g);
+        if rate.n >= u64::from(min_size) {
+            categories.push(CategoryRate {
+                key: g.key.clone(),
+                rate,
+                positive_examples: target.examples_of(g, true).to_vec(),
+                negative_examples: target.examples_of(g, false).to_vec(),
+            });
+        } else {
+            other.add(rate);
+        }
+    }
+    let big_enough = categories.len() >= 2;
+    if other.n > 0 {
+        categories.push(CategoryRate {
+            key: "other (small groups pooled)".into(),
+            rate: other,
+            positive_examples: Vec::new(),
+            negative_examples: Vec::new(),
+        });
+    }
+    let table: Vec<Vec<u64>> = categories
+        .iter()
+        .map(|c| vec![c.rate.hits, c.rate.n - c.rate.hits])
+        .collect();
+    let chi = chi_square(&table)?;
+    let by_rate = |c: &&CategoryRate| c.rate.value().unwrap_or(0.0);
+    let highest = categories
+        .iter()
+        .max_by(|a, b| by_rate(a).total_cmp(&by_rate(b)))?;
+    let lowest = categories
+        .iter()
+        .min_by(|a, b| by_rate(a).total_cmp(&by_rate(b)))?;
+    let detail = CategoricalComparison {
+        dimension: dimension.clone(),
+        cramers_v: chi.cramers_v,
+        df: chi.df,
+        highest: highest.clone(),
+        lowest: lowest.clone(),
+    };
+    Some((
+        unadjusted(target, ComparisonDetail::Categorical(detail), chi.p),
+        big_enough,
+    ))
+}
+
+/// Runs every test, adjusts with Benjamini-Hochberg, marks findings, and
+/// sorts findings first, then by q.
+pub fn compare(
+    numeric: NumericSamples,
+    groupings: &[(Dimension, &[GroupStats])],
+    min_size: u32,
+) -> Vec<Comparison> {
+    let mut tests = numeric.into_tests(min_size);
+    for (dimension, groups) in groupings {
+        for target in [Target::Conversion, Target::Shortness] {
+            let tautological =
+                matches!((dimension, target), (Dimension::Length, Target::Shortness));
+            if !tautological {
+                tests.extend(categorical_test(dimension, groups, target, min_size));
+            }
+        }
+    }
+    let p: Vec<f64> = tests.iter().map(|(c, _)| c.p).collect();
+    let q = benjamini_hochberg(&p);
+    let mut out: Vec<Comparison> = tests
+        .into_iter()
+        .zip(q)
+        .map(|((mut c, big_enough), q)| {
+            c.q = q;
+            c.finding = big_enough && q < FDR_LEVEL;
+            c
+        })
+        .collect();
+    out.sort_by(|a, b| b.finding.cmp(&a.finding).then(a.q.total_cmp(&b.q)));
+    out
+}

@@ -1,0 +1,53 @@
+//! Lead-quality columns (`LQ_*`, `Calls Count`, `Connection Made Calls`) and
+//! how their values are bucketed so conversion can be compared across them.
+
+use super::group_key::GroupKey;
+
+/// Distinct buckets above which an attribute is dropped (names, addresses).
+pub const MAX_BUCKETS: usize = 30;
+
+/// True for the pass-through columns that describe the lead.
+pub fn is_lead_attribute(name: &str) -> bool {
+    name.starts_with("LQ_") || name == "Calls Count" || name == "Connection Made Calls"
+}
+
+/// Numbers fall into count buckets; text is its own bucket; blanks are skipped.
+pub fn bucket(value: &str) -> Option<GroupKey> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    let Ok(x) = v.parse::<f64>() else {
+        return Some(GroupKey::Text(v.to_string()));
+    };
+    let (order, label) = match x {
+        x if !x.is_finite() || x < 0.0 => (0, "negative or invalid"),
+        x if x < 1.0 => (1, "0"),
+        x if x < 2.0 => (2, "1"),
+        x if x < 3.0 => (3, "2"),
+        x if x < 6.0 => (4, "3-5"),
+        x if x < 11.0 => (5, "6-10"),
+        _ => (6, "11 or more"),
+    };
+    Some(GroupKey::Bucket(order, label.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_bucketed_in_order_and_text_kept() {
+        let b = |s| bucket(s).map(|k| k.to_string());
+        assert_eq!(b("0"), Some("0".into()));
+        assert_eq!(b(" 4 "), Some("3-5".into()));
+        assert_eq!(b("12.0"), Some("11 or more".into()));
+        assert_eq!(b("Plumbing"), Some("Plumbing".into()));
+        assert_eq!(b("  "), None);
+        assert!(bucket("2") < bucket("3"));
+        assert!(bucket("10") < bucket("11"));
+        assert!(is_lead_attribute("LQ_Service"));
+        assert!(is_lead_attribute("Calls Count"));
+        assert!(!is_lead_attribute("TO_OMC_Duration"));
+    }
+}

@@ -1,0 +1,78 @@
+//! The database schema and its version. Bump `SCHEMA_VERSION` and add a step
+//! to `migrate` when a table changes.
+
+use rusqlite::Connection;
+
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    analyzer    TEXT NOT NULL,
+    input       TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    stats_json  TEXT
+);
+-- Every version of every call seen, by content hash.
+CREATE TABLE IF NOT EXISTS calls (
+    call_id      TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    call_json    TEXT NOT NULL,
+    summary_json TEXT NOT NULL,
+    PRIMARY KEY (call_id, content_hash)
+) WITHOUT ROWID;
+-- Which call versions a run covered, in input order.
+CREATE TABLE IF NOT EXISTS run_calls (
+    run_id       INTEGER NOT NULL REFERENCES runs(id),
+    seq          INTEGER NOT NULL,
+    call_id      TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (run_id, call_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_calls_seq ON run_calls(run_id, seq);
+-- One analysis per call version and analyzer: the cache.
+CREATE TABLE IF NOT EXISTS analyses (
+    call_id         TEXT NOT NULL,
+    content_hash    TEXT NOT NULL,
+    analyzer        TEXT NOT NULL,
+    ok              INTEGER NOT NULL,
+    metrics_json    TEXT NOT NULL,
+    insight_json    TEXT,
+    provenance_json TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (call_id, content_hash, analyzer)
+) WITHOUT ROWID;
+-- LLM request/response log for `inspect` (never holds keys).
+CREATE TABLE IF NOT EXISTS request_log (
+    id          INTEGER PRIMARY KEY,
+    call_id     TEXT NOT NULL,
+    analyzer    TEXT NOT NULL,
+    attempt     INTEGER NOT NULL,
+    http_status INTEGER,
+    error       TEXT,
+    request     TEXT NOT NULL,
+    response    TEXT,
+    latency_ms  INTEGER,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS request_log_call ON request_log(call_id);
+CREATE TABLE IF NOT EXISTS warnings (
+    run_id  INTEGER NOT NULL REFERENCES runs(id),
+    file    TEXT NOT NULL,
+    row     INTEGER,
+    col     TEXT,
+    message TEXT NOT NULL
+);
+";
+
+/// Creates or upgrades the schema. Refuses a database from a newer callscope.
+pub fn migrate(conn: &Connection) -> Result<(), super::StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(super::StoreError::NewerSchema(version));
+    }
+    conn.execute_batch(SCHEMA_V1)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}

@@ -207,3 +207,13 @@ fn utterance_turns_get_the_same_role_heuristics() {
     assign_roles(&mut turns, &SpeakerMap::default());
     assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
 }
+
+#[test]
+fn labels_with_a_parenthesised_name() {
+    let raw =
+        "Agent (Mike): Hi, quick question. Customer (Sue): Sure.\nAgent (Mike): Great (really):";
+    let turns = parse_text(raw, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Agent, Customer, Agent]);
+    assert_eq!(turns[1].label.as_deref(), Some("Customer (Sue)"));
+    assert_eq!(turns[2].text, "Great (really):");
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use callscope::config::SpeakerMap;
 use callscope::model::{Speaker, Turn};
-use callscope::transcript::{parse_text, speaker_role};
+use callscope::transcript::{assign_roles, parse_text, speaker_role};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -188,4 +188,32 @@ Speaker B: Hi Bob, this is Mike calling from 411 Locals.\n\
 Speaker A: Okay.";
     let turns = parse_text(raw, &SpeakerMap::default());
     assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
+}
+
+#[test]
+fn utterance_turns_get_the_same_role_heuristics() {
+    let turn = |label: &str, text: &str| Turn {
+        speaker: Unknown,
+        label: Some(label.into()),
+        start_s: None,
+        end_s: None,
+        text: text.into(),
+    };
+    let mut turns = vec![
+        turn("B", "Hello?"),
+        turn("A", "Hi, this is Ana calling from Acme."),
+        turn("B", "Yes?"),
+    ];
+    assign_roles(&mut turns, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
+}
+
+#[test]
+fn labels_with_a_parenthesised_name() {
+    let raw =
+        "Agent (Mike): Hi, quick question. Customer (Sue): Sure.\nAgent (Mike): Great (really):";
+    let turns = parse_text(raw, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Agent, Customer, Agent]);
+    assert_eq!(turns[1].label.as_deref(), Some("Customer (Sue)"));
+    assert_eq!(turns[2].text, "Great (really):");
 }

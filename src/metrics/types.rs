@@ -33,11 +33,15 @@ pub struct Metrics {
     pub time_to_purpose_s: Option<f64>,
     /// Index of the turn where the purpose is first stated.
     pub purpose_turn: Option<u32>,
+    /// Objection phrases in customer turns (empty when roles are unknown).
     pub objections: Vec<PhraseHit>,
+    /// Buying-signal phrases in customer turns (empty when roles are unknown).
     pub buying_signals: Vec<PhraseHit>,
     /// Lexicon sentiment of the customer's first and last three turns, -1..=1.
     pub customer_sentiment_start: Option<f64>,
     pub customer_sentiment_end: Option<f64>,
+    /// Coverage of every playbook section by agent turns; empty when roles
+    /// are unknown (coverage cannot be measured then, which is not 0 %).
     pub sections: Vec<SectionCoverage>,
     /// Every agent turn that matched a script section (kind = section id).
     #[serde(default)]

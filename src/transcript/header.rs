@@ -12,6 +12,7 @@ use super::roles::{is_anonymous_label, is_role_label};
 const MAX_LABEL_BYTES: usize = 32;
 const MAX_LABEL_WORDS: usize = 3;
 const INLINE_WINDOW_BYTES: usize = 96;
+const MAX_PAREN_BYTES: usize = 24;
 
 /// A turn header found in the raw text. Offsets are byte offsets into it.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +122,9 @@ fn skip_separator(line: &str, from: usize) -> usize {
     line.len() - after.len()
 }
 
-/// `Label [(range)]:` at the start of `s`: (label, optional range, bytes to text).
+/// `Label [(range) | (name)]:` at the start of `s`: (label, optional range,
+/// bytes to text). A parenthesised name stays part of the label
+/// ("Agent (Mike)"); the part before it is what must look like a label.
 fn label_at<'s>(s: &'s str, strictness: Strictness, known: &KnownLabels) -> Option<LabelMatch<'s>> {
     let end = s
         .char_indices()
@@ -130,24 +133,39 @@ fn label_at<'s>(s: &'s str, strictness: Strictness, known: &KnownLabels) -> Opti
     if end == 0 || end > MAX_LABEL_BYTES {
         return None;
     }
-    let label = s[..end].trim_end();
+    let base = s[..end].trim_end();
+    let mut label = base;
     let mut pos = end;
     let mut range = None;
     let stop = s[pos..].chars().next()?;
     if stop == '(' || stop == '[' {
-        let block = time_block(&s[pos..])?;
-        range = Some((block.start_s, block.end_s));
-        pos += block.len;
+        if let Some(block) = time_block(&s[pos..]) {
+            range = Some((block.start_s, block.end_s));
+            pos += block.len;
+        } else {
+            pos += parenthetical(&s[pos..])?;
+            label = &s[..pos];
+        }
         pos += s[pos..].len() - s[pos..].trim_start().len();
     }
     let after_colon = s[pos..].strip_prefix(':')?;
     if !(after_colon.is_empty() || after_colon.starts_with(char::is_whitespace)) {
         return None;
     }
-    if !plausible_label(label, strictness, known) {
+    if !plausible_label(base, strictness, known) {
         return None;
     }
     Some((label, range, s.len() - after_colon.len()))
+}
+
+/// Length of a short `(...)` at the start of `s` (a name after a label).
+fn parenthetical(s: &str) -> Option<usize> {
+    let inner = s.strip_prefix('(')?;
+    let close = inner
+        .char_indices()
+        .take_while(|(i, _)| *i <= MAX_PAREN_BYTES)
+        .find(|(_, c)| matches!(c, ')' | '(' | ':' | '\n'))?;
+    (close.1 == ')' && close.0 > 0).then_some(close.0 + 2)
 }
 
 /// A label, its optional `(start - end)` range, and the bytes up to its text.

@@ -20,7 +20,7 @@ use crate::config::SpeakerMap;
 use crate::model::{Speaker, Turn};
 
 use header::{Header, KnownLabels, Strictness, header_at};
-pub use roles::speaker_role;
+pub use roles::{assign_roles, speaker_role};
 
 /// Parses a raw transcript into turns (see the module docs for the formats).
 pub fn parse_text(raw: &str, speakers: &SpeakerMap) -> Vec<Turn> {

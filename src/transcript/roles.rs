@@ -151,8 +151,10 @@ fn label_words(label: &str) -> Vec<String> {
         .collect()
 }
 
-/// Sets `speaker` on every labelled turn (see the module docs for the rules).
-pub(crate) fn assign_roles(turns: &mut [Turn], speakers: &SpeakerMap) {
+/// Sets `speaker` on every labelled turn of one conversation (see the module
+/// docs for the rules). `parse_text` calls it; utterance-table readers can
+/// call it on the turns of one call to get the same role heuristics.
+pub fn assign_roles(turns: &mut [Turn], speakers: &SpeakerMap) {
     let mut roles: HashMap<String, Speaker> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for turn in turns.iter() {

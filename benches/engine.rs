@@ -125,6 +125,7 @@ fn analyzer(mock: &MockProvider) -> Arc<LlmAnalyzer> {
         objections: vec![],
         buying_signals: vec![],
         termination_reasons: vec![],
+        rebuttal_cues: Playbook::generic().rebuttal_cues,
     };
     match LlmAnalyzer::new(
         &opts,

@@ -79,6 +79,8 @@ fn run(exe: &str, args: &[&str]) {
 }
 
 /// Runs a child to completion and returns its own peak RSS in MB (wait4).
+/// The child is reaped by `wait4`, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_measured(exe: &str, args: &[&str]) -> f64 {
     let child = Command::new(exe).args(args).spawn().expect("run callscope");
     let pid = child.id() as libc::pid_t;

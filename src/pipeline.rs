@@ -1,21 +1,24 @@
-//! Drives one `analyze` run: input rows stream through metrics and the
-//! heuristic analyzer into the store, every result written as it completes;
-//! cached calls are skipped. Memory stays bounded by the calls in flight.
+//! Drives one `analyze` run: input rows stream through metrics and an
+//! analyzer (the heuristic on a thread pool, or an LLM through the engine)
+//! into the store, every result written as it completes; cached calls are
+//! skipped. Memory stays bounded by the calls in flight.
 
-use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
+use crate::analyze::llm::{LlmAnalyzer, RequestLog};
 use crate::analyze::{Analysis, Provenance, grounding};
 use crate::config::{Config, Playbook};
+use crate::engine::{self, EngineOptions, Job, RunStats};
 use crate::input::{self, InputSpec, RowResult, RowWarning};
 use crate::metrics::{self, Metrics};
 use crate::model::Call;
-use crate::store::{CallKey, RunId, Store, StoreError};
+use crate::store::{CallKey, RequestRecord, RunId, Store, StoreError};
 
 /// Calls waiting between stages; bounds memory whatever the input size.
 const QUEUE: usize = 256;
@@ -31,41 +34,48 @@ pub struct RunCounts {
     pub calls_analyzed: u64,
     pub calls_cached: u64,
     pub calls_failed: u64,
+    /// Calls left unanalysed because the run stopped early (quota, budget,
+    /// Ctrl-C); a re-run picks them up.
+    pub calls_pending: u64,
     pub rows_skipped: u64,
     pub warnings: u64,
 }
 
-/// Everything an analyzer needs that is the same for every call.
+/// Everything the analyzers need that is the same for every call.
 pub struct AnalysisContext {
     pub playbook: Playbook,
     pub threshold_s: f64,
-    pub analyzer_key: String,
+    pub heuristic_key: String,
 }
 
 impl AnalysisContext {
-    pub fn heuristic(config: &Config) -> AnalysisContext {
+    pub fn new(config: &Config) -> AnalysisContext {
         let playbook = config.playbook.clone().unwrap_or_else(Playbook::generic);
         let threshold_s = config.analysis.short_call_threshold_s;
         let fingerprint = serde_json::to_vec(&(&playbook, threshold_s)).unwrap_or_default();
-        let analyzer_key = format!(
+        let heuristic_key = format!(
             "{HEURISTIC_KEY}:{}",
             &blake3::hash(&fingerprint).to_hex()[..12]
         );
         AnalysisContext {
             playbook,
             threshold_s,
-            analyzer_key,
+            heuristic_key,
         }
     }
 
+    pub fn metrics(&self, call: &Call) -> Metrics {
+        metrics::compute(call, &self.playbook, self.threshold_s)
+    }
+
     /// Metrics and the heuristic insight of one call.
-    pub fn analyze(&self, call: &Call) -> (Metrics, Analysis) {
+    pub fn heuristic(&self, call: &Call) -> (Metrics, Analysis) {
         let started = Instant::now();
-        let metrics = metrics::compute(call, &self.playbook, self.threshold_s);
+        let metrics = self.metrics(call);
         let mut insight = heuristic::analyze(call, &metrics, &self.playbook, self.threshold_s);
         grounding::ground(&mut insight, call);
         let provenance = Provenance {
-            analyzer: self.analyzer_key.clone(),
+            analyzer: self.heuristic_key.clone(),
             latency_ms: Some(started.elapsed().as_millis() as u64),
             attempts: 1,
             ..Provenance::default()
@@ -78,25 +88,55 @@ impl AnalysisContext {
     }
 }
 
+/// Who analyses the calls.
+pub enum Executor {
+    /// The heuristic analyzer on one thread per core.
+    Heuristic,
+    /// An LLM through the rate-adaptive engine.
+    Llm {
+        analyzer: Arc<LlmAnalyzer>,
+        opts: EngineOptions,
+    },
+}
+
+/// A run's input, config and destination.
+pub struct RunPlan<'a> {
+    pub spec: &'a InputSpec,
+    pub config: &'a Config,
+    pub ctx: Arc<AnalysisContext>,
+    pub store: &'a Store,
+    pub run: RunId,
+    pub analyzer_key: String,
+    pub limit: Option<u64>,
+}
+
+/// What a run did: counts, and the engine's figures for LLM runs.
+pub struct RunOutcome {
+    pub counts: RunCounts,
+    pub engine: Option<RunStats>,
+}
+
 /// A finished call on its way to the store.
 struct Done {
     key: CallKey,
     metrics: Metrics,
     analysis: Analysis,
+    log: Vec<RequestLog>,
 }
 
-/// Streams `spec` through the heuristic analyzer into `store` under `run`.
-/// `limit` stops after that many calls. `on_warning` sees every row warning.
-pub fn run_offline(
-    spec: &InputSpec,
-    config: &Config,
-    ctx: Arc<AnalysisContext>,
-    store: &Store,
-    run: RunId,
-    limit: Option<u64>,
+/// A call handed to an executor.
+struct Work {
+    key: CallKey,
+    call: Box<Call>,
+}
+
+/// Streams the plan's input through `executor` into the store.
+pub fn run(
+    plan: RunPlan<'_>,
+    executor: Executor,
     on_warning: &mut dyn FnMut(&RowWarning),
-) -> anyhow::Result<RunCounts> {
-    let rows = input::open(spec, config)?;
+) -> anyhow::Result<RunOutcome> {
+    let rows = input::open(plan.spec, plan.config)?;
     let (row_tx, row_rx) = mpsc::sync_channel::<RowResult>(QUEUE);
     let reader = thread::spawn(move || {
         for row in rows {
@@ -105,39 +145,67 @@ pub fn run_offline(
             }
         }
     });
-    let analyzer = ctx.analyzer_key.clone();
-    let (work_tx, done_rx) = spawn_workers(ctx);
+    let (dispatch, done_rx, engine) = match executor {
+        Executor::Heuristic => {
+            let (dispatch, done_rx) = spawn_heuristic(Arc::clone(&plan.ctx));
+            (dispatch, done_rx, None)
+        }
+        Executor::Llm { analyzer, opts } => {
+            let (dispatch, done_rx, handle) = spawn_engine(Arc::clone(&plan.ctx), analyzer, opts);
+            (dispatch, done_rx, Some(handle))
+        }
+    };
     let mut writer = Writer {
-        store,
-        run,
-        analyzer,
+        store: plan.store,
+        run: plan.run,
+        analyzer: plan.analyzer_key,
         counts: RunCounts::default(),
         in_flight: 0,
         pending: 0,
         last_commit: Instant::now(),
     };
-    let result = writer.drive(row_rx, work_tx, &done_rx, limit, on_warning);
+    let result = writer.drive(row_rx, dispatch, &done_rx, plan.limit, on_warning);
+    drop(done_rx);
     let _ = reader.join();
+    let engine = engine.map(|h| h.join().unwrap_or_default());
     result?;
-    Ok(writer.counts)
+    Ok(RunOutcome {
+        counts: writer.counts,
+        engine,
+    })
 }
 
-type WorkSender = SyncSender<(CallKey, Box<Call>)>;
+/// What became of work offered to an executor.
+enum Offer {
+    Taken,
+    /// The executor's queue is full: offer it again after storing results.
+    Full(Work),
+    /// The executor has stopped (quota, budget, Ctrl-C).
+    Closed,
+}
 
-fn spawn_workers(ctx: Arc<AnalysisContext>) -> (WorkSender, Receiver<Done>) {
-    let (work_tx, work_rx) = mpsc::sync_channel::<(CallKey, Box<Call>)>(QUEUE);
+/// Offers work to an executor without blocking.
+type Dispatch = Box<dyn FnMut(Work) -> Offer>;
+
+fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>) {
+    let (work_tx, work_rx) = mpsc::sync_channel::<Work>(QUEUE);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
-    let work_rx = Arc::new(std::sync::Mutex::new(work_rx));
+    let work_rx = Arc::new(Mutex::new(work_rx));
     let workers = thread::available_parallelism().map_or(2, |n| n.get());
     for _ in 0..workers {
         let (work_rx, done_tx, ctx) = (Arc::clone(&work_rx), done_tx.clone(), Arc::clone(&ctx));
-        thread::spawn(move || worker(&work_rx, &done_tx, &ctx));
+        thread::spawn(move || heuristic_worker(&work_rx, &done_tx, &ctx));
     }
-    (work_tx, done_rx)
+    let dispatch = move |work| match work_tx.try_send(work) {
+        Ok(()) => Offer::Taken,
+        Err(mpsc::TrySendError::Full(work)) => Offer::Full(work),
+        Err(mpsc::TrySendError::Disconnected(_)) => Offer::Closed,
+    };
+    (Box::new(dispatch), done_rx)
 }
 
-fn worker(
-    work_rx: &std::sync::Mutex<Receiver<(CallKey, Box<Call>)>>,
+fn heuristic_worker(
+    work_rx: &Mutex<Receiver<Work>>,
     done_tx: &Sender<Done>,
     ctx: &AnalysisContext,
 ) {
@@ -146,19 +214,100 @@ fn worker(
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok((key, call)) = job else { return };
-        let (metrics, analysis) = ctx.analyze(&call);
-        if done_tx
-            .send(Done {
-                key,
-                metrics,
-                analysis,
-            })
-            .is_err()
-        {
+        let Ok(Work { key, call }) = job else { return };
+        let (metrics, analysis) = ctx.heuristic(&call);
+        let done = Done {
+            key,
+            metrics,
+            analysis,
+            log: Vec::new(),
+        };
+        if done_tx.send(done).is_err() {
             return;
         }
     }
+}
+
+/// Runs the engine on its own tokio runtime; jobs go in through a bounded
+/// channel, results come back through `Done`s.
+fn spawn_engine(
+    ctx: Arc<AnalysisContext>,
+    analyzer: Arc<LlmAnalyzer>,
+    opts: EngineOptions,
+) -> (Dispatch, Receiver<Done>, thread::JoinHandle<RunStats>) {
+    let (job_tx, job_rx) = tokio::sync::mpsc::channel::<(CallKey, Job)>(QUEUE);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let handle = thread::spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                return RunStats {
+                    stopped: Some(engine::StopReason::Unusable(format!(
+                        "no async runtime: {e}"
+                    ))),
+                    ..RunStats::default()
+                };
+            }
+        };
+        runtime.block_on(drive_engine(job_rx, done_tx, analyzer, opts))
+    });
+    let dispatch = move |work: Work| {
+        let permit = match job_tx.try_reserve() {
+            Ok(permit) => permit,
+            Err(tokio::sync::mpsc::error::TrySendError::Full(())) => return Offer::Full(work),
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(())) => return Offer::Closed,
+        };
+        let metrics = ctx.metrics(&work.call);
+        let job = Job {
+            call: *work.call,
+            metrics,
+        };
+        permit.send((work.key, job));
+        Offer::Taken
+    };
+    (Box::new(dispatch), done_rx, handle)
+}
+
+async fn drive_engine(
+    job_rx: tokio::sync::mpsc::Receiver<(CallKey, Job)>,
+    done_tx: Sender<Done>,
+    analyzer: Arc<LlmAnalyzer>,
+    opts: EngineOptions,
+) -> RunStats {
+    let shutdown = opts.shutdown.clone();
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            shutdown.escalate();
+        }
+    });
+    // The engine sees calls; the writer needs their keys and metrics back.
+    let keys = Arc::new(Mutex::new(std::collections::HashMap::new()));
+    let remember = Arc::clone(&keys);
+    let jobs = futures::stream::unfold(job_rx, move |mut rx| {
+        let remember = Arc::clone(&remember);
+        async move {
+            let (key, job) = rx.recv().await?;
+            if let Ok(mut keys) = remember.lock() {
+                keys.insert(job.call.id.clone(), (key, job.metrics.clone()));
+            }
+            Some((job, rx))
+        }
+    });
+    engine::run(jobs, analyzer, opts, |result| {
+        let entry = keys.lock().ok().and_then(|mut k| k.remove(&result.call_id));
+        if let Some((key, metrics)) = entry {
+            let _ = done_tx.send(Done {
+                key,
+                metrics,
+                analysis: result.analysis,
+                log: result.log,
+            });
+        }
+    })
+    .await
 }
 
 /// The one owner of the store during a run: records calls in input order,
@@ -177,12 +326,13 @@ impl Writer<'_> {
     fn drive(
         &mut self,
         rows: Receiver<RowResult>,
-        work_tx: WorkSender,
+        mut dispatch: Dispatch,
         done_rx: &Receiver<Done>,
         limit: Option<u64>,
         on_warning: &mut dyn FnMut(&RowWarning),
     ) -> Result<(), StoreError> {
         self.begin()?;
+        let mut executor_open = true;
         for row in rows {
             self.drain(done_rx, false)?;
             match row {
@@ -197,18 +347,46 @@ impl Writer<'_> {
                     if limit.is_some_and(|l| self.counts.calls_total >= l) {
                         break;
                     }
-                    self.accept(call, &work_tx)?;
+                    if let Some(work) = self.accept(call)? {
+                        executor_open =
+                            executor_open && self.offer(&mut dispatch, work, done_rx)?;
+                        match executor_open {
+                            true => self.in_flight += 1,
+                            false => self.counts.calls_pending += 1,
+                        }
+                    }
                 }
             }
         }
-        drop(work_tx);
+        drop(dispatch);
         while self.in_flight > 0 {
             self.drain(done_rx, true)?;
         }
         self.commit()
     }
 
-    fn accept(&mut self, call: Box<Call>, work_tx: &WorkSender) -> Result<(), StoreError> {
+    /// Offers work until the executor takes it, storing results meanwhile.
+    /// `false` when the executor has stopped.
+    fn offer(
+        &mut self,
+        dispatch: &mut Dispatch,
+        mut work: Work,
+        done_rx: &Receiver<Done>,
+    ) -> Result<bool, StoreError> {
+        loop {
+            match dispatch(work) {
+                Offer::Taken => return Ok(true),
+                Offer::Closed => return Ok(false),
+                Offer::Full(back) => {
+                    work = back;
+                    self.drain(done_rx, true)?;
+                }
+            }
+        }
+    }
+
+    /// Records the call; returns the work to do unless it is cached.
+    fn accept(&mut self, call: Box<Call>) -> Result<Option<Work>, StoreError> {
         let key = CallKey::of(&call);
         let seq = self.counts.calls_total as i64;
         self.counts.calls_total += 1;
@@ -216,22 +394,22 @@ impl Writer<'_> {
         self.wrote()?;
         if self.store.is_cached(&key, &self.analyzer)? {
             self.counts.calls_cached += 1;
-            return Ok(());
+            return Ok(None);
         }
-        self.in_flight += 1;
-        // Workers only stop when this sender is dropped, so a send cannot fail
-        // while the run is going on.
-        let _ = work_tx.send((key, call));
-        Ok(())
+        Ok(Some(Work { key, call }))
     }
 
-    /// Stores finished results; with `block`, waits for at least one.
+    /// Stores finished results; with `block`, waits for at least one. When
+    /// the executor has gone, what it never answered is counted as pending.
     fn drain(&mut self, done_rx: &Receiver<Done>, block: bool) -> Result<(), StoreError> {
         if block {
             match done_rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(done) => self.store_done(done)?,
                 Err(RecvTimeoutError::Timeout) => self.flush()?,
-                Err(RecvTimeoutError::Disconnected) => self.in_flight = 0,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.counts.calls_pending += self.in_flight;
+                    self.in_flight = 0;
+                }
             }
         }
         while let Ok(done) = done_rx.try_recv() {
@@ -241,10 +419,13 @@ impl Writer<'_> {
     }
 
     fn store_done(&mut self, done: Done) -> Result<(), StoreError> {
-        self.in_flight -= 1;
+        self.in_flight = self.in_flight.saturating_sub(1);
         match done.analysis.insight {
             Some(_) => self.counts.calls_analyzed += 1,
             None => self.counts.calls_failed += 1,
+        }
+        for entry in &done.log {
+            self.store.log_request(&request_record(&done, entry))?;
         }
         self.store
             .record_analysis(&done.key, &done.metrics, &done.analysis)?;
@@ -294,4 +475,49 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+fn request_record<'a>(done: &'a Done, entry: &'a RequestLog) -> RequestRecord<'a> {
+    RequestRecord {
+        call_id: &done.key.call_id,
+        analyzer: &done.analysis.provenance.analyzer,
+        attempt: entry.attempt,
+        http_status: entry.status,
+        error: entry.error.as_deref(),
+        request: entry.request.to_string(),
+        response: entry.response.as_deref(),
+        latency_ms: Some(entry.latency_ms),
+    }
+}
+
+/// `--dry-run`: what an LLM run would send, without sending or storing
+/// anything. Calls already analysed by this analyzer are left out (a call
+/// whose cache lookup fails is counted, so the estimate errs high).
+pub fn dry_run(
+    spec: &InputSpec,
+    config: &Config,
+    ctx: &AnalysisContext,
+    store: Option<&Store>,
+    analyzer: &LlmAnalyzer,
+    limit: Option<u64>,
+) -> anyhow::Result<engine::Estimate> {
+    let cached = |call: &Call| {
+        store.is_some_and(|s| {
+            s.is_cached(&CallKey::of(call), analyzer.analyzer_key())
+                .unwrap_or(false)
+        })
+    };
+    let jobs = input::open(spec, config)?
+        .filter_map(|row| match row {
+            RowResult::Call(call, _) => Some(call),
+            RowResult::Skipped(_) => None,
+        })
+        .take(limit.map_or(usize::MAX, |l| l as usize))
+        .filter(|call| !cached(call))
+        .map(|call| Job {
+            metrics: ctx.metrics(&call),
+            call: *call,
+        });
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    Ok(runtime.block_on(engine::estimate(futures::stream::iter(jobs), analyzer)))
 }

@@ -1,16 +1,20 @@
 //! `callscope analyze`: input -> metrics -> analyzer -> store -> report.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::analyze::grounding;
+use crate::analyze::llm::{LlmAnalyzer, ProviderKind, ProviderOptions};
 use crate::config::Config;
-use crate::input::InputSpec;
+use crate::engine::{EngineOptions, Estimate, RunStats, StopReason};
+use crate::input::{InputSpec, RowWarning};
 use crate::output;
-use crate::pipeline::{self, AnalysisContext, RunCounts};
+use crate::pipeline::{self, AnalysisContext, Executor, RunCounts, RunPlan};
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -20,7 +24,7 @@ pub struct Args {
     /// Per-call metadata table joined to an utterance table by call id.
     #[arg(long)]
     calls: Option<PathBuf>,
-    /// Built-in input profile: generic, vici-lgs-omc (overrides the config).
+    /// Built-in input profile: generic, vici-lgs-omc, custom (overrides the config).
     #[arg(long)]
     profile: Option<String>,
     /// Configuration file (default: ./callscope.toml when it exists).
@@ -35,6 +39,40 @@ pub struct Args {
     /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    llm: LlmArgs,
+}
+
+/// The LLM flags; without `--provider` the offline heuristic analyzer runs.
+#[derive(Debug, clap::Args)]
+struct LlmArgs {
+    /// Judge every call with an LLM (keys from GEMINI_API_KEY / OPENAI_API_KEY).
+    #[arg(long, value_enum)]
+    provider: Option<ProviderKind>,
+    /// Model (default: gemini-2.5-flash, gpt-4o-mini, llama3.1).
+    #[arg(long, requires = "provider")]
+    model: Option<String>,
+    /// Provider address: gemini scheme+host, openai API root with /v1, ollama host.
+    #[arg(long, requires = "provider")]
+    base_url: Option<String>,
+    /// Most requests in flight; the engine adapts below it on 429s.
+    #[arg(long, default_value_t = 64, requires = "provider")]
+    max_concurrency: usize,
+    /// Requests per minute allowed by your plan.
+    #[arg(long, requires = "provider")]
+    rpm: Option<u32>,
+    /// Tokens per minute allowed by your plan.
+    #[arg(long, requires = "provider")]
+    tpm: Option<u64>,
+    /// Stop starting calls before the estimated spend would cross this.
+    #[arg(long, requires = "provider")]
+    budget_usd: Option<f64>,
+    /// Print calls, estimated tokens and cost; send nothing.
+    #[arg(long, requires = "provider")]
+    dry_run: bool,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 120.0, requires = "provider")]
+    timeout_s: f64,
 }
 
 /// `run.json`: what the run did.
@@ -50,7 +88,9 @@ struct RunReport<'a> {
     http_429: u64,
     tokens_in: u64,
     tokens_out: u64,
-    cost_usd: f64,
+    /// Absent when the model's price is unknown.
+    cost_usd: Option<f64>,
+    stopped: Option<&'a StopReason>,
 }
 
 /// Warnings printed one by one before the rest are only counted.
@@ -59,53 +99,119 @@ const SHOWN_WARNINGS: u64 = 20;
 pub fn run(args: Args) -> Result<i32> {
     let started = Instant::now();
     let config = load_config(args.config.as_deref(), args.profile.as_deref())?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
-    let store = Store::open(&super::db_path(&args.out))?;
-    let ctx = Arc::new(AnalysisContext::heuristic(&config));
-    let input_name = args.input.display().to_string();
-    let run = store.begin_run(&ctx.analyzer_key, &input_name, &config)?;
+    let ctx = Arc::new(AnalysisContext::new(&config));
     let spec = InputSpec {
         path: args.input.clone(),
         calls_meta: args.calls.clone(),
     };
+    let llm = args
+        .llm
+        .provider
+        .map(|kind| llm_analyzer(kind, &args.llm, &config, &ctx))
+        .transpose()?;
+    if args.llm.dry_run
+        && let Some(analyzer) = &llm
+    {
+        let db = super::db_path(&args.out);
+        let store = db.is_file().then(|| Store::open(&db)).transpose()?;
+        let est = pipeline::dry_run(&spec, &config, &ctx, store.as_ref(), analyzer, args.limit)?;
+        print_estimate(&est, analyzer);
+        return Ok(super::exit::OK);
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    let store = Store::open(&super::db_path(&args.out))?;
+    let analyzer_key = match &llm {
+        Some(a) => a.analyzer_key().to_string(),
+        None => ctx.heuristic_key.clone(),
+    };
+    let input_name = args.input.display().to_string();
+    let run = store.begin_run(&analyzer_key, &input_name, &config)?;
+    let executor = match llm {
+        Some(analyzer) => Executor::Llm {
+            analyzer,
+            opts: engine_options(&args.llm, args.quiet),
+        },
+        None => Executor::Heuristic,
+    };
     let mut shown = 0u64;
     let quiet = args.quiet;
-    let mut on_warning = |w: &crate::input::RowWarning| {
+    let mut on_warning = |w: &RowWarning| {
         shown += 1;
         if !quiet && shown <= SHOWN_WARNINGS {
             eprintln!("warning: {w}");
         }
     };
-    let counts = pipeline::run_offline(
-        &spec,
-        &config,
-        Arc::clone(&ctx),
-        &store,
+    let plan = RunPlan {
+        spec: &spec,
+        config: &config,
+        ctx: Arc::clone(&ctx),
+        store: &store,
         run,
-        args.limit,
-        &mut on_warning,
-    )?;
+        analyzer_key: analyzer_key.clone(),
+        limit: args.limit,
+    };
+    let outcome = pipeline::run(plan, executor, &mut on_warning)?;
+    let engine = outcome.engine.unwrap_or_else(|| RunStats {
+        cost_usd: Some(0.0),
+        ..RunStats::default()
+    });
     let report = RunReport {
-        counts: &counts,
+        counts: &outcome.counts,
         wall_s: started.elapsed().as_secs_f64(),
-        analyzer: &ctx.analyzer_key,
+        analyzer: &analyzer_key,
         input: input_name,
-        requests: 0,
-        retries: 0,
-        http_429: 0,
-        tokens_in: 0,
-        tokens_out: 0,
-        cost_usd: 0.0,
+        requests: engine.requests,
+        retries: engine.retries,
+        http_429: engine.http_429,
+        tokens_in: engine.tokens_in,
+        tokens_out: engine.tokens_out,
+        cost_usd: engine.cost_usd,
+        stopped: engine.stopped.as_ref(),
     };
     store.finish_run(run, &report)?;
     let run_info = store.latest_run()?;
     let written = output::write_outputs(&store, &run_info, &args.out)?;
     write_run_json(&args.out, &report)?;
     if !quiet {
-        print_summary(&counts, &report, &written, &args.out);
+        print_summary(&report, &written, &args.out);
+    }
+    if let Some(reason) = &engine.stopped {
+        eprintln!(
+            "stopped early: {reason}. Everything finished so far is saved; run the same command again to resume."
+        );
+        return Ok(super::exit::STOPPED);
     }
     Ok(super::exit::OK)
+}
+
+fn llm_analyzer(
+    kind: ProviderKind,
+    args: &LlmArgs,
+    config: &Config,
+    ctx: &AnalysisContext,
+) -> Result<Arc<LlmAnalyzer>> {
+    let opts = ProviderOptions {
+        model: args.model.clone(),
+        base_url: args.base_url.clone(),
+        timeout: Duration::from_secs_f64(args.timeout_s.max(0.1)),
+        ..ProviderOptions::new(kind)
+    };
+    let analyzer = LlmAnalyzer::from_env(&opts, &ctx.playbook, &config.llm, grounding::ground)
+        .with_context(|| format!("cannot use provider {}", kind.as_str()))?;
+    Ok(Arc::new(analyzer))
+}
+
+fn engine_options(args: &LlmArgs, quiet: bool) -> EngineOptions {
+    EngineOptions {
+        max_concurrency: args.max_concurrency.max(1),
+        initial_concurrency: args.max_concurrency.clamp(1, 8),
+        rpm: args.rpm,
+        tpm: args.tpm,
+        budget_usd: args.budget_usd,
+        progress: !quiet && std::io::stderr().is_terminal(),
+        ..EngineOptions::default()
+    }
 }
 
 /// `--config`, else `./callscope.toml` when present, else the defaults; then
@@ -129,29 +235,48 @@ fn write_run_json(out: &Path, report: &RunReport<'_>) -> Result<()> {
     std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn print_summary(
-    counts: &RunCounts,
-    report: &RunReport<'_>,
-    written: &output::Written,
-    out: &Path,
-) {
-    let skipped = if counts.rows_skipped > 0 {
-        format!(", {} rows skipped", counts.rows_skipped)
-    } else {
-        String::new()
-    };
+fn print_estimate(est: &Estimate, analyzer: &LlmAnalyzer) {
+    let cost = est
+        .cost_usd
+        .map_or("unknown (no price for this model)".to_string(), |c| {
+            format!("${c:.4}")
+        });
     println!(
-        "{} calls: {} analysed, {} cached (unchanged since the last run), {} failed{skipped}; {:.1}s",
-        counts.calls_total,
-        counts.calls_analyzed,
-        counts.calls_cached,
-        counts.calls_failed,
-        report.wall_s
+        "dry run with {}: {} calls to analyse ({} over the context budget), ~{} tokens in, ~{} tokens out, estimated cost {cost}. Nothing was sent.",
+        analyzer.analyzer_key(),
+        est.calls,
+        est.over_context,
+        est.tokens_in,
+        est.tokens_out
     );
-    if counts.warnings > SHOWN_WARNINGS {
+}
+
+fn print_summary(report: &RunReport<'_>, written: &output::Written, out: &Path) {
+    let c = report.counts;
+    let mut extra = String::new();
+    if c.calls_pending > 0 {
+        extra += &format!(", {} not analysed (run stopped)", c.calls_pending);
+    }
+    if c.rows_skipped > 0 {
+        extra += &format!(", {} rows skipped", c.rows_skipped);
+    }
+    println!(
+        "{} calls: {} analysed, {} cached (unchanged since the last run), {} failed{extra}; {:.1}s",
+        c.calls_total, c.calls_analyzed, c.calls_cached, c.calls_failed, report.wall_s
+    );
+    if report.requests > 0 {
+        let cost = report
+            .cost_usd
+            .map_or("unknown".into(), |c| format!("${c:.4}"));
+        println!(
+            "{} requests ({} retries, {} answered 429), {} tokens in, {} out, cost {cost}",
+            report.requests, report.retries, report.http_429, report.tokens_in, report.tokens_out
+        );
+    }
+    if c.warnings > SHOWN_WARNINGS {
         println!(
             "{} warnings in all ({} shown); every one is in {}",
-            counts.warnings,
+            c.warnings,
             SHOWN_WARNINGS,
             super::db_path(out).display()
         );

@@ -37,7 +37,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Analyse every call of an export and write the report and exports.
-    Analyze(analyze::Args),
+    Analyze(Box<analyze::Args>),
     /// Write a fully commented callscope.toml to start from.
     Init(init::Args),
     /// Write realistic synthetic calls with planted patterns.
@@ -52,7 +52,7 @@ pub fn run() -> Result<i32> {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     match cli.command {
-        Command::Analyze(args) => analyze::run(args),
+        Command::Analyze(args) => analyze::run(*args),
         Command::Init(args) => init::run(args),
         Command::DemoData(args) => demo::run(args),
         Command::Report(args) => report::run(args),

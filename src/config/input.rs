@@ -146,3 +146,58 @@ pub struct UtteranceColumns {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn every_input_key_parses_and_unknown_keys_are_rejected() {
+        let cfg = Config::parse(
+            r#"
+            [input]
+            profile = "vici-lgs-omc"
+            format = "xlsx"
+            layout = "utterance-per-row"
+            sheet = "Calls"
+            passthrough = ["LQ_Service"]
+            [input.columns]
+            call_id = "id"
+            transcript = ["part 1", "part 2"]
+            [[input.legs]]
+            name = "closer"
+            agent = "omc_user"
+            [input.utterances]
+            call_id = "conv"
+            speaker = "role"
+            text = "utterance"
+            start = "t0"
+            "#,
+            "test",
+        )
+        .expect("parses");
+        let input = cfg.input;
+        assert_eq!(
+            (input.profile, input.format, input.layout),
+            (
+                Profile::ViciLgsOmc,
+                InputFormat::Xlsx,
+                Layout::UtterancePerRow
+            )
+        );
+        assert_eq!(
+            input.columns.transcript.as_deref().map(<[String]>::len),
+            Some(2)
+        );
+        assert_eq!(input.legs[0].agent.as_deref(), Some("omc_user"));
+        assert_eq!(
+            input.utterances.and_then(|u| u.start).as_deref(),
+            Some("t0")
+        );
+        assert!(Config::parse("[input]\nprofil = \"generic\"", "test").is_err());
+        assert!(Config::parse("[input]\nprofile = \"vici\"", "test").is_err());
+        assert_eq!("VICI-LGS-OMC".parse::<Profile>(), Ok(Profile::ViciLgsOmc));
+        assert!("vici".parse::<Profile>().is_err());
+    }
+}

@@ -77,7 +77,7 @@ fn generic_row(call: &DemoCall, rng: &mut impl Rng) -> Vec<String> {
     let disposition = match call.shape {
         Shape::Voicemail => "voicemail",
         Shape::UnhandledObjection => ["hung_up", "not_interested"][rng.gen_range(0..2)],
-        Shape::CallBack => "callback",
+        Shape::CallBack | Shape::Fizzle => "callback",
         Shape::LongLost => ["not_interested", "callback", "no_sale"][rng.gen_range(0..3)],
         Shape::LongWon => "sale",
     };
@@ -113,7 +113,7 @@ fn vici_row(call: &DemoCall, rng: &mut impl Rng) -> Vec<String> {
     let disposition = match call.shape {
         Shape::Voicemail => ["VM", "A"][rng.gen_range(0..2)],
         Shape::UnhandledObjection => ["HU", "NI"][rng.gen_range(0..2)],
-        Shape::CallBack => "CALLBK",
+        Shape::CallBack | Shape::Fizzle => "CALLBK",
         Shape::LongLost => ["NI", "CALLBK", "NP"][rng.gen_range(0..3)],
         Shape::LongWon => ["SALE", "SALE", "P2P", "SW"][rng.gen_range(0..4)],
     };

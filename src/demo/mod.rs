@@ -5,9 +5,11 @@
 //!
 //! Planted patterns (asserted by `tests/input_demo.rs` from the parsed calls):
 //! - (a) Maria Lopez converts about 45 % of her calls; every other agent about 12 %.
-//! - (b) Most short calls (< 300 s) end after an unhandled customer objection
-//!   in the first minute: the agent pushes on without acknowledging it and the
-//!   customer hangs up (the customer has the last word).
+//! - (b) Most short calls (< 300 s; about 70 %) end after an unhandled
+//!   customer objection in the first minute: the agent pushes on without
+//!   acknowledging it and the customer hangs up (the customer has the last
+//!   word). The rest are voicemails, acknowledged call-backs and friendly
+//!   starts cut short (1-4.5 min) without an objection.
 //! - (c) Converted calls have more customer questions (2-4 against 0-1) and
 //!   always a buying signal ("how much would that be", "what would the next
 //!   step be", "sounds good"); other calls never have one.

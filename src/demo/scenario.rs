@@ -21,6 +21,8 @@ pub enum Shape {
     UnhandledObjection,
     /// The customer is busy; the agent acknowledges and books a call back.
     CallBack,
+    /// A friendly start that ends early without an objection.
+    Fizzle,
     /// A full conversation that does not convert.
     LongLost,
     /// A full conversation with questions, a buying signal and a close.
@@ -126,11 +128,12 @@ fn choose_shape(rng: &mut impl Rng, agent: &Agent, skips_purpose: bool) -> Shape
     }
     let short = if skips_purpose { 0.75 } else { 0.3 };
     if !rng.gen_bool(short) {
-        Shape::LongLost
-    } else if rng.gen_bool(0.85) {
-        Shape::UnhandledObjection
-    } else {
-        Shape::CallBack
+        return Shape::LongLost;
+    }
+    match rng.gen_range(0..20) {
+        0..15 => Shape::UnhandledObjection,
+        15..18 => Shape::Fizzle,
+        _ => Shape::CallBack,
     }
 }
 
@@ -210,13 +213,24 @@ fn closer_leg(rng: &mut impl Rng, ctx: &Ctx, shape: Shape, skips_purpose: bool) 
     match shape {
         Shape::UnhandledObjection => unhandled(rng, &mut t),
         Shape::CallBack => call_back(rng, &mut t),
+        Shape::Fizzle => fizzle(rng, &mut t),
         Shape::LongLost => {
-            let target = rng.gen_range(320.0..560.0);
-            long_call(rng, &mut t, target, false);
+            let (target, questions, objections) = (
+                rng.gen_range(320.0..560.0),
+                rng.gen_range(0..2),
+                rng.gen_range(0..3),
+            );
+            conversation(rng, &mut t, target, questions, objections);
+            close_lost(rng, &mut t);
         }
         Shape::LongWon => {
-            let target = rng.gen_range(380.0..720.0);
-            long_call(rng, &mut t, target, true);
+            let (target, questions, objections) = (
+                rng.gen_range(380.0..720.0),
+                rng.gen_range(2..5),
+                rng.gen_range(0..3),
+            );
+            conversation(rng, &mut t, target, questions, objections);
+            close_won(rng, &mut t);
         }
         Shape::Voicemail => {}
     }
@@ -225,12 +239,16 @@ fn closer_leg(rng: &mut impl Rng, ctx: &Ctx, shape: Shape, skips_purpose: bool) 
 
 /// Objection in the first minute, no acknowledgement, hang-up.
 fn unhandled(rng: &mut impl Rng, t: &mut Timeline) {
+    if rng.gen_bool(0.5) {
+        let q = DISCOVERY[rng.gen_range(0..DISCOVERY.len())];
+        exchange(rng, t, true, q);
+    }
     let idx = rng.gen_range(0..OBJECTIONS.len());
     t.customer_pick(rng, OBJECTIONS[idx].customer);
     t.agent_pick(rng, &PUSHES);
-    if rng.gen_bool(0.4) {
+    for _ in 0..rng.gen_range(0..3) {
         t.customer_pick(rng, OBJECTIONS[idx].customer);
-        t.agent_pick(rng, &PUSHES);
+        t.agent_pick(rng, &PITCHES);
     }
     t.customer_pick(rng, &HANG_UPS);
 }
@@ -240,21 +258,37 @@ fn call_back(rng: &mut impl Rng, t: &mut Timeline) {
     t.customer_pick(rng, OBJECTIONS[3].customer);
     t.agent(rng, OBJECTIONS[3].rebuttal.to_string());
     t.customer(rng, "Later. Tomorrow afternoon works.".to_string());
+    t.agent_pick(rng, &PITCHES);
+    t.customer_pick(rng, &NODS);
     t.agent(
         rng,
         "Perfect, I'll call you tomorrow afternoon. Thank you for your time.".to_string(),
     );
 }
 
-/// Discovery, pitch, handled objections; customer questions and a buying
-/// signal when `won`; filled until about `target` seconds.
-fn long_call(rng: &mut impl Rng, t: &mut Timeline, target: f64, won: bool) {
-    let questions = if won {
-        rng.gen_range(2..5)
-    } else {
-        rng.gen_range(0..2)
-    };
-    let objections = rng.gen_range(0..3);
+/// A friendly start that ends before five minutes without an objection.
+fn fizzle(rng: &mut impl Rng, t: &mut Timeline) {
+    let target = rng.gen_range(110.0..270.0);
+    conversation(rng, t, target, 0, 0);
+    t.customer(
+        rng,
+        "Sorry, I have to go, a customer just walked in.".to_string(),
+    );
+    t.agent(
+        rng,
+        "No problem, I'll follow up by email. Thanks!".to_string(),
+    );
+}
+
+/// Discovery, pitch, customer questions and handled mid-call objections,
+/// until about `target` seconds.
+fn conversation(
+    rng: &mut impl Rng,
+    t: &mut Timeline,
+    target: f64,
+    questions: usize,
+    objections: usize,
+) {
     // Each list is walked from a random offset, so a call rarely repeats itself.
     let offset = rng.gen_range(0..DISCOVERY.len());
     let (mut asked, mut objected, mut step) = (0, 0, 0);
@@ -284,11 +318,6 @@ fn long_call(rng: &mut impl Rng, t: &mut Timeline, target: f64, won: bool) {
     while asked < questions {
         exchange(rng, t, false, QUESTIONS[(offset + asked) % QUESTIONS.len()]);
         asked += 1;
-    }
-    if won {
-        close_won(rng, t);
-    } else {
-        close_lost(rng, t);
     }
 }
 

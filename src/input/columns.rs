@@ -23,9 +23,11 @@ pub struct LegCols {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallColumns {
     pub call_id: Col,
+    /// Call-level agent apart from the legs' (absent: the last leg's).
     pub agent: Option<Col>,
     pub team: Option<Col>,
     pub started_at: Option<Col>,
+    /// Call-level duration apart from the legs' (absent: the last leg's).
     pub duration: Option<Col>,
     pub disposition: Option<Col>,
     /// At least one leg; a single-leg table gets one leg named `call`.
@@ -143,11 +145,12 @@ impl<'a> Resolver<'a> {
             disposition: self.find("disposition", &spec.disposition)?,
             legs: Vec::new(),
             passthrough: Vec::new(),
-            agent: agent.clone(),
-            duration: duration.clone(),
+            agent: None,
+            duration: None,
         };
         let transcript = self.find_all("transcript", &spec.transcript)?;
         cols.legs = if spec.legs.is_empty() {
+            // A single leg owns the call's agent and duration columns.
             vec![LegCols {
                 name: "call".to_string(),
                 agent,
@@ -155,6 +158,8 @@ impl<'a> Resolver<'a> {
                 transcript,
             }]
         } else {
+            cols.agent = agent;
+            cols.duration = duration;
             let mut legs = Vec::new();
             for leg in &spec.legs {
                 legs.push(LegCols {
@@ -233,9 +238,9 @@ mod tests {
             .call_columns(&mapping_spec(&InputConfig::default()))
             .expect("resolves");
         assert_eq!(cols.call_id.idx, 0);
-        assert_eq!(cols.agent.map(|c| c.idx), Some(1));
+        assert_eq!(cols.legs[0].agent.as_ref().map(|c| c.idx), Some(1));
         assert_eq!(cols.started_at.map(|c| c.idx), Some(2));
-        assert_eq!(cols.duration.map(|c| c.idx), Some(3));
+        assert_eq!(cols.legs[0].duration.as_ref().map(|c| c.idx), Some(3));
         assert_eq!(cols.disposition.map(|c| c.idx), Some(4));
         assert_eq!(cols.legs[0].transcript[0].idx, 5);
         assert_eq!(cols.team.map(|c| c.idx), Some(6));

@@ -64,6 +64,50 @@ pub fn is_blank(raw: &RawRow) -> bool {
     raw.cells.iter().all(|c| c.trim().is_empty())
 }
 
+/// Reads typed values from one row, collecting a warning per unreadable value.
+struct Cells<'a> {
+    raw: &'a RawRow,
+    ctx: &'a BuildCtx,
+    warnings: Vec<RowWarning>,
+}
+
+impl Cells<'_> {
+    fn text(&self, col: &Option<Col>) -> Option<String> {
+        col.as_ref()
+            .and_then(|c| clean(self.raw.cell(c.idx)))
+            .map(str::to_string)
+    }
+
+    /// A parsed value; unparseable is a warning and `None`, never a default.
+    fn parsed<T>(
+        &mut self,
+        col: &Option<Col>,
+        parse: fn(&str) -> Result<Option<T>, String>,
+    ) -> Option<T> {
+        let col = col.as_ref()?;
+        parse(self.raw.cell(col.idx)).unwrap_or_else(|e| {
+            let w = self
+                .ctx
+                .warn(self.raw.row, col, format!("{e}; treated as unknown"));
+            self.warnings.push(w);
+            None
+        })
+    }
+
+    fn leg(&mut self, leg: &LegCols) -> Leg {
+        let text = join_parts(leg.transcript.iter().map(|c| self.raw.cell(c.idx)));
+        Leg {
+            name: leg.name.clone(),
+            agent: self.text(&leg.agent),
+            duration_s: self.parsed(&leg.duration, parse_duration),
+            transcript: Transcript {
+                turns: parse_text(&text, &self.ctx.speakers),
+                raw: text,
+            },
+        }
+    }
+}
+
 /// The call a row describes, with warnings for values that could not be read.
 pub fn call_from_row(
     raw: &RawRow,
@@ -79,75 +123,30 @@ pub fn call_from_row(
             )
         })?
         .to_string();
-    let mut warnings = raw.warnings.clone();
-    let text = |col: &Option<Col>| {
-        col.as_ref()
-            .and_then(|c| clean(raw.cell(c.idx)))
-            .map(str::to_string)
+    let mut cells = Cells {
+        raw,
+        ctx,
+        warnings: raw.warnings.clone(),
     };
-    let duration = |col: &Option<Col>, warnings: &mut Vec<RowWarning>| {
-        let col = col.as_ref()?;
-        parse_duration(raw.cell(col.idx)).unwrap_or_else(|e| {
-            warnings.push(ctx.warn(raw.row, col, format!("{e}; treated as unknown")));
-            None
-        })
-    };
-    let legs: Vec<Leg> = cols
-        .legs
-        .iter()
-        .map(|leg| {
-            leg_from_row(
-                raw,
-                leg,
-                ctx,
-                text(&leg.agent),
-                duration(&leg.duration, &mut warnings),
-            )
-        })
-        .collect();
-    let started_at = cols.started_at.as_ref().and_then(|col| {
-        parse_datetime(raw.cell(col.idx)).unwrap_or_else(|e| {
-            warnings.push(ctx.warn(raw.row, col, format!("{e}; treated as unknown")));
-            None
-        })
-    });
-    let disposition = text(&cols.disposition);
+    let legs: Vec<Leg> = cols.legs.iter().map(|leg| cells.leg(leg)).collect();
+    let last = legs.last();
+    let disposition = cells.text(&cols.disposition);
     let call = Call {
         outcome: ctx.outcomes.outcome(disposition.as_deref()),
-        agent: text(&cols.agent).or_else(|| legs.last().and_then(|l| l.agent.clone())),
-        duration_s: if cols.duration == cols.legs.last().and_then(|l| l.duration.clone()) {
-            legs.last().and_then(|l| l.duration_s)
-        } else {
-            duration(&cols.duration, &mut warnings)
-                .or_else(|| legs.last().and_then(|l| l.duration_s))
-        },
+        agent: cells
+            .text(&cols.agent)
+            .or_else(|| last.and_then(|l| l.agent.clone())),
+        duration_s: cells
+            .parsed(&cols.duration, parse_duration)
+            .or_else(|| last.and_then(|l| l.duration_s)),
+        started_at: cells.parsed(&cols.started_at, parse_datetime),
+        team: cells.text(&cols.team),
         id,
-        started_at,
-        team: text(&cols.team),
         disposition,
-        legs,
         attributes: attributes(raw, &cols.passthrough),
+        legs,
     };
-    Ok((call, warnings))
-}
-
-fn leg_from_row(
-    raw: &RawRow,
-    leg: &LegCols,
-    ctx: &BuildCtx,
-    agent: Option<String>,
-    duration_s: Option<f64>,
-) -> Leg {
-    let text = join_parts(leg.transcript.iter().map(|c| raw.cell(c.idx)));
-    Leg {
-        name: leg.name.clone(),
-        agent,
-        duration_s,
-        transcript: Transcript {
-            turns: parse_text(&text, &ctx.speakers),
-            raw: text,
-        },
-    }
+    Ok((call, cells.warnings))
 }
 
 fn attributes(raw: &RawRow, cols: &[Col]) -> BTreeMap<String, String> {

@@ -68,6 +68,7 @@ pub fn open_csv(path: &Path) -> Result<Table, InputError> {
         headers: headers.clone(),
         reader,
         failed: false,
+        warned_cp1252: false,
     };
     Ok(Table {
         file,
@@ -81,6 +82,7 @@ struct CsvRows {
     headers: Vec<String>,
     reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     failed: bool,
+    warned_cp1252: bool,
 }
 
 impl Iterator for CsvRows {
@@ -113,35 +115,37 @@ impl Iterator for CsvRows {
 }
 
 impl CsvRows {
-    fn decode_row(&self, row: u64, record: &csv::ByteRecord) -> RawRow {
-        let mut lossy_columns = Vec::new();
+    /// Decodes the cells; the first cell that is not UTF-8 gets the file's
+    /// only Windows-1252 warning (later ones are decoded the same way).
+    fn decode_row(&mut self, row: u64, record: &csv::ByteRecord) -> RawRow {
+        let mut first_lossy = None;
         let cells = record
             .iter()
             .enumerate()
             .map(|(i, bytes)| {
                 let (text, cp1252) = decode_cell(bytes);
-                if cp1252 {
-                    lossy_columns.push(i);
+                if cp1252 && first_lossy.is_none() {
+                    first_lossy = Some(i);
                 }
                 text
             })
             .collect();
-        let warnings = lossy_columns
-            .into_iter()
-            .map(|i| {
-                RowWarning::new(
-                    &self.file,
-                    row,
-                    Some(
-                        self.headers
-                            .get(i)
-                            .cloned()
-                            .unwrap_or_else(|| format!("#{}", i + 1)),
-                    ),
-                    "not valid UTF-8; decoded as Windows-1252".to_string(),
-                )
-            })
-            .collect();
+        let mut warnings = Vec::new();
+        if let Some(i) = first_lossy.filter(|_| !self.warned_cp1252) {
+            self.warned_cp1252 = true;
+            let column = self
+                .headers
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", i + 1));
+            warnings.push(RowWarning::new(
+                &self.file,
+                row,
+                Some(column),
+                "not valid UTF-8; decoded as Windows-1252 (and so is every later such cell)"
+                    .to_string(),
+            ));
+        }
         RawRow {
             row,
             cells,

@@ -11,6 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::columns::{Resolver, UtteranceCols};
+use super::dedup::Dedup;
 use super::profiles::{mapping_spec, utterance_spec};
 use super::rows::{BuildCtx, call_from_row, is_blank};
 use super::table::{RawRow, RowIter, Table};
@@ -41,7 +42,7 @@ pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStrea
         meta,
         pending,
         current: None,
-        seen: HashMap::new(),
+        seen: Dedup::default(),
         skipping: None,
         rows_done: false,
     };
@@ -83,7 +84,7 @@ impl MetaIndex {
             calls: HashMap::new(),
             order: VecDeque::new(),
         };
-        let mut first_row = HashMap::new();
+        let mut dedup = Dedup::default();
         for row in table.rows {
             let raw = match row {
                 Ok(raw) if is_blank(&raw) => continue,
@@ -95,18 +96,9 @@ impl MetaIndex {
             };
             match call_from_row(&raw, &cols, &ctx) {
                 Err(w) => pending.push_back(RowResult::Skipped(w)),
-                Ok((call, warnings)) => match first_row.get(&call.id) {
-                    Some(first) => pending.push_back(RowResult::Skipped(RowWarning::new(
-                        &index.file,
-                        raw.row,
-                        None,
-                        format!(
-                            "duplicate call id `{}` (first seen at row {first}); row skipped",
-                            call.id
-                        ),
-                    ))),
+                Ok((call, warnings)) => match dedup.check(&index.file, &call.id, raw.row) {
+                    Some(w) => pending.push_back(RowResult::Skipped(w)),
                     None => {
-                        first_row.insert(call.id.clone(), raw.row);
                         index.order.push_back(call.id.clone());
                         index.calls.insert(call.id.clone(), (call, warnings));
                     }
@@ -134,7 +126,7 @@ struct Utterances {
     pending: VecDeque<RowResult>,
     current: Option<Group>,
     /// First row of every call id whose group is closed.
-    seen: HashMap<String, u64>,
+    seen: Dedup,
     /// A non-contiguous call id whose rows are being skipped.
     skipping: Option<String>,
     rows_done: bool,
@@ -186,7 +178,7 @@ impl Utterances {
             return;
         }
         self.close_group();
-        if let Some(first) = self.seen.get(&id) {
+        if let Some(first) = self.seen.first_row(&id) {
             let w = RowWarning::new(
                 &self.ctx.file,
                 raw.row,
@@ -267,7 +259,7 @@ impl Utterances {
         let Some(group) = self.current.take() else {
             return;
         };
-        self.seen.insert(group.id.clone(), group.row);
+        self.seen.remember(&group.id, group.row);
         let mut warnings = group.warnings;
         let mut call = match self.meta.as_mut().map(|m| m.calls.remove(&group.id)) {
             Some(Some((call, meta_warnings))) => {

@@ -83,8 +83,11 @@ pub struct RequestRecord<'a> {
     pub call_id: &'a str,
     pub analyzer: &'a str,
     pub attempt: u32,
-    pub status: &'a str,
-    pub request: &'a str,
+    /// HTTP status, when an answer came back.
+    pub http_status: Option<u16>,
+    /// Transport or validation error, when there was one.
+    pub error: Option<&'a str>,
+    pub request: String,
     pub response: Option<&'a str>,
     pub latency_ms: Option<u64>,
 }
@@ -272,14 +275,15 @@ impl Store {
     pub fn log_request(&self, rec: &RequestRecord<'_>) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO request_log
-             (call_id, analyzer, attempt, status, request, response, latency_ms, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             (call_id, analyzer, attempt, http_status, error, request, response, latency_ms, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         stmt.execute(params![
             rec.call_id,
             rec.analyzer,
             rec.attempt,
-            rec.status,
+            rec.http_status,
+            rec.error,
             rec.request,
             rec.response,
             rec.latency_ms.map(|ms| ms as i64),
@@ -391,18 +395,20 @@ impl Store {
     /// The request log of one call, oldest first.
     pub fn requests_of(&self, call_id: &str) -> Result<Vec<serde_json::Value>> {
         let mut stmt = self.conn.prepare(
-            "SELECT analyzer, attempt, status, request, response, latency_ms, created_at
+            "SELECT analyzer, attempt, http_status, error, request, response, latency_ms, created_at
              FROM request_log WHERE call_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![call_id], |r| {
             Ok(serde_json::json!({
                 "analyzer": r.get::<_, String>(0)?,
                 "attempt": r.get::<_, i64>(1)?,
-                "status": r.get::<_, String>(2)?,
-                "request": r.get::<_, String>(3)?,
-                "response": r.get::<_, Option<String>>(4)?,
-                "latency_ms": r.get::<_, Option<i64>>(5)?,
-                "at": r.get::<_, String>(6)?,
+                "http_status": r.get::<_, Option<i64>>(2)?,
+                "error": r.get::<_, Option<String>>(3)?,
+                "request": serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(4)?)
+                    .unwrap_or(serde_json::Value::Null),
+                "response": r.get::<_, Option<String>>(5)?,
+                "latency_ms": r.get::<_, Option<i64>>(6)?,
+                "at": r.get::<_, String>(7)?,
             }))
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)

@@ -47,7 +47,7 @@ pub fn playbook() -> Playbook {
         }],
         buying_signals: vec!["i will donate".into()],
         termination_reasons: vec![],
-        rebuttal_cues: Default::default(),
+        rebuttal_cues: Playbook::generic().rebuttal_cues,
     }
 }
 

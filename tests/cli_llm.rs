@@ -1,0 +1,244 @@
+//! The binary with `--provider` against the mock provider on loopback:
+//! every result stored, re-runs served from the cache, quota stops resumable,
+//! dry runs send nothing, and the API key never lands anywhere.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use support::mock_provider::{Dialect, MockConfig, MockProvider};
+
+const KEY: &str = "test-key-SECRET-4242-do-not-leak";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn analyze(provider: &str, base_url: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("callscope")
+        .unwrap()
+        .env("GEMINI_API_KEY", KEY)
+        .env("OPENAI_API_KEY", KEY)
+        .arg("analyze")
+        .arg(example())
+        .args(["--provider", provider, "--base-url", base_url, "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn run_json(out: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+}
+
+/// Every file under `dir`, as lossy text, must not contain the key.
+fn assert_no_key(dir: &Path, output: &std::process::Output) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(KEY),
+            "API key found in {}",
+            path.display()
+        );
+    }
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(KEY));
+}
+
+#[test]
+fn each_provider_analyses_stores_and_caches() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig {
+        api_key: Some(KEY.into()),
+        ..MockConfig::default()
+    }));
+    for (name, dialect) in [
+        ("gemini", Dialect::Gemini),
+        ("openai", Dialect::OpenAi),
+        ("ollama", Dialect::Ollama),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let base = mock.base_url(dialect);
+        let first = analyze(name, &base, &out, &["--limit", "12"]);
+        assert!(
+            first.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        let run = run_json(&out);
+        assert_eq!(run["calls_analyzed"], 12, "{name}: {run}");
+        assert!(run["requests"].as_u64().unwrap() >= 12);
+        assert!(run["tokens_in"].as_u64().unwrap() > 0);
+        assert!(run["analyzer"].as_str().unwrap().starts_with(name));
+        let sent = mock.log().len();
+        let again = analyze(name, &base, &out, &["--limit", "12"]);
+        assert!(again.status.success());
+        assert_eq!(
+            run_json(&out)["calls_cached"],
+            12,
+            "{name}: second run served from the cache"
+        );
+        assert_eq!(mock.log().len(), sent, "{name}: the cache sent nothing");
+        if name != "ollama" {
+            assert_no_key(&out, &again);
+        }
+    }
+}
+
+#[test]
+fn daily_quota_stops_cleanly_and_a_rerun_resumes() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig {
+        daily_quota_after: Some(5),
+        ..MockConfig::default()
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let base = mock.base_url(Dialect::Gemini);
+    let first = analyze(
+        "gemini",
+        &base,
+        &out,
+        &["--limit", "20", "--max-concurrency", "1"],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(3),
+        "documented exit code for a stopped run"
+    );
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("run the same command again"), "{stderr}");
+    let run = run_json(&out);
+    assert_eq!(run["calls_analyzed"], 5, "{run}");
+    assert_eq!(
+        run["calls_pending"].as_u64().unwrap() + 5 + run["calls_failed"].as_u64().unwrap(),
+        20,
+        "{run}"
+    );
+    assert!(
+        out.join("report.md").is_file(),
+        "the report covers what was done"
+    );
+
+    let mock2 = rt.block_on(MockProvider::start(MockConfig::default()));
+    let second = analyze(
+        "gemini",
+        &mock2.base_url(Dialect::Gemini),
+        &out,
+        &["--limit", "20"],
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let run = run_json(&out);
+    assert_eq!(run["calls_cached"], 5);
+    assert_eq!(run["calls_analyzed"], 15);
+    let answered = mock2.answers_per_call();
+    assert_eq!(
+        answered.len(),
+        15,
+        "only the calls not done before were sent"
+    );
+}
+
+#[test]
+fn dry_run_sends_nothing_and_estimates_cost() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig::default()));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = analyze(
+        "openai",
+        &mock.base_url(Dialect::OpenAi),
+        &out,
+        &["--dry-run", "--limit", "50"],
+    );
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("50 calls"), "{stdout}");
+    assert!(
+        stdout.contains('$'),
+        "a cost estimate for gpt-4o-mini: {stdout}"
+    );
+    assert!(mock.log().is_empty(), "a dry run sends nothing");
+    assert!(
+        !out.join("callscope.db").exists(),
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn missing_key_is_a_clear_error_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("callscope")
+        .unwrap()
+        .env_remove("GEMINI_API_KEY")
+        .arg("analyze")
+        .arg(example())
+        .args([
+            "--provider",
+            "gemini",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("GEMINI_API_KEY"), "{stderr}");
+}
+
+#[test]
+fn inspect_shows_the_request_log_without_the_key() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig {
+        api_key: Some(KEY.into()),
+        ..MockConfig::default()
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = analyze(
+        "gemini",
+        &mock.base_url(Dialect::Gemini),
+        &out,
+        &["--limit", "3"],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap();
+    let output = Command::cargo_bin("callscope")
+        .unwrap()
+        .args(["inspect", id, "--db"])
+        .arg(out.join("callscope.db"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let requests = doc["requests"].as_array().unwrap();
+    assert!(!requests.is_empty());
+    assert_eq!(requests[0]["http_status"], 200);
+    assert!(requests[0]["request"].is_object());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY));
+}

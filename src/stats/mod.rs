@@ -28,4 +28,4 @@ pub use groups::GroupStats;
 pub use mann_whitney::{MannWhitney, mann_whitney};
 pub use rate::{Interval, Rate};
 pub use row::{AnalysisState, CallRow, LengthBucket};
-pub use summary::{Grouping, Summary, Totals, summarize};
+pub use summary::{Grouping, ONE_LEG, Summary, TWO_LEGS, Totals, summarize};

@@ -352,10 +352,15 @@ fn compliance_questions_count_objections_not_calls() {
     assert_eq!(c.assessed_calls, 34);
     // Objections: one "price" per call with i % 3 == 0 among the 34 analysed
     // calls (0..=33 -> 12), plus the "busy" objection on call 1.
-    assert_eq!(c.rebutted.n, 13);
+    assert_eq!(c.rebutted.rate.n, 13);
     // Returned to script per objection: converted price objections + busy.
     let converted_price = (0..34).filter(|i| i % 3 == 0 && plan(*i).1).count() as u64;
-    assert_eq!(c.returned_to_script, Rate::new(converted_price + 1, 13));
+    assert_eq!(
+        c.returned_to_script.rate,
+        Rate::new(converted_price + 1, 13)
+    );
+    assert_eq!(c.returned_to_script.hits[0], "call-01");
+    assert_eq!(c.returned_to_script.misses[0], "call-00");
     assert_eq!(c.objections[0].id, "price");
     assert_eq!(c.objections[0].name, "Price too high");
     assert_eq!(c.sections[0].name, "OPENING step");

@@ -5,6 +5,7 @@
 mod chi_square;
 pub mod compare;
 pub mod compliance;
+pub mod evidence;
 pub mod examples;
 mod facts;
 mod fdr;

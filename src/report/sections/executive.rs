@@ -52,8 +52,8 @@ pub fn build(s: &Summary) -> Section {
         sec.paragraph(format!(
             "Script followed on {} of assessed calls; objections rebutted {}; back to the script after {} of objections.",
             rate(&c.followed),
-            rate(&c.rebutted),
-            rate(&c.returned_to_script)
+            rate(&c.rebutted.rate),
+            rate(&c.returned_to_script.rate)
         ));
     }
     sec

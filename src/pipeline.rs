@@ -50,7 +50,7 @@ pub struct AnalysisContext {
 
 impl AnalysisContext {
     pub fn new(config: &Config) -> AnalysisContext {
-        let playbook = config.playbook.clone().unwrap_or_else(Playbook::generic);
+        let playbook = config.effective_playbook().into_owned();
         let threshold_s = config.analysis.short_call_threshold_s;
         let fingerprint = serde_json::to_vec(&(&playbook, threshold_s)).unwrap_or_default();
         let heuristic_key = format!(

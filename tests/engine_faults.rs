@@ -336,3 +336,31 @@ async fn results_stream_out_before_the_input_ends() {
         .expect("no barrier");
     assert_eq!(stats.done, 4);
 }
+
+#[tokio::test]
+async fn second_ctrl_c_aborts_requests_in_flight() {
+    let mock = MockProvider::start(MockConfig {
+        hang_rate: 1.0,
+        ..MockConfig::default()
+    })
+    .await;
+    let analyzer = fixtures::analyzer(&mock, ProviderKind::Gemini, Duration::from_secs(600));
+    let shutdown = Shutdown::default();
+    let opts = EngineOptions {
+        shutdown: shutdown.clone(),
+        ..quick()
+    };
+    let presses = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        shutdown.escalate();
+        shutdown.escalate();
+    });
+    let (results, stats) = run_with(analyzer, 4, opts).await;
+    presses.await.expect("presses");
+    assert_eq!(stats.stopped, Some(StopReason::Aborted));
+    assert!(
+        results.is_empty(),
+        "aborted calls are not reported as done or failed"
+    );
+    assert_eq!((stats.done, stats.failed), (0, 0));
+}

@@ -113,6 +113,25 @@ Customer: Maybe twenty.";
 }
 
 #[test]
+fn pushing_the_pitch_on_is_not_a_rebuttal() {
+    let raw = "Agent: Hi, this is Dana with Acme. We help roofers get more customers.\n\
+Customer: I'm not interested.\n\
+Agent: But this is a great deal, our clients see results, let me just tell you about the package.\n\
+Customer: No. Goodbye.";
+    let insight = analyze(raw, 35.0, Outcome::NotConverted);
+    let o = &insight.objections[0];
+    assert_eq!(
+        (o.kind.as_str(), o.rebuttal_quality),
+        ("not_interested", RebuttalQuality::Poor)
+    );
+    assert!(!o.rebuttal_attempted && o.agent_rebuttal.is_none());
+    assert_eq!(
+        insight.early_termination.as_deref(),
+        Some("unhandled_objection")
+    );
+}
+
+#[test]
 fn rebutted_busy_objection_ends_as_customer_busy() {
     let raw = "Agent: Hi, this is Dana calling from Acme, the reason for my call is your listing.\n\
 Customer: I'm busy right now.\n\

@@ -229,3 +229,26 @@ fn missing_key_is_a_clear_error() {
         "no API key: set the GEMINI_API_KEY environment variable"
     );
 }
+
+#[tokio::test]
+async fn narrative_is_requested_with_its_own_schema_from_figures() {
+    use callscope::analyze::llm::narrative;
+    for kind in KINDS {
+        let mock = MockProvider::start(keyed_mock()).await;
+        let analyzer = fixtures::analyzer(&mock, kind, Duration::from_secs(5));
+        let figures = json!({"calls": 120, "conversion_rate": 0.25});
+        let paragraphs = narrative::write(&analyzer, "Executive summary", &figures)
+            .await
+            .expect("narrative");
+        assert_eq!(paragraphs, vec!["mock answer"], "{kind:?}");
+        let body = mock.log().pop().expect("request").body.to_string();
+        assert!(
+            body.contains("paragraphs") && body.contains("conversion_rate"),
+            "{kind:?}"
+        );
+        assert!(
+            !body.contains("objections"),
+            "{kind:?}: not the Insight schema"
+        );
+    }
+}

@@ -166,3 +166,26 @@ fn every_fixture_turn_is_a_verbatim_slice() {
         }
     }
 }
+
+#[test]
+fn spk_labels_with_a_self_introduction() {
+    let raw = "spk_0: Yeah?\nspk_1: Hi, my name is Ana.\nspk_0: What do you want?";
+    let turns = parse_text(raw, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
+}
+
+#[test]
+fn equal_cues_on_both_sides_decide_nothing() {
+    let raw = "Speaker A: Hi, my name is Ana.\nSpeaker B: Hello, my name is Bo.";
+    let turns = parse_text(raw, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Unknown, Unknown]);
+}
+
+#[test]
+fn outbound_caller_beats_a_business_answering_like_an_inbound_agent() {
+    let raw = "Speaker A: Hello, ABC Plumbing, this is Bob, how can I help you?\n\
+Speaker B: Hi Bob, this is Mike calling from 411 Locals.\n\
+Speaker A: Okay.";
+    let turns = parse_text(raw, &SpeakerMap::default());
+    assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
+}

@@ -74,6 +74,14 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The playbook in force: the configured one, else the built-in generic one.
+    pub fn effective_playbook(&self) -> std::borrow::Cow<'_, Playbook> {
+        match &self.playbook {
+            Some(p) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(Playbook::generic()),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),

@@ -68,10 +68,17 @@ customer = []
 
 # ---------------------------------------------------------------------------
 # Outcomes: which disposition codes mean a conversion. Case-insensitive.
+# These lists are added to the profile's legend and win over it:
+#   generic      converted: sale, sold, converted, won, closed_won, success;
+#                not converted: no_sale, not_interested, lost, closed_lost,
+#                hung_up, hangup, declined, rejected, callback, call_back;
+#                unknown: voicemail, no_answer, answering_machine, wrong_number.
+#   vici-lgs-omc converted: P2P, SALE, SW; not converted: HU, NI, CR, REJNUM,
+#                LB, NP, CALLBK; unknown: A, VM, N, AC.
 # ---------------------------------------------------------------------------
 [outcomes]
-converted = ["sale", "sold", "converted", "won"]
-not_converted = ["not interested", "ni", "hung up", "hu", "lost", "no sale"]
+converted = []
+not_converted = []
 # Codes that say nothing about conversion (answering machine, voicemail...).
 unknown = []
 # What an unlisted code means: "unknown" (default), "converted" or "not_converted".

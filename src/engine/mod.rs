@@ -112,7 +112,7 @@ pub struct EngineOptions {
 impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
-            max_concurrency: 64,
+            max_concurrency: 128,
             initial_concurrency: 8,
             rpm: None,
             tpm: None,

@@ -4,10 +4,30 @@
 
 /// Lower-case words of `text`, apostrophes kept inside words ("it's").
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    raw_words(text).map(|w| {
+        let mut out = String::with_capacity(w.len());
+        push_lower(&mut out, w);
+        out
+    })
+}
+
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
         .map(|w| w.trim_matches(is_apostrophe))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().replace(['\u{2019}', '\u{2018}', '`'], "'"))
+}
+
+/// Appends `word` lower-cased, with every apostrophe as `'`.
+fn push_lower(out: &mut String, word: &str) {
+    for c in word.chars() {
+        if is_apostrophe(c) {
+            out.push('\'');
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -19,8 +39,8 @@ fn is_apostrophe(c: char) -> bool {
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
-    for word in words(text) {
-        out.push_str(&word);
+    for word in raw_words(text) {
+        push_lower(&mut out, word);
         out.push(' ');
     }
     out

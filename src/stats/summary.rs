@@ -87,7 +87,7 @@ impl Summary {
 /// Streams the rows into a `Summary`. Without a playbook in the config, the
 /// built-in generic one names the sections, as it did for the analysis.
 pub fn summarize(rows: impl Iterator<Item = CallRow>, cfg: &Config) -> Summary {
-    let playbook = cfg.playbook.clone().unwrap_or_else(Playbook::generic);
+    let playbook = cfg.effective_playbook();
     let mut acc = Accumulator::new(cfg, &playbook);
     rows.for_each(|row| acc.add(&row));
     acc.finish(&playbook)

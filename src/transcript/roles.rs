@@ -12,9 +12,10 @@
 //!      other label remains, it gets the other role;
 //!    - otherwise, among the first 10 turns, the speaker who introduces
 //!      themselves as the caller ("calling from", "calling on behalf of",
-//!      "my name is ... with/from", "the reason for my call") scores 3, and
-//!      one who answers like an inbound agent ("thank you for calling",
-//!      "how can I help") scores 1; the single highest scorer is the agent;
+//!      "my name is ... with/from", "the reason for my call") scores 3, a
+//!      bare "my name is" scores 2, and one who answers like an inbound agent
+//!      ("thank you for calling", "how can I help") scores 1; the single
+//!      highest scorer is the agent (a tie decides nothing);
 //!    - with no such cue at all, the first speaker is the agent only if their
 //!      first turn opens with a greeting (hi/hello/hey/good morning...) and
 //!      has at least 5 words: a bare "Hello?" is how a called customer
@@ -202,7 +203,13 @@ fn resolve_anonymous(turns: &[Turn], roles: &mut HashMap<String, Speaker>, order
     if !taken.is_empty() {
         return;
     }
-    let Some(agent) = agent_by_cues(turns).or_else(|| agent_by_greeting(turns)) else {
+    let scores = cue_scores(turns);
+    let agent = if scores.is_empty() {
+        agent_by_greeting(turns)
+    } else {
+        single_top(scores)
+    };
+    let Some(agent) = agent else {
         return;
     };
     roles.insert(agent.clone(), Speaker::Agent);
@@ -212,8 +219,8 @@ fn resolve_anonymous(turns: &[Turn], roles: &mut HashMap<String, Speaker>, order
     }
 }
 
-/// The label with the strongest self-introduction cue in the first turns.
-fn agent_by_cues(turns: &[Turn]) -> Option<String> {
+/// Each label's strongest self-introduction cue in the first turns.
+fn cue_scores(turns: &[Turn]) -> Vec<(String, u32)> {
     let mut scores: Vec<(String, u32)> = Vec::new();
     for turn in turns.iter().take(CUE_WINDOW_TURNS) {
         let Some(label) = &turn.label else { continue };
@@ -221,6 +228,8 @@ fn agent_by_cues(turns: &[Turn]) -> Option<String> {
         let mut score = 0;
         if OUTBOUND_CUES.iter().any(|c| text.contains(c)) || introduces_self_with_company(&text) {
             score += 3;
+        } else if text.contains("my name is") {
+            score += 2;
         }
         if INBOUND_CUES.iter().any(|c| text.contains(c)) {
             score += 1;
@@ -234,6 +243,11 @@ fn agent_by_cues(turns: &[Turn]) -> Option<String> {
             None => scores.push((key, score)),
         }
     }
+    scores
+}
+
+/// The label with the highest score, if no other label has it too.
+fn single_top(scores: Vec<(String, u32)>) -> Option<String> {
     let best = scores.iter().map(|(_, s)| *s).max()?;
     let mut top = scores.into_iter().filter(|(_, s)| *s == best);
     let (label, _) = top.next()?;

@@ -1,6 +1,8 @@
 //! Objections the customer raised and what the agent did next: whether the
 //! agent's next turn rebuts it (acknowledge / value / question -> quality and
 //! AVQ), and whether the agent returned to a script section afterwards.
+//! A reply counts as a rebuttal only if it acknowledges or asks: pushing the
+//! pitch on without either is "poor" and leaves the objection unhandled.
 
 use crate::analyze::insight::{CallPhase, ObjectionAnalysis, RebuttalQuality};
 use crate::config::Playbook;
@@ -26,13 +28,20 @@ impl RebuttalParts {
             .count()
     }
 
-    /// 3 parts excellent, 2 good, 1 partial, a reply without any poor.
+    /// A reply addresses the objection when it acknowledges it or asks
+    /// about it; re-pitching alone is pushing on, not a rebuttal.
+    fn addresses(self) -> bool {
+        self.acknowledge || self.question
+    }
+
+    /// 3 parts excellent, 2 good, 1 partial; a reply that does not address
+    /// the objection is poor.
     fn quality(self) -> RebuttalQuality {
-        match self.count() {
-            3 => RebuttalQuality::Excellent,
-            2 => RebuttalQuality::Good,
-            1 => RebuttalQuality::Partial,
-            _ => RebuttalQuality::Poor,
+        match (self.addresses(), self.count()) {
+            (false, _) => RebuttalQuality::Poor,
+            (true, 3) => RebuttalQuality::Excellent,
+            (true, 2) => RebuttalQuality::Good,
+            _ => RebuttalQuality::Partial,
         }
     }
 }
@@ -70,7 +79,7 @@ fn analyze_one(
     let reply = next_agent_turn(turns, hit.turn);
     let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, cues));
     let quality = parts.map_or(RebuttalQuality::None, RebuttalParts::quality);
-    let attempted = parts.is_some_and(|p| p.count() > 0);
+    let attempted = parts.is_some_and(RebuttalParts::addresses);
     let returned_to = returned_section(metrics, playbook, reply.map_or(hit.turn + 1, |(i, _)| i));
     Some(ObjectionAnalysis {
         kind: hit.kind.clone(),

@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod error;
+pub mod narrative;
 pub mod prompt;
 pub mod provider;
 pub mod schema;

@@ -132,13 +132,23 @@ pub struct Exchange {
     pub latency: Duration,
 }
 
+/// An API key: only ever written into a request header.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 /// Sends requests to one provider endpoint.
 #[derive(Debug, Clone)]
 pub struct LlmClient {
     kind: ProviderKind,
     model: String,
     url: String,
-    key: Option<String>,
+    key: Option<Secret>,
     http: reqwest::Client,
     schema: Value,
     temperature: f32,
@@ -170,12 +180,16 @@ impl LlmClient {
             kind: opts.kind,
             model: opts.model().to_string(),
             url: opts.kind.endpoint(opts.base_url(), opts.model()),
-            key,
+            key: key.map(Secret),
             http,
             schema: opts.kind.shape_schema(resolved_schema),
             temperature: opts.temperature,
             num_ctx: context_budget,
         })
+    }
+
+    fn secret(&self) -> Option<&str> {
+        self.key.as_ref().map(|Secret(k)| k.as_str())
     }
 
     pub fn kind(&self) -> ProviderKind {
@@ -194,20 +208,22 @@ impl LlmClient {
         &self.schema
     }
 
-    /// The request body for a conversation.
+    /// The request body for a conversation answering with an `Insight`.
     pub fn body(&self, conv: &Conversation) -> Value {
+        self.body_with(conv, &self.schema)
+    }
+
+    /// The request body for a conversation answering with `schema`
+    /// (already shaped for this provider by `ProviderKind::shape_schema`).
+    pub fn body_with(&self, conv: &Conversation, schema: &Value) -> Value {
         match self.kind {
-            ProviderKind::Gemini => wire::gemini::request(conv, &self.schema, self.temperature),
+            ProviderKind::Gemini => wire::gemini::request(conv, schema, self.temperature),
             ProviderKind::OpenAi => {
-                wire::openai::request(&self.model, conv, &self.schema, self.temperature)
+                wire::openai::request(&self.model, conv, schema, self.temperature)
             }
-            ProviderKind::Ollama => wire::ollama::request(
-                &self.model,
-                conv,
-                &self.schema,
-                self.temperature,
-                self.num_ctx,
-            ),
+            ProviderKind::Ollama => {
+                wire::ollama::request(&self.model, conv, schema, self.temperature, self.num_ctx)
+            }
         }
     }
 
@@ -216,8 +232,8 @@ impl LlmClient {
         let started = Instant::now();
         let mut request = self.http.post(&self.url).json(body);
         request = match (self.kind, &self.key) {
-            (ProviderKind::Gemini, Some(key)) => request.header("x-goog-api-key", key),
-            (ProviderKind::OpenAi, Some(key)) => request.bearer_auth(key),
+            (ProviderKind::Gemini, Some(Secret(key))) => request.header("x-goog-api-key", key),
+            (ProviderKind::OpenAi, Some(Secret(key))) => request.bearer_auth(key),
             _ => request,
         };
         let response = match request.send().await {
@@ -227,7 +243,7 @@ impl LlmClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = match response.text().await {
-            Ok(t) => redact(&t, self.key.as_deref()),
+            Ok(t) => redact(&t, self.secret()),
             Err(e) => return self.transport_failure(&e, started),
         };
         let result = if (200..300).contains(&status) {
@@ -264,7 +280,7 @@ impl LlmClient {
         let error = if e.is_timeout() {
             LlmError::Timeout { url }
         } else {
-            let message = redact(&error_chain(e), self.key.as_deref());
+            let message = redact(&error_chain(e), self.secret());
             LlmError::Connect { url, message }
         };
         Exchange {

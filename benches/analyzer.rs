@@ -1,0 +1,87 @@
+//! Analyzer throughput: calls per second on one core for each offline stage
+//! over generated calls, with each stage's cost as a ratio of reading and
+//! parsing the same calls (the baseline, measured in the same run).
+//!
+//! `cargo bench --bench analyzer -- 20000` (default 10000 calls).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use callscope::analyze::{grounding, heuristic};
+use callscope::config::{Config, Playbook};
+use callscope::demo::{self, DemoLayout, DemoOptions};
+use callscope::input::{self, InputSpec, RowResult};
+use callscope::metrics;
+use callscope::model::Call;
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("calls.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let opts = DemoOptions {
+        calls: n,
+        seed: 11,
+        layout: DemoLayout::Generic,
+    };
+    demo::generate(&opts, &mut file).expect("generate");
+    drop(file);
+    let config = Config::default();
+    let playbook = Playbook::generic();
+    let threshold = config.analysis.short_call_threshold_s;
+
+    let (calls, parse_s) = timed(|| read(&path, &config));
+    let (metrics, metrics_s) = timed(|| {
+        calls
+            .iter()
+            .map(|c| metrics::compute(c, &playbook, threshold))
+            .collect::<Vec<_>>()
+    });
+    let ((), heuristic_s) = timed(|| {
+        for (call, m) in calls.iter().zip(&metrics) {
+            let mut insight = heuristic::analyze(call, m, &playbook, threshold);
+            grounding::ground(&mut insight, call);
+            black_box(insight);
+        }
+    });
+    println!("{n} generated calls, one core");
+    println!(
+        "{:<34} {:>10} {:>12} {:>10}",
+        "stage", "seconds", "calls/s", "x parse"
+    );
+    for (name, s) in [
+        ("read + normalise + parse (baseline)", parse_s),
+        ("metrics", metrics_s),
+        ("heuristic analyzer + grounding", heuristic_s),
+        ("metrics + heuristic", metrics_s + heuristic_s),
+    ] {
+        println!(
+            "{name:<34} {s:>10.3} {:>12.0} {:>10.2}",
+            n as f64 / s,
+            s / parse_s
+        );
+    }
+}
+
+fn read(path: &std::path::Path, config: &Config) -> Vec<Call> {
+    let spec = InputSpec {
+        path: path.to_path_buf(),
+        calls_meta: None,
+    };
+    input::open(&spec, config)
+        .expect("open")
+        .filter_map(|row| match row {
+            RowResult::Call(call, _) => Some(*call),
+            RowResult::Skipped(_) => None,
+        })
+        .collect()
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let started = Instant::now();
+    let value = f();
+    (value, started.elapsed().as_secs_f64())
+}

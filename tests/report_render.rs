@@ -527,3 +527,26 @@ fn html_report_renders_in_headless_chromium_without_errors_and_inert_hostile_tex
     let size = std::fs::metadata(&png).expect("screenshot written").len();
     assert!(size > 10_000, "screenshot too small: {size} bytes");
 }
+
+#[test]
+fn an_llm_narrative_replaces_one_sections_paragraphs_in_both_renderings() {
+    let ctx = context();
+    let mut doc = build_document(&summary(), &ctx);
+    let agents = doc
+        .sections
+        .iter_mut()
+        .find(|s| s.id == "agents")
+        .expect("agents section");
+    agents.replace_narrative(vec!["Maria <b>leads</b>.".into()]);
+    let md = callscope::report::render_document_markdown(&doc, &ctx);
+    let html = callscope::report::render_document_html(&doc, &ctx);
+    assert!(md.contains("Maria \\<b\\>leads\\</b\\>."));
+    assert!(
+        !md.contains("3 agents; 2 have enough calls"),
+        "rule paragraph kept"
+    );
+    assert!(md.contains("| Maria Lopez | 16 |"), "tables stay");
+    assert!(md.contains("narrative written by an LLM from the figures in: Agents"));
+    assert!(html.contains("<section id=\"agents\" data-narrative=\"llm\">"));
+    assert!(html.contains("<p>Maria &lt;b&gt;leads&lt;/b&gt;.</p>"));
+}

@@ -1,12 +1,16 @@
 //! Writes a run's outputs from the store: `report.md`, `report.html`,
 //! `insights.jsonl` and `insights.csv`. Used after `analyze` and by `report`.
+//! With an LLM, each section's narrative may be written by it from the
+//! section's own figures; a section whose text is not supported by those
+//! figures keeps the rule-based narrative.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::analyze::llm::{LlmAnalyzer, narrative};
 use crate::export;
-use crate::report::{self, ReportContext};
+use crate::report::{self, Block, Document, ReportContext, Section};
 use crate::stats::{self, CallRow};
 use crate::store::{RunInfo, Store};
 
@@ -15,7 +19,12 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
-pub fn write_outputs(store: &Store, run: &RunInfo, dir: &Path) -> Result<Written> {
+pub fn write_outputs(
+    store: &Store,
+    run: &RunInfo,
+    dir: &Path,
+    narrator: Option<&LlmAnalyzer>,
+) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     export::write_all(store, run.id, &run.analyzer, dir)?;
     let summary = summarize(store, run)?;
@@ -25,10 +34,14 @@ pub fn write_outputs(store: &Store, run: &RunInfo, dir: &Path) -> Result<Written
         input_name: run.input.clone(),
         analyzer: run.analyzer.clone(),
     };
+    let mut doc = report::build_document(&summary, &ctx);
+    if let Some(llm) = narrator {
+        narrate(&mut doc, llm, store)?;
+    }
     let md = dir.join("report.md");
     let html = dir.join("report.html");
-    write(&md, &report::render_markdown(&summary, &ctx))?;
-    write(&html, &report::render_html(&summary, &ctx))?;
+    write(&md, &report::render_document_markdown(&doc, &ctx))?;
+    write(&html, &report::render_document_html(&doc, &ctx))?;
     Ok(Written {
         files: vec![
             md,
@@ -37,6 +50,65 @@ pub fn write_outputs(store: &Store, run: &RunInfo, dir: &Path) -> Result<Written
             dir.join("insights.csv"),
         ],
     })
+}
+
+/// Asks the LLM for every section's narrative, concurrently, unless the
+/// store has one for the same figures; keeps the rules' text wherever the
+/// answer fails or cites a number not in the figures.
+fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
+    let mut wanted = Vec::new();
+    for (i, section) in doc.sections.iter_mut().enumerate() {
+        if !section
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Paragraph(_)))
+        {
+            continue;
+        }
+        let figures = figures_of(section);
+        let key = narrative_key(llm, &figures);
+        match store.narrative(&key)? {
+            Some(paragraphs) => section.replace_narrative(paragraphs),
+            None => wanted.push((i, key, figures)),
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("no async runtime for the report narrative")?;
+    let requests = wanted.iter().map(|(i, _, figures)| {
+        let title = &doc.sections[*i].title;
+        async move {
+            narrative::write(llm, title, figures)
+                .await
+                .inspect_err(|e| {
+                    tracing::info!("section {title:?} keeps its rule-based narrative: {e}")
+                })
+                .ok()
+        }
+    });
+    let answers = runtime.block_on(futures::future::join_all(requests));
+    for ((i, key, _), answer) in wanted.into_iter().zip(answers) {
+        if let Some(paragraphs) = answer {
+            store.record_narrative(&key, &paragraphs)?;
+            doc.sections[i].replace_narrative(paragraphs);
+        }
+    }
+    Ok(())
+}
+
+fn narrative_key(llm: &LlmAnalyzer, figures: &serde_json::Value) -> String {
+    let material = format!("{}\n{figures}", llm.analyzer_key());
+    blake3::hash(material.as_bytes()).to_hex().to_string()
+}
+
+/// A section's figures: everything the rules computed for it (tables, lists,
+/// chart data and the rule-based sentences with their numbers), as JSON.
+fn figures_of(section: &Section) -> serde_json::Value {
+    serde_json::json!({ "section": section.title, "content": section.blocks })
 }
 
 fn summarize(store: &Store, run: &RunInfo) -> Result<stats::Summary> {

@@ -127,6 +127,7 @@ pub fn run(args: Args) -> Result<i32> {
     };
     let input_name = args.input.display().to_string();
     let run = store.begin_run(&analyzer_key, &input_name, &config)?;
+    let narrator = llm.clone();
     let executor = match llm {
         Some(analyzer) => Executor::Llm {
             analyzer,
@@ -171,7 +172,10 @@ pub fn run(args: Args) -> Result<i32> {
     };
     store.finish_run(run, &report)?;
     let run_info = store.latest_run()?;
-    let written = output::write_outputs(&store, &run_info, &args.out)?;
+    // After an early stop the provider is unusable or unaffordable: the
+    // narrative stays rule-based.
+    let narrator = narrator.filter(|_| engine.stopped.is_none());
+    let written = output::write_outputs(&store, &run_info, &args.out, narrator.as_deref())?;
     write_run_json(&args.out, &report)?;
     if !quiet {
         print_summary(&report, &written, &args.out);

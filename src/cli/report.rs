@@ -27,7 +27,7 @@ pub fn run(args: Args) -> Result<i32> {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."))
     });
-    for file in output::write_outputs(&store, &run, &out)?.files {
+    for file in output::write_outputs(&store, &run, &out, None)?.files {
         println!("wrote {}", file.display());
     }
     Ok(super::exit::OK)

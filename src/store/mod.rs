@@ -414,6 +414,27 @@ impl Store {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// A report narrative written before for the same figures.
+    pub fn narrative(&self, key: &str) -> Result<Option<Vec<String>>> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT paragraphs FROM narratives WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        parse_opt(json)
+    }
+
+    pub fn record_narrative(&self, key: &str, paragraphs: &[String]) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO narratives (key, paragraphs) VALUES (?1, ?2)",
+            params![key, serde_json::to_string(paragraphs)?],
+        )?;
+        Ok(())
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

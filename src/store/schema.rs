@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS request_log (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS request_log_call ON request_log(call_id);
+-- LLM-written report narratives, keyed by a hash of the analyzer and the
+-- section's figures: re-rendering unchanged figures costs nothing.
+CREATE TABLE IF NOT EXISTS narratives (
+    key        TEXT PRIMARY KEY,
+    paragraphs TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS warnings (
     run_id  INTEGER NOT NULL REFERENCES runs(id),
     file    TEXT NOT NULL,

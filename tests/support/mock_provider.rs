@@ -59,6 +59,9 @@ pub struct MockConfig {
     pub daily_quota_after: Option<u64>,
     /// `per_call_faults[i]` is forced on the i-th request of every call.
     pub per_call_faults: Vec<Fault>,
+    /// Paragraphs answered to report-narrative requests (schema with
+    /// `paragraphs`); `None`: a schema instance like any other answer.
+    pub narrative: Option<Vec<String>>,
     pub seed: u64,
 }
 
@@ -76,6 +79,7 @@ impl Default for MockConfig {
             malformed_rate: 0.0,
             daily_quota_after: None,
             per_call_faults: Vec::new(),
+            narrative: None,
             seed: 7,
         }
     }
@@ -439,7 +443,13 @@ async fn handle(
         }
         Decision::Answer => {
             tokio::time::sleep(st.latency()).await;
-            let content = instance(&schema_of(dialect, &req)).to_string();
+            let schema = schema_of(dialect, &req);
+            let content = match &st.cfg.narrative {
+                Some(paragraphs) if schema.pointer("/properties/paragraphs").is_some() => {
+                    json!({ "paragraphs": paragraphs }).to_string()
+                }
+                _ => instance(&schema).to_string(),
+            };
             st.answered.fetch_add(1, Ordering::SeqCst);
             (answer(dialect, &model, &content, &body), true)
         }

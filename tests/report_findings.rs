@@ -51,13 +51,22 @@ fn planted_patterns_of_the_demo_data_are_findings() {
     // (b) Most short calls end after an unhandled objection.
     let patterns = section(&md, 3);
     assert!(
-        patterns.contains("The most frequent reason is unhandled\\_objection"),
+        patterns.contains("The most frequent reason is Objection left unhandled"),
         "short calls die on unhandled objections: {patterns}"
     );
-    assert!(patterns.contains("The short-call rate differs by an objection left unrebutted"));
     // (c) Converted calls have more customer questions and buying signals.
-    assert!(summary.contains("Converted calls have higher questions asked by the customer"));
-    assert!(summary.contains("Converted calls have higher buying signals"));
+    assert!(
+        summary.contains("Converted calls have a higher number of questions the customer asks")
+    );
+    assert!(summary.contains("Converted calls have a higher number of buying signals"));
+    // (d) Calls without a purpose statement end short more often.
+    let purpose = patterns
+        .lines()
+        .find(|l| {
+            l.contains("The short-call rate differs by purpose of the call stated: not stated")
+        })
+        .expect("the missing purpose statement is a short-call finding");
+    assert!(purpose.contains("e.g. short:"), "{purpose}");
 }
 
 /// Donations per persuader, straight from calls.csv.
@@ -112,7 +121,7 @@ fn persuasionforgood_rates_in_the_report_match_the_data() {
             "{agent}: {n} calls in {row}"
         );
         assert!(
-            row.contains(&format!("({yes}/{n})")),
+            row.contains(&format!("({yes}/{n};")),
             "{agent}: {yes}/{n} donated in {row}"
         );
         checked += 1;

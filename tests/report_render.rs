@@ -352,10 +352,15 @@ fn compliance_questions_count_objections_not_calls() {
     assert_eq!(c.assessed_calls, 34);
     // Objections: one "price" per call with i % 3 == 0 among the 34 analysed
     // calls (0..=33 -> 12), plus the "busy" objection on call 1.
-    assert_eq!(c.rebutted.n, 13);
+    assert_eq!(c.rebutted.rate.n, 13);
     // Returned to script per objection: converted price objections + busy.
     let converted_price = (0..34).filter(|i| i % 3 == 0 && plan(*i).1).count() as u64;
-    assert_eq!(c.returned_to_script, Rate::new(converted_price + 1, 13));
+    assert_eq!(
+        c.returned_to_script.rate,
+        Rate::new(converted_price + 1, 13)
+    );
+    assert_eq!(c.returned_to_script.hits[0], "call-01");
+    assert_eq!(c.returned_to_script.misses[0], "call-00");
     assert_eq!(c.objections[0].id, "price");
     assert_eq!(c.objections[0].name, "Price too high");
     assert_eq!(c.sections[0].name, "OPENING step");
@@ -521,4 +526,27 @@ fn html_report_renders_in_headless_chromium_without_errors_and_inert_hostile_tex
     );
     let size = std::fs::metadata(&png).expect("screenshot written").len();
     assert!(size > 10_000, "screenshot too small: {size} bytes");
+}
+
+#[test]
+fn an_llm_narrative_replaces_one_sections_paragraphs_in_both_renderings() {
+    let ctx = context();
+    let mut doc = build_document(&summary(), &ctx);
+    let agents = doc
+        .sections
+        .iter_mut()
+        .find(|s| s.id == "agents")
+        .expect("agents section");
+    agents.replace_narrative(vec!["Maria <b>leads</b>.".into()]);
+    let md = callscope::report::render_document_markdown(&doc, &ctx);
+    let html = callscope::report::render_document_html(&doc, &ctx);
+    assert!(md.contains("Maria \\<b\\>leads\\</b\\>."));
+    assert!(
+        !md.contains("3 agents; 2 have enough calls"),
+        "rule paragraph kept"
+    );
+    assert!(md.contains("| Maria Lopez | 16 |"), "tables stay");
+    assert!(md.contains("narrative written by an LLM from the figures in: Agents"));
+    assert!(html.contains("<section id=\"agents\" data-narrative=\"llm\">"));
+    assert!(html.contains("<p>Maria &lt;b&gt;leads&lt;/b&gt;.</p>"));
 }

@@ -85,6 +85,23 @@ pub fn examples(ids: &[String]) -> String {
     }
 }
 
+/// ` (e.g. converted: a, b; not converted: c, d)`, or nothing when no side
+/// has an example.
+pub fn sides(yes: &str, yes_ids: &[String], no: &str, no_ids: &[String]) -> String {
+    let side = |name: &str, ids: &[String]| {
+        (!ids.is_empty()).then(|| format!("{name}: {}", ids[..ids.len().min(2)].join(", ")))
+    };
+    let parts: Vec<String> = [side(yes, yes_ids), side(no, no_ids)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" (e.g. {})", parts.join("; "))
+    }
+}
+
 /// A q-value for text: `q = 0.003`, `q < 0.001`.
 pub fn q_value(q: f64) -> String {
     if q < 0.001 {

@@ -250,3 +250,59 @@ fn stacked(legend: &[String], rows: &[(String, Vec<u64>)]) -> (f64, String) {
     }
     (height, out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(label: &str, value: f64) -> RateBar {
+        RateBar {
+            label: label.to_string(),
+            value,
+            interval: Some((0.0, 0.3)),
+            note: "0/9".to_string(),
+        }
+    }
+
+    #[test]
+    fn zero_rates_still_draw_a_mark_and_labels_are_escaped_and_cut() {
+        let chart = Chart {
+            title: "<b>t</b>".into(),
+            kind: ChartKind::RateBars(vec![bar(
+                "<script>x</script> a very long agent name indeed",
+                0.0,
+            )]),
+        };
+        let svg = render(&chart);
+        assert!(svg.contains("class=\"mark bar\""));
+        assert!(svg.contains("width=\"1.5\""), "{svg}");
+        assert!(!svg.contains("<script>"));
+        assert!(!svg.contains("<b>"));
+        assert!(svg.contains('…'));
+        assert!(svg.contains("class=\"whisker\""));
+    }
+
+    #[test]
+    fn histogram_marks_the_split_and_trend_draws_points() {
+        let hist = render(&Chart {
+            title: "h".into(),
+            kind: ChartKind::Histogram {
+                bins: vec![
+                    ("0–60 s".into(), 3),
+                    ("60–120 s".into(), 0),
+                    ("≥ 120 s".into(), 5),
+                ],
+                split: 2,
+            },
+        });
+        assert_eq!(hist.matches("class=\"mark short\"").count(), 2);
+        assert_eq!(hist.matches("class=\"mark long\"").count(), 1);
+        assert!(hist.contains("class=\"split\""));
+        let trend = render(&Chart {
+            title: "t".into(),
+            kind: ChartKind::Trend(vec![bar("d1", 0.2), bar("d2", 0.4)]),
+        });
+        assert_eq!(trend.matches("class=\"mark dot\"").count(), 2);
+        assert!(trend.contains("class=\"mark line\""));
+    }
+}

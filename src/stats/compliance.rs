@@ -13,6 +13,7 @@ use crate::analyze::insight::{
 };
 use crate::config::Playbook;
 
+use super::evidence::Evidenced;
 use super::rate::Rate;
 use super::row::CallRow;
 
@@ -26,15 +27,15 @@ pub struct ComplianceSummary {
     /// Q1: script followed, over assessed calls.
     pub followed: Rate,
     /// Q2: long calls among followed calls of known duration.
-    pub followed_and_long: Rate,
+    pub followed_and_long: Evidenced,
     /// Q3: reasons given on calls where the script was not followed.
     pub reasons: Vec<Count<NonComplianceReason>>,
     pub categories: Vec<Count<NonComplianceCategory>>,
     /// Q4: objections rebutted, over objections raised.
-    pub rebutted: Rate,
+    pub rebutted: Evidenced,
     /// Q5: objections after which the agent returned to the script, over
     /// objections raised (per objection, not per call).
-    pub returned_to_script: Rate,
+    pub returned_to_script: Evidenced,
     pub tiers: Vec<Count<ComplianceTier>>,
     /// Average score per playbook section, highest first.
     pub sections: Vec<SectionAverage>,
@@ -58,7 +59,7 @@ pub struct SectionAverage {
     pub name: String,
     pub mean_pct: f64,
     pub calls: u64,
-    pub attempted: Rate,
+    pub attempted: Evidenced,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,7 +129,7 @@ impl<K: Ord + Copy> Counter<K> {
 struct SectionAcc {
     sum: f64,
     calls: u64,
-    attempted: Rate,
+    attempted: Evidenced,
 }
 
 #[derive(Debug, Default)]
@@ -149,11 +150,11 @@ struct ObjectionAcc {
 pub struct ComplianceAcc {
     assessed: u64,
     followed: Rate,
-    followed_and_long: Rate,
+    followed_and_long: Evidenced,
     reasons: Counter<NonComplianceReason>,
     categories: Counter<NonComplianceCategory>,
-    rebutted: Rate,
-    returned: Rate,
+    rebutted: Evidenced,
+    returned: Evidenced,
     tiers: Counter<ComplianceTier>,
     sections: BTreeMap<String, SectionAcc>,
     agents: BTreeMap<String, AgentAcc>,
@@ -176,7 +177,7 @@ impl ComplianceAcc {
         let followed = script.is_followed(core_sections);
         self.followed.record(followed);
         if let (true, Some(short)) = (followed, short) {
-            self.followed_and_long.record(!short);
+            self.followed_and_long.record(!short, id);
         }
         if let (false, Some(nc)) = (followed, &script.non_compliance) {
             self.reasons.add(nc.reason, id);
@@ -187,7 +188,7 @@ impl ComplianceAcc {
             let acc = self.sections.entry(s.section.clone()).or_default();
             acc.sum += s.score_pct;
             acc.calls += 1;
-            acc.attempted.record(s.attempted);
+            acc.attempted.record(s.attempted, id);
         }
         if let Some(agent) = row.agent() {
             let acc = self.agents.entry(agent.to_string()).or_default();
@@ -197,8 +198,9 @@ impl ComplianceAcc {
     }
 
     fn add_objection(&mut self, o: &ObjectionAnalysis, row: &CallRow) {
-        self.rebutted.record(o.rebuttal_attempted);
-        self.returned.record(o.returned_to_script);
+        let id = row.call.id.as_str();
+        self.rebutted.record(o.rebuttal_attempted, id);
+        self.returned.record(o.returned_to_script, id);
         let acc = self.objections.entry(o.kind.clone()).or_default();
         acc.rebutted.record(o.rebuttal_attempted);
         acc.returned.record(o.returned_to_script);

@@ -1,14 +1,19 @@
-//! Lead-quality columns (`LQ_*`, `Calls Count`, `Connection Made Calls`) and
-//! how their values are bucketed so conversion can be compared across them.
+//! Lead-quality columns (`LQ_*`, `lead_*`, `Calls Count`, `Connection Made
+//! Calls`, `dial_attempts`) and how their values are bucketed so conversion
+//! can be compared across them.
 
 use super::group_key::GroupKey;
 
 /// Distinct buckets above which an attribute is dropped (names, addresses).
 pub const MAX_BUCKETS: usize = 30;
 
+/// Attempt and connection counters, compared case- and separator-insensitively.
+const LEAD_COUNTERS: [&str; 3] = ["calls count", "connection made calls", "dial attempts"];
+
 /// True for the pass-through columns that describe the lead.
 pub fn is_lead_attribute(name: &str) -> bool {
-    name.starts_with("LQ_") || name == "Calls Count" || name == "Connection Made Calls"
+    let norm = name.trim().to_lowercase().replace(['_', '-'], " ");
+    norm.starts_with("lq ") || norm.starts_with("lead ") || LEAD_COUNTERS.contains(&norm.as_str())
 }
 
 /// Numbers fall into count buckets; text is its own bucket; blanks are skipped.
@@ -48,6 +53,10 @@ mod tests {
         assert!(bucket("10") < bucket("11"));
         assert!(is_lead_attribute("LQ_Service"));
         assert!(is_lead_attribute("Calls Count"));
+        assert!(is_lead_attribute("Connection Made Calls"));
+        assert!(is_lead_attribute("lead_service"));
+        assert!(is_lead_attribute("dial_attempts"));
         assert!(!is_lead_attribute("TO_OMC_Duration"));
+        assert!(!is_lead_attribute("leader"));
     }
 }

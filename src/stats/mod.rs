@@ -5,6 +5,7 @@
 mod chi_square;
 pub mod compare;
 pub mod compliance;
+pub mod evidence;
 pub mod examples;
 mod facts;
 mod fdr;
@@ -28,4 +29,4 @@ pub use groups::GroupStats;
 pub use mann_whitney::{MannWhitney, mann_whitney};
 pub use rate::{Interval, Rate};
 pub use row::{AnalysisState, CallRow, LengthBucket};
-pub use summary::{Grouping, Summary, Totals, summarize};
+pub use summary::{Grouping, ONE_LEG, Summary, TWO_LEGS, Totals, summarize};

@@ -22,6 +22,11 @@ use super::label::label;
 use super::lead_quality::{MAX_BUCKETS, bucket, is_lead_attribute};
 use super::row::{AnalysisState, CallRow, LengthBucket};
 
+/// Group key of calls with one leg in the legs grouping.
+pub const ONE_LEG: &str = "one leg";
+/// Group key of opener + closer calls in the legs grouping.
+pub const TWO_LEGS: &str = "opener + closer";
+
 /// Everything the report shows, computed from the data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -204,8 +209,8 @@ impl Accumulator {
         keys.push((Dimension::Opener, text(row.opener_agent())));
         let legs = match row.call.legs.len() {
             0 => None,
-            1 => Some("one leg"),
-            _ => Some("opener + closer"),
+            1 => Some(ONE_LEG),
+            _ => Some(TWO_LEGS),
         };
         keys.push((Dimension::Legs, text(legs)));
         let purpose = match (self.has_purpose_section, row.metrics.turns) {

@@ -3,7 +3,7 @@
 //! objection), tiers, section-by-section averages and the agent ranking.
 
 use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{duration, examples, pct, rate, rate_cell};
+use crate::report::format::{duration, examples, pct, rate, rate_cell, sides};
 use crate::stats::Summary;
 use crate::stats::compliance::{ComplianceSummary, Count};
 use crate::stats::label::label;
@@ -72,7 +72,8 @@ fn q1_followed(sec: &mut Section, c: &ComplianceSummary) {
 
 fn q2_followed_and_long(sec: &mut Section, c: &ComplianceSummary, threshold_s: f64) {
     sec.subheading("Q2. Do calls that follow the script last longer?");
-    match c.followed_and_long.value() {
+    let e = &c.followed_and_long;
+    match e.rate.value() {
         None if c.followed.hits == 0 => {
             sec.paragraph("No call followed the script, so this cannot be measured.");
         }
@@ -81,10 +82,11 @@ fn q2_followed_and_long(sec: &mut Section, c: &ComplianceSummary, threshold_s: f
         }
         Some(v) => {
             sec.paragraph(format!(
-                "{} of the calls that followed the script lasted at least {}; that is {} of them.",
-                rate(&c.followed_and_long),
+                "{} of the calls that followed the script lasted at least {}; that is {} of them{}.",
+                rate(&e.rate),
                 duration(threshold_s),
-                if v > 0.5 { "most" } else { "a minority" }
+                if v > 0.5 { "most" } else { "a minority" },
+                sides("long", &e.hits, "short", &e.misses)
             ));
         }
     }
@@ -130,15 +132,17 @@ fn count_rows<K: serde::Serialize>(counts: &[Count<K>], total: u64) -> Vec<Vec<S
 
 fn q4_rebuttals(sec: &mut Section, c: &ComplianceSummary) {
     sec.subheading("Q4. Are objections rebutted?");
-    match c.rebutted.value() {
+    let e = &c.rebutted;
+    match e.rate.value() {
         None => {
             sec.paragraph("No objection was raised on any analysed call.");
         }
         Some(v) => {
             sec.paragraph(format!(
-                "Agents attempted a rebuttal for {} of objections raised: {}. Types and examples are in the Objections section.",
-                rate(&c.rebutted),
-                band(v)
+                "Agents attempted a rebuttal for {} of objections raised: {}{}.",
+                rate(&e.rate),
+                band(v),
+                sides("rebutted", &e.hits, "not rebutted", &e.misses)
             ));
         }
     }
@@ -146,11 +150,13 @@ fn q4_rebuttals(sec: &mut Section, c: &ComplianceSummary) {
 
 fn q5_returns(sec: &mut Section, c: &ComplianceSummary) {
     sec.subheading("Q5. Does the agent return to the script after an objection?");
-    if let Some(v) = c.returned_to_script.value() {
+    let e = &c.returned_to_script;
+    if let Some(v) = e.rate.value() {
         sec.paragraph(format!(
-            "After {} of objections the agent returned to the script (counted per objection): {}.",
-            rate(&c.returned_to_script),
-            band(v)
+            "After {} of objections the agent returned to the script (counted per objection): {}{}.",
+            rate(&e.rate),
+            band(v),
+            sides("returned", &e.hits, "did not return", &e.misses)
         ));
     } else {
         sec.paragraph("No objection was raised, so returns to the script cannot be measured.");
@@ -165,8 +171,15 @@ fn sections_table(sec: &mut Section, c: &ComplianceSummary) {
     }
     let (best, worst) = (&c.sections[0], &c.sections[c.sections.len() - 1]);
     sec.paragraph(format!(
-        "Strongest section: {} (mean {:.0}% over {} calls); weakest: {} (mean {:.0}% over {} calls).",
-        best.name, best.mean_pct, best.calls, worst.name, worst.mean_pct, worst.calls
+        "Strongest section: {} (mean {:.0}% over {} calls; {}); weakest: {} (mean {:.0}% over {} calls; {}).",
+        best.name,
+        best.mean_pct,
+        best.calls,
+        examples(&best.attempted.hits),
+        worst.name,
+        worst.mean_pct,
+        worst.calls,
+        examples(&worst.attempted.misses)
     ));
     sec.table(
         &["Section", "Mean score", "Attempted", "Calls", "Band"],
@@ -176,7 +189,7 @@ fn sections_table(sec: &mut Section, c: &ComplianceSummary) {
                 vec![
                     x.name.clone(),
                     format!("{:.0}%", x.mean_pct),
-                    rate_cell(&x.attempted),
+                    rate_cell(&x.attempted.rate),
                     x.calls.to_string(),
                     band(x.mean_pct / 100.0).to_string(),
                 ]

@@ -42,19 +42,19 @@ pub fn build(s: &Summary) -> Section {
     sec.paragraph(findings::tally(s, Target::Conversion));
     sec.bullets(findings::bullets(s, Target::Conversion, 3));
     sec.bullets(standout_sentences(s));
-    let short_findings = findings::bullets(s, Target::Shortness, 2);
-    if !short_findings.is_empty() {
-        sec.subheading("Short against long calls");
-        sec.bullets(short_findings);
-    }
     let c = &s.compliance;
     if c.assessed_calls > 0 {
         sec.paragraph(format!(
             "Script followed on {} of assessed calls; objections rebutted {}; back to the script after {} of objections.",
             rate(&c.followed),
-            rate(&c.rebutted),
-            rate(&c.returned_to_script)
+            rate(&c.rebutted.rate),
+            rate(&c.returned_to_script.rate)
         ));
+    }
+    let short_findings = findings::bullets(s, Target::Shortness, 2);
+    if !short_findings.is_empty() {
+        sec.subheading("Short against long calls");
+        sec.bullets(short_findings);
     }
     sec
 }

@@ -1,6 +1,6 @@
 //! Sentences describing statistical comparisons, generated from the figures.
 
-use crate::report::format::{number, pct, q_value, rate};
+use crate::report::format::{number, pct, q_value, rate, sides};
 use crate::stats::compare::{CategoricalComparison, NumericComparison};
 use crate::stats::{Comparison, ComparisonDetail, Summary, Target};
 
@@ -68,23 +68,8 @@ fn categorical(target: Target, k: &CategoricalComparison, q: f64) -> String {
     ) + "."
 }
 
-/// ` (e.g. converted: a, b; not converted: c, d)`, or nothing.
 fn both_sides(target: Target, positive: &[String], negative: &[String]) -> String {
-    let side = |name: &str, ids: &[String]| {
-        (!ids.is_empty()).then(|| format!("{name}: {}", ids[..ids.len().min(2)].join(", ")))
-    };
-    let parts: Vec<String> = [
-        side(target.positive(), positive),
-        side(target.negative(), negative),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" (e.g. {})", parts.join("; "))
-    }
+    sides(target.positive(), positive, target.negative(), negative)
 }
 
 /// The findings for one target, as bullets.

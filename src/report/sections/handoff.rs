@@ -2,35 +2,31 @@
 //! of legs and by opener agent, opener quality, named issues and strengths.
 
 use crate::report::document::Section;
-use crate::report::format::examples;
+use crate::report::format::{examples, rate};
 use crate::report::sections::agents::{group_headers, group_row, standouts};
 use crate::stats::handoff::Mention;
-use crate::stats::{Dimension, Rate, Summary};
+use crate::stats::{Dimension, GroupStats, Rate, Summary, TWO_LEGS};
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("handoff", "Opener vs closer handoff");
-    let openers = s.groups(&Dimension::Opener);
-    if openers.is_empty() {
+    let legs = s.groups(&Dimension::Legs);
+    let Some(two_legs) = legs.iter().find(|g| g.key == TWO_LEGS) else {
         sec.paragraph("No two-leg (opener + closer) calls in this input.");
         return sec;
-    }
-    let legs = s.groups(&Dimension::Legs);
+    };
+    let openers = s.groups(&Dimension::Opener);
     sec.paragraph(format!(
-        "{} calls have an opener leg, by {} opener agents.",
-        openers.iter().map(|g| g.calls).sum::<u64>(),
-        openers.len()
+        "{} calls have an opener leg, by {} named opener agents; they convert {}.",
+        two_legs.calls,
+        openers.len(),
+        rate(&two_legs.conversion)
     ));
     sec.table(&group_headers("Legs"), legs.iter().map(group_row).collect());
-    sec.subheading("By opener agent");
-    let mut total = Rate::default();
-    openers.iter().for_each(|g| total.add(g.conversion));
-    for line in standouts(openers, total) {
-        sec.paragraph(line);
+    if openers.is_empty() {
+        sec.paragraph("No opener leg names its agent, so openers cannot be compared.");
+    } else {
+        opener_table(&mut sec, openers);
     }
-    sec.table(
-        &group_headers("Opener"),
-        openers.iter().map(group_row).collect(),
-    );
     let h = &s.handoff;
     if let Some(q) = h.mean_opener_quality {
         sec.paragraph(format!(
@@ -45,6 +41,19 @@ pub fn build(s: &Summary) -> Section {
         &h.top_strengths,
     );
     sec
+}
+
+fn opener_table(sec: &mut Section, openers: &[GroupStats]) {
+    sec.subheading("By opener agent");
+    let mut total = Rate::default();
+    openers.iter().for_each(|g| total.add(g.conversion));
+    for line in standouts(openers, total) {
+        sec.paragraph(line);
+    }
+    sec.table(
+        &group_headers("Opener"),
+        openers.iter().map(group_row).collect(),
+    );
 }
 
 fn mentions(sec: &mut Section, title: &str, items: &[Mention]) {

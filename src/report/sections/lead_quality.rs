@@ -19,7 +19,7 @@ pub fn build(s: &Summary) -> Section {
             )
         };
         sec.paragraph(format!(
-            "No usable lead-quality data (LQ_* columns, Calls Count, Connection Made Calls) in this input{dropped}."
+            "No usable lead-quality data (LQ_* or lead_* columns, Calls Count, Connection Made Calls, dial_attempts) in this input{dropped}."
         ));
         return sec;
     }

@@ -20,7 +20,7 @@ pub fn build(s: &Summary) -> Section {
     let top = &types[0];
     sec.paragraph(format!(
         "{} objections of {} types; the most frequent is {} (raised {} times, rebutted {}).",
-        s.compliance.rebutted.n,
+        s.compliance.rebutted.rate.n,
         types.len(),
         top.name,
         top.raised,

@@ -2,7 +2,7 @@
 //! crosses a threshold, with its evidence and example calls.
 
 use crate::report::document::Section;
-use crate::report::format::{examples, rate};
+use crate::report::format::{examples, rate, sides};
 use crate::report::sections::findings;
 use crate::stats::{ComparisonDetail, Dimension, Summary, Target};
 
@@ -69,7 +69,7 @@ fn from_compliance(s: &Summary) -> Vec<String> {
             examples(ids.map_or(&[][..], |t| &t.examples))
         ));
     }
-    if below(&c.rebutted) {
+    if below(&c.rebutted.rate) {
         let worst = c.objections.iter().min_by(|a, b| {
             a.rebutted
                 .value()
@@ -77,21 +77,31 @@ fn from_compliance(s: &Summary) -> Vec<String> {
                 .total_cmp(&b.rebutted.value().unwrap_or(0.0))
         });
         out.push(format!(
-            "Rebuttal (acknowledge, add value, ask) training: only {} of objections get a rebuttal{}.",
-            rate(&c.rebutted),
-            worst.map(|w| format!("; weakest on {} ({})", w.name, rate(&w.rebutted))).unwrap_or_default()
+            "Rebuttal (acknowledge, add value, ask) training: only {} of objections get a rebuttal{} ({}).",
+            rate(&c.rebutted.rate),
+            worst.map(|w| format!("; weakest on {} ({})", w.name, rate(&w.rebutted))).unwrap_or_default(),
+            examples(&c.rebutted.misses)
         ));
     }
-    if below(&c.returned_to_script) {
+    if below(&c.returned_to_script.rate) {
         out.push(format!(
-            "Practise steering back to the script after an objection: it happens after only {} of objections.",
-            rate(&c.returned_to_script)
+            "Practise steering back to the script after an objection: it happens after only {} of objections ({}).",
+            rate(&c.returned_to_script.rate),
+            examples(&c.returned_to_script.misses)
         ));
     }
     if let Some(weak) = c.sections.last().filter(|x| x.mean_pct < 40.0) {
         out.push(format!(
-            "Focus on the {} section: mean score {:.0}% over {} calls.",
-            weak.name, weak.mean_pct, weak.calls
+            "Focus on the {} section: mean score {:.0}% over {} calls{}.",
+            weak.name,
+            weak.mean_pct,
+            weak.calls,
+            sides(
+                "delivered",
+                &weak.attempted.hits,
+                "skipped",
+                &weak.attempted.misses
+            )
         ));
     }
     out

@@ -132,8 +132,8 @@ pub struct Exchange {
     pub latency: Duration,
 }
 
-/// Sends requests to one provider endpoint.
-#[derive(Debug, Clone)]
+/// Sends requests to one provider endpoint. Its `Debug` form hides the key.
+#[derive(Clone)]
 pub struct LlmClient {
     kind: ProviderKind,
     model: String,
@@ -143,6 +143,17 @@ pub struct LlmClient {
     schema: Value,
     temperature: f32,
     num_ctx: u64,
+}
+
+impl std::fmt::Debug for LlmClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmClient")
+            .field("kind", &self.kind)
+            .field("model", &self.model)
+            .field("url", &self.url)
+            .field("key", &self.key.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl LlmClient {

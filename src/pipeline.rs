@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use serde::Serialize;
 
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
@@ -171,7 +172,7 @@ pub fn run(
     drop(done_rx);
     let _ = reader.join();
     let engine = engine.map(|h| h.join().unwrap_or_default());
-    result?;
+    result.with_context(|| format!("cannot store results in {}", plan.store.path().display()))?;
     Ok(RunOutcome {
         counts: writer.counts,
         engine,

@@ -147,3 +147,27 @@ fn the_analyzer_debug_form_hides_the_key() {
     let shown = format!("{analyzer:?} {:?}", analyzer.client());
     assert!(!shown.contains(support::fixtures::KEY), "{shown}");
 }
+
+#[test]
+fn trace_logs_of_every_crate_do_not_contain_the_key() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig {
+        api_key: Some(KEY.into()),
+        server_error_rate: 0.3,
+        ..MockConfig::default()
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_calls(dir.path(), 4, 32);
+    let out = dir.path().join("out");
+    for (provider, dialect) in [("gemini", Dialect::Gemini), ("openai", Dialect::OpenAi)] {
+        let run = llm_command(&input, provider, &mock.base_url(dialect), &out)
+            .env("CALLSCOPE_LOG", "trace")
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{provider}");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("TRACE"), "{provider}: trace logging is on");
+        assert_output_clean(&format!("{provider} at trace level"), &run);
+    }
+    assert_folder_clean(&out);
+}

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use serde::Serialize;
 
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
@@ -24,7 +25,8 @@ use crate::store::{CallKey, RequestRecord, RunId, Store, StoreError};
 const QUEUE: usize = 256;
 /// Most writes per transaction.
 const BATCH: usize = 512;
-/// Longest a finished result waits before it is committed.
+/// Longest a finished heuristic result waits before it is committed (LLM
+/// results are paid for, and committed as each one arrives).
 const MAX_COMMIT_DELAY: Duration = Duration::from_millis(250);
 
 /// What one run did, as written to `run.json`.
@@ -145,6 +147,7 @@ pub fn run(
             }
         }
     });
+    let paid = matches!(executor, Executor::Llm { .. });
     let (dispatch, done_rx, engine) = match executor {
         Executor::Heuristic => {
             let (dispatch, done_rx) = spawn_heuristic(Arc::clone(&plan.ctx));
@@ -160,6 +163,7 @@ pub fn run(
         run: plan.run,
         analyzer: plan.analyzer_key,
         counts: RunCounts::default(),
+        commit_each_result: paid,
         in_flight: 0,
         pending: 0,
         last_commit: Instant::now(),
@@ -168,7 +172,7 @@ pub fn run(
     drop(done_rx);
     let _ = reader.join();
     let engine = engine.map(|h| h.join().unwrap_or_default());
-    result?;
+    result.with_context(|| format!("cannot store results in {}", plan.store.path().display()))?;
     Ok(RunOutcome {
         counts: writer.counts,
         engine,
@@ -317,6 +321,8 @@ struct Writer<'a> {
     run: RunId,
     analyzer: String,
     counts: RunCounts,
+    /// Commit every result as it arrives, so a crash loses none.
+    commit_each_result: bool,
     in_flight: u64,
     pending: usize,
     last_commit: Instant,
@@ -429,7 +435,11 @@ impl Writer<'_> {
         }
         self.store
             .record_analysis(&done.key, &done.metrics, &done.analysis)?;
-        self.wrote()
+        self.wrote()?;
+        if self.commit_each_result {
+            self.flush()?;
+        }
+        Ok(())
     }
 
     fn warn(

@@ -120,6 +120,7 @@ pub fn run(args: Args) -> Result<i32> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    check_writable(&args.out)?;
     let store = Store::open(&super::db_path(&args.out))?;
     let analyzer_key = match &llm {
         Some(a) => a.analyzer_key().to_string(),
@@ -216,6 +217,15 @@ fn engine_options(args: &LlmArgs, quiet: bool) -> EngineOptions {
         progress: !quiet && std::io::stderr().is_terminal(),
         ..EngineOptions::default()
     }
+}
+
+/// Fails early, naming the folder, when nothing can be written in it
+/// (read-only mount, full disk, permissions).
+fn check_writable(dir: &Path) -> Result<()> {
+    let probe = dir.join(".callscope-write-check");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| format!("cannot write in the output folder {}", dir.display()))
 }
 
 /// `--config`, else `./callscope.toml` when present, else the defaults; then

@@ -2,6 +2,7 @@
 //! budget), the request, and what to do with its outcome: accept, re-ask
 //! once, back off and retry, fail the call, or stop the run.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -25,6 +26,8 @@ pub(super) struct Shared {
     pause: Pause,
     budget: Budget,
     stats: Mutex<RunStats>,
+    /// Some request got an HTTP answer: the provider can be reached.
+    reached: AtomicBool,
 }
 
 impl Shared {
@@ -42,6 +45,7 @@ impl Shared {
                 cost_usd: cost_known.then_some(0.0),
                 ..RunStats::default()
             }),
+            reached: AtomicBool::new(false),
             analyzer,
             opts: opts.clone(),
         }
@@ -261,6 +265,9 @@ async fn drive(
         };
         shared.stats().requests += 1;
         ledger.record(client.url(), &body, &exchange);
+        if exchange.status.is_some() {
+            shared.reached.store(true, Ordering::Relaxed);
+        }
         let retry = match exchange.result {
             Ok(answer) => {
                 shared.limit.on_success();
@@ -303,6 +310,17 @@ async fn drive(
     }
 }
 
+/// Retries of a connection error while the provider has never answered in
+/// this run; then the run stops.
+const UNREACHABLE_RETRIES: u32 = 2;
+
+/// A connection error from a provider that has never answered in this run
+/// (wrong host, no network): no call can succeed, so the run stops (resumable)
+/// rather than fail every call after all its retries.
+fn unreachable(shared: &Shared, error: &LlmError) -> bool {
+    !shared.reached.load(Ordering::Relaxed) && matches!(error, LlmError::Connect { .. })
+}
+
 /// Decide what a failed request means: `Ok(wait)` to retry after an
 /// optional back-off, `Err(end)` to end the call.
 fn on_error(
@@ -337,6 +355,10 @@ fn on_error(
         }
         ErrorClass::Transient => {
             *transient += 1;
+            if unreachable(shared, &error) && *transient > UNREACHABLE_RETRIES {
+                shared.stop(StopReason::Unusable(error.to_string()));
+                return Err(End::Abandoned);
+            }
             if *transient > opts.max_retries {
                 return Err(fail(&error));
             }

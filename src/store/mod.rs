@@ -17,11 +17,15 @@ use crate::model::Call;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {path}: {source}")]
+    #[error("database {path}: {cause}")]
     Open {
         path: String,
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
+    #[error(
+        "database {path} is locked by another process (is another callscope run using this folder?)"
+    )]
+    Locked { path: String },
     #[error("no database at {0} (run `callscope analyze` first)")]
     Missing(String),
     #[error("the database was written by a newer callscope (schema version {0})")]
@@ -113,9 +117,17 @@ pub struct Store {
 impl Store {
     /// Opens or creates the database, in WAL mode.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_err = |source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
+        let open_err = |source: rusqlite::Error| {
+            let path = path.display().to_string();
+            match source.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreError::Locked { path }
+                }
+                _ => StoreError::Open {
+                    path,
+                    cause: source,
+                },
+            }
         };
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_secs(5))
@@ -124,7 +136,10 @@ impl Store {
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
-        schema::migrate(&conn)?;
+        schema::migrate(&conn).map_err(|e| match e {
+            StoreError::Sql(source) => open_err(source),
+            other => other,
+        })?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

@@ -2,7 +2,9 @@
 //! wire formats. It answers with a JSON instance of whatever schema the
 //! request carries and injects faults: lognormal latency (with a time
 //! scale), an RPM limit answered with each provider's real 429, 5xx, hangs,
-//! malformed JSON and a daily quota. Every request is logged.
+//! malformed JSON, a daily quota, 403s, calls that are always answered
+//! malformed ("poisoned") and error bodies echoing the key received. Every
+//! request is logged.
 //! Test support only (benches include it by path); not part of the CLI.
 #![allow(dead_code)] // each test binary uses a different part of it
 
@@ -37,6 +39,8 @@ pub enum Fault {
     ServerError,
     Hang,
     Malformed,
+    /// 403 naming the credentials received, as some gateways do.
+    Forbidden,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +56,9 @@ pub struct MockConfig {
     pub rpm: Option<f64>,
     /// Requests that may go ahead of the RPM schedule.
     pub rpm_burst: f64,
+    /// `(period, length)`: of every `period` requests, the first `length`
+    /// are answered 429 (bursts of rate limiting).
+    pub rate_limit_bursts: Option<(u64, u64)>,
     pub server_error_rate: f64,
     pub hang_rate: f64,
     pub malformed_rate: f64,
@@ -62,6 +69,12 @@ pub struct MockConfig {
     /// Paragraphs answered to report-narrative requests (schema with
     /// `paragraphs`); `None`: a schema instance like any other answer.
     pub narrative: Option<Vec<String>>,
+    /// Calls (by id) whose every answer is malformed JSON.
+    pub poisoned: Option<fn(&str) -> bool>,
+    /// 5xx and malformed answers quote the credentials received.
+    pub echo_auth: bool,
+    /// Keep each request body in the log (large runs turn it off).
+    pub keep_bodies: bool,
     pub seed: u64,
 }
 
@@ -74,12 +87,16 @@ impl Default for MockConfig {
             time_scale: 1.0,
             rpm: None,
             rpm_burst: 1.0,
+            rate_limit_bursts: None,
             server_error_rate: 0.0,
             hang_rate: 0.0,
             malformed_rate: 0.0,
             daily_quota_after: None,
             per_call_faults: Vec::new(),
             narrative: None,
+            poisoned: None,
+            echo_auth: false,
+            keep_bodies: true,
             seed: 7,
         }
     }
@@ -105,6 +122,7 @@ struct MockState {
     tat: Mutex<Option<Instant>>,
     per_call: Mutex<HashMap<String, usize>>,
     answered: AtomicU64,
+    requests: AtomicU64,
     log: Mutex<Vec<Logged>>,
 }
 
@@ -128,6 +146,7 @@ impl MockProvider {
             tat: Mutex::new(None),
             per_call: Mutex::new(HashMap::new()),
             answered: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
         });
         let app = Router::new()
@@ -314,6 +333,7 @@ pub fn instance(schema: &Value) -> Value {
 
 enum Decision {
     Unauthorized(Option<String>),
+    Forbidden,
     DailyQuota,
     RateLimited(Duration),
     Hang,
@@ -364,7 +384,13 @@ impl MockState {
         Some(*n - 1)
     }
 
-    fn decide(&self, dialect: Dialect, auth: &Option<String>, index: Option<usize>) -> Decision {
+    fn decide(
+        &self,
+        dialect: Dialect,
+        auth: &Option<String>,
+        call_id: &Option<String>,
+        index: Option<usize>,
+    ) -> Decision {
         let cfg = &self.cfg;
         let expected = match (dialect, &cfg.api_key) {
             (Dialect::Gemini, Some(key)) => Some(key.clone()),
@@ -385,12 +411,25 @@ impl MockState {
         if let Some(wait) = self.over_rate() {
             return Decision::RateLimited(wait);
         }
+        let n = self.requests.fetch_add(1, Ordering::SeqCst);
+        if cfg
+            .rate_limit_bursts
+            .is_some_and(|(period, len)| n % period.max(1) < len)
+        {
+            return Decision::RateLimited(Duration::from_millis(20));
+        }
         match forced {
             Some(Fault::RateLimit) => return Decision::RateLimited(Duration::from_millis(5)),
             Some(Fault::Hang) => return Decision::Hang,
             Some(Fault::ServerError) => return Decision::ServerError,
             Some(Fault::Malformed) => return Decision::Malformed,
+            Some(Fault::Forbidden) => return Decision::Forbidden,
             None => {}
+        }
+        if let (Some(poisoned), Some(id)) = (cfg.poisoned, call_id)
+            && poisoned(id)
+        {
+            return Decision::Malformed;
         }
         if self.chance(cfg.hang_rate) {
             Decision::Hang
@@ -416,9 +455,11 @@ async fn handle(
     let call_id = call_id_of(&body);
     let auth = auth_of(dialect, &headers);
     let index = st.request_index(&call_id);
-    let decision = st.decide(dialect, &auth, index);
+    let decision = st.decide(dialect, &auth, &call_id, index);
+    let echoed = st.cfg.echo_auth.then(|| auth.clone().unwrap_or_default());
     let (response, answered) = match decision {
         Decision::Unauthorized(got) => (unauthorized(dialect, got), false),
+        Decision::Forbidden => (forbidden(auth.clone()), false),
         Decision::DailyQuota => (daily_quota(dialect, &model), false),
         Decision::RateLimited(wait) => (rate_limited(dialect, &model, wait, st.cfg.rpm), false),
         Decision::Hang => {
@@ -427,19 +468,17 @@ async fn handle(
         }
         Decision::ServerError => {
             tokio::time::sleep(st.latency()).await;
-            (server_error(dialect), false)
+            (with_echo(server_error(dialect), echoed).await, false)
         }
         Decision::Malformed => {
             tokio::time::sleep(st.latency()).await;
-            (
-                answer(
-                    dialect,
-                    &model,
-                    "{\"agent_rating\": 7, \"objections\": [",
-                    &body,
-                ),
-                false,
-            )
+            let content = match echoed {
+                Some(auth) => {
+                    format!("{{\"agent_rating\": 7, \"note\": \"{auth}\", \"objections\": [")
+                }
+                None => "{\"agent_rating\": 7, \"objections\": [".to_string(),
+            };
+            (answer(dialect, &model, &content, &body), false)
         }
         Decision::Answer => {
             tokio::time::sleep(st.latency()).await;
@@ -461,7 +500,7 @@ async fn handle(
         status: response.status().as_u16(),
         answered,
         auth,
-        body: req,
+        body: if st.cfg.keep_bodies { req } else { Value::Null },
     });
     response
 }
@@ -610,4 +649,30 @@ fn unauthorized(dialect: Dialect, got: Option<String>) -> Response {
             &[],
         ),
     }
+}
+
+/// A 403 quoting the credentials received.
+fn forbidden(got: Option<String>) -> Response {
+    let shown = got.unwrap_or_default();
+    reply(
+        StatusCode::FORBIDDEN,
+        json!({"error": {"code": 403, "status": "PERMISSION_DENIED",
+            "message": format!("Permission denied for credentials {shown}")}}),
+        &[],
+    )
+}
+
+/// Appends `echo` to an error body's text (when set).
+async fn with_echo(response: Response, echo: Option<String>) -> Response {
+    let Some(echo) = echo else { return response };
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    let text = format!("{} (credentials: {echo})", String::from_utf8_lossy(&bytes));
+    reply(
+        status,
+        json!({"error": {"code": status.as_u16(), "message": text}}),
+        &[],
+    )
 }

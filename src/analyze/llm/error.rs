@@ -20,6 +20,8 @@ pub enum LlmError {
     Connect { url: String, message: String },
     #[error("unusable answer: {reason}")]
     BadAnswer { reason: String, raw: String },
+    #[error("the provider refused the API key (HTTP {status}): {message}")]
+    Unauthorized { status: u16, message: String },
     #[error("request rejected HTTP {status}: {message}")]
     Client { status: u16, message: String },
     #[error("no API key: set the {var} environment variable")]
@@ -57,6 +59,7 @@ impl LlmError {
             | LlmError::BadAnswer { .. } => ErrorClass::Transient,
             LlmError::DailyQuota { .. }
             | LlmError::InsufficientQuota { .. }
+            | LlmError::Unauthorized { .. }
             | LlmError::MissingKey { .. } => ErrorClass::FatalRun,
             LlmError::Client { .. } | LlmError::ContextBudget { .. } => ErrorClass::FatalCall,
         }

@@ -142,7 +142,7 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Sends requests to one provider endpoint.
+/// Sends requests to one provider endpoint. Its `Debug` form hides the key.
 #[derive(Debug, Clone)]
 pub struct LlmClient {
     kind: ProviderKind,

@@ -84,6 +84,9 @@ pub fn error(status: u16, headers: &HeaderMap, body: &str) -> LlmError {
         .and_then(Value::as_str)
         .map(short)
         .unwrap_or_else(|| short(body));
+    if status == 400 && body.contains("API_KEY_INVALID") {
+        return LlmError::Unauthorized { status, message };
+    }
     if status != 429 {
         return by_status(status, message);
     }

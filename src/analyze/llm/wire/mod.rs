@@ -94,10 +94,10 @@ pub(crate) fn ratelimit_reset(headers: &HeaderMap) -> Option<Duration> {
 
 /// The error class of a non-429 failure status.
 pub(crate) fn by_status(status: u16, message: String) -> LlmError {
-    if status >= 500 {
-        LlmError::Server { status, message }
-    } else {
-        LlmError::Client { status, message }
+    match status {
+        500.. => LlmError::Server { status, message },
+        401 | 403 => LlmError::Unauthorized { status, message },
+        _ => LlmError::Client { status, message },
     }
 }
 
@@ -105,6 +105,16 @@ pub(crate) fn by_status(status: u16, message: String) -> LlmError {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+
+    #[test]
+    fn a_refused_key_stops_the_run_other_client_errors_fail_the_call() {
+        use crate::analyze::llm::ErrorClass;
+        for status in [401, 403] {
+            assert_eq!(by_status(status, "no".into()).class(), ErrorClass::FatalRun);
+        }
+        assert_eq!(by_status(404, "no".into()).class(), ErrorClass::FatalCall);
+        assert_eq!(by_status(503, "no".into()).class(), ErrorClass::Transient);
+    }
 
     #[test]
     fn retry_after_ms_wins_over_seconds() {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
 use crate::analyze::llm::{LlmAnalyzer, RequestLog};
-use crate::analyze::{Analysis, Provenance, grounding};
+use crate::analyze::{Analysis, Provenance, crosscheck, grounding};
 use crate::config::{Config, Playbook};
 use crate::engine::{self, EngineOptions, Job, RunStats};
 use crate::input::{self, InputSpec, RowResult, RowWarning};
@@ -295,18 +295,23 @@ async fn drive_engine(
         async move {
             let (key, job) = rx.recv().await?;
             if let Ok(mut keys) = remember.lock() {
-                keys.insert(job.call.id.clone(), (key, job.metrics.clone()));
+                let entry = (key, job.metrics.clone(), job.call.outcome);
+                keys.insert(job.call.id.clone(), entry);
             }
             Some((job, rx))
         }
     });
     engine::run(jobs, analyzer, opts, |result| {
         let entry = keys.lock().ok().and_then(|mut k| k.remove(&result.call_id));
-        if let Some((key, metrics)) = entry {
+        if let Some((key, metrics, outcome)) = entry {
+            let mut analysis = result.analysis;
+            if let Some(insight) = &analysis.insight {
+                analysis.provenance.inconsistencies = crosscheck::check(insight, &metrics, outcome);
+            }
             let _ = done_tx.send(Done {
                 key,
                 metrics,
-                analysis: result.analysis,
+                analysis,
                 log: result.log,
             });
         }

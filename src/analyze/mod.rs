@@ -1,6 +1,7 @@
 //! Analysis of one call into an `Insight`: the heuristic analyzer (offline
 //! default) and the LLM analyzers share the schema and the provenance record.
 
+pub mod crosscheck;
 pub mod grounding;
 pub mod heuristic;
 pub mod insight;
@@ -33,4 +34,7 @@ pub struct Provenance {
     pub attempts: u32,
     /// `None` on success; the reason otherwise.
     pub error: Option<String>,
+    /// Where an LLM's judgement contradicts the call's measurements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inconsistencies: Vec<crosscheck::Inconsistency>,
 }

@@ -59,6 +59,36 @@ pub struct Totals {
     pub analyzers: Vec<(String, u64)>,
     /// Figures over all calls.
     pub all: GroupStats,
+    /// LLM answers that contradict the calls' measurements.
+    pub inconsistent: Inconsistent,
+}
+
+/// How many LLM answers the cross-check flagged, with a few examples.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Inconsistent {
+    pub calls: u64,
+    /// Call id and what contradicts, for the first few flagged calls.
+    pub examples: Vec<(String, Vec<String>)>,
+}
+
+/// Flagged calls named in the report.
+const INCONSISTENT_EXAMPLES: usize = 5;
+
+impl Inconsistent {
+    fn add(&mut self, row: &CallRow) {
+        let Some(analysis) = &row.analysis else {
+            return;
+        };
+        let flags = &analysis.provenance.inconsistencies;
+        if flags.is_empty() {
+            return;
+        }
+        self.calls += 1;
+        if self.examples.len() < INCONSISTENT_EXAMPLES {
+            let reasons = flags.iter().map(ToString::to_string).collect();
+            self.examples.push((row.call.id.clone(), reasons));
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +135,7 @@ struct Accumulator {
     outcome_unknown: u64,
     days: Option<(NaiveDate, NaiveDate)>,
     analyzers: BTreeMap<String, u64>,
+    inconsistent: Inconsistent,
     overall: Overall,
     tables: BTreeMap<Dimension, GroupTable<GroupKey>>,
     dropped_attributes: BTreeSet<String>,
@@ -132,6 +163,7 @@ impl Accumulator {
             outcome_unknown: 0,
             days: None,
             analyzers: BTreeMap::new(),
+            inconsistent: Inconsistent::default(),
             overall: Overall::default(),
             tables: BTreeMap::new(),
             dropped_attributes: BTreeSet::new(),
@@ -168,6 +200,7 @@ impl Accumulator {
         self.numeric.add(row, facts.converted, facts.short);
         self.compliance.add(row, &self.core_sections, facts.short);
         self.handoff.add(row);
+        self.inconsistent.add(row);
         self.examples.add(row, facts.short);
     }
 
@@ -287,6 +320,7 @@ impl Accumulator {
                 last_day: self.days.map(|d| d.1),
                 analyzers: self.analyzers.into_iter().collect(),
                 all,
+                inconsistent: self.inconsistent,
             },
             groupings,
             dropped_lead_attributes: self.dropped_attributes.into_iter().collect(),

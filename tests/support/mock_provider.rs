@@ -69,6 +69,9 @@ pub struct MockConfig {
     /// Paragraphs answered to report-narrative requests (schema with
     /// `paragraphs`); `None`: a schema instance like any other answer.
     pub narrative: Option<Vec<String>>,
+    /// Top-level fields written over every call analysis answer (to play a
+    /// model that obeyed an injected instruction).
+    pub answer_patch: Option<Value>,
     /// Calls (by id) whose every answer is malformed JSON.
     pub poisoned: Option<fn(&str) -> bool>,
     /// 5xx and malformed answers quote the credentials received.
@@ -94,6 +97,7 @@ impl Default for MockConfig {
             daily_quota_after: None,
             per_call_faults: Vec::new(),
             narrative: None,
+            answer_patch: None,
             poisoned: None,
             echo_auth: false,
             keep_bodies: true,
@@ -284,6 +288,14 @@ fn schema_of(dialect: Dialect, req: &Value) -> Value {
         Dialect::Ollama => "/format",
     };
     req.pointer(pointer).cloned().unwrap_or(Value::Null)
+}
+
+/// `value` with the top-level fields of `patch` written over it.
+fn patched(mut value: Value, patch: Option<&Value>) -> Value {
+    if let (Some(Value::Object(fields)), Some(target)) = (patch, value.as_object_mut()) {
+        target.extend(fields.clone());
+    }
+    value
 }
 
 /// A JSON instance of a schema (JSON Schema or Gemini's OpenAPI subset).
@@ -487,7 +499,7 @@ async fn handle(
                 Some(paragraphs) if schema.pointer("/properties/paragraphs").is_some() => {
                     json!({ "paragraphs": paragraphs }).to_string()
                 }
-                _ => instance(&schema).to_string(),
+                _ => patched(instance(&schema), st.cfg.answer_patch.as_ref()).to_string(),
             };
             st.answered.fetch_add(1, Ordering::SeqCst);
             (answer(dialect, &model, &content, &body), true)

@@ -22,6 +22,21 @@ pub fn build(s: &Summary) -> Section {
         "{} calls{period}: {} analysed, {} failed analysis and {} not analysed (failed and unanalysed calls are counted apart, never as short or long).",
         t.calls, t.analysed, t.failed, t.not_analysed
     ));
+    if t.inconsistent.calls > 0 {
+        // Subheading and bullets, not a paragraph: an LLM-written narrative
+        // replaces paragraphs, and it must not be able to hide this.
+        sec.subheading(format!(
+            "{} LLM answers contradict the measured calls: flagged, treat their scores with care",
+            t.inconsistent.calls
+        ));
+        sec.bullets(
+            t.inconsistent
+                .examples
+                .iter()
+                .map(|(id, reasons)| format!("call {id}: {}", reasons.join("; ")))
+                .collect(),
+        );
+    }
     let all = &t.all;
     if all.conversion.n == 0 {
         sec.paragraph("No call has a known outcome, so conversion cannot be measured.");

@@ -80,7 +80,9 @@ fn rows_group_into_calls_and_join_metadata() {
 
     let c2 = &loaded.calls[1];
     assert_eq!(c2.outcome, Outcome::Unknown, "unlisted disposition");
-    assert_eq!(c2.legs[0].transcript.turns[1].speaker, Speaker::Unknown);
+    // The same role rules as text transcripts: with the agent known, the one
+    // other label is the customer.
+    assert_eq!(c2.legs[0].transcript.turns[1].speaker, Speaker::Customer);
     assert_eq!(c2.legs[0].transcript.turns[0].end_s, None);
 
     let c3 = &loaded.calls[2];

@@ -17,7 +17,7 @@ use super::rows::{BuildCtx, call_from_row, is_blank};
 use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
-use crate::config::{Config, SpeakerMap};
+use crate::config::Config;
 use crate::model::{Call, Leg, Outcome, Speaker, Transcript, Turn};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
@@ -244,7 +244,8 @@ impl Utterances {
                 last.end_s = end_s.or(last.end_s);
             }
             _ => group.turns.push(Turn {
-                speaker: role(&label, &self.ctx.speakers),
+                // Decided for the whole call in `close_group`.
+                speaker: Speaker::Unknown,
                 label: (!label.is_empty()).then_some(label),
                 start_s,
                 end_s,
@@ -281,17 +282,15 @@ impl Utterances {
                 bare_call(group.id)
             }
         };
-        let raw = group
-            .turns
+        let mut turns = group.turns;
+        crate::transcript::assign_roles(&mut turns, &self.ctx.speakers);
+        let raw = turns
             .iter()
             .map(|t| format!("{}: {}", t.label.as_deref().unwrap_or("?"), t.text))
             .collect::<Vec<_>>()
             .join("\n");
         if let Some(leg) = call.legs.last_mut() {
-            leg.transcript = Transcript {
-                raw,
-                turns: group.turns,
-            };
+            leg.transcript = Transcript { raw, turns };
         }
         self.pending
             .push_back(RowResult::Call(Box::new(call), warnings));
@@ -326,17 +325,5 @@ fn bare_call(id: String) -> Call {
             transcript: Transcript::default(),
         }],
         attributes: Default::default(),
-    }
-}
-
-/// The role of an utterance's speaker label, by the config's speaker lists.
-fn role(label: &str, speakers: &SpeakerMap) -> Speaker {
-    let listed = |list: &[String]| list.iter().any(|l| l.trim().eq_ignore_ascii_case(label));
-    if listed(&speakers.agent) {
-        Speaker::Agent
-    } else if listed(&speakers.customer) {
-        Speaker::Customer
-    } else {
-        Speaker::Unknown
     }
 }

@@ -398,10 +398,10 @@ impl Writer<'_> {
 
     /// Records the call; returns the work to do unless it is cached.
     fn accept(&mut self, call: Box<Call>) -> Result<Option<Work>, StoreError> {
-        let key = CallKey::of(&call);
+        let (key, json) = CallKey::with_json(&call);
         let seq = self.counts.calls_total as i64;
         self.counts.calls_total += 1;
-        self.store.record_call(self.run, seq, &key, &call)?;
+        self.store.record_call(self.run, seq, &key, &call, &json)?;
         self.wrote()?;
         if self.store.is_cached(&key, &self.analyzer)? {
             self.counts.calls_cached += 1;

@@ -255,3 +255,31 @@ fn missing_input_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("nope.csv"), "{stderr}");
 }
+
+#[test]
+fn the_jsonl_export_reads_back_as_input_with_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    analyze(&example(), &first, &[]);
+    let second = dir.path().join("second");
+    let run = analyze(&first.join("insights.jsonl"), &second, &[]);
+    assert_eq!(run["calls_total"], 200);
+    assert_eq!(run["warnings"], 0);
+    let line = |out: &Path| {
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        md.lines()
+            .find(|l| l.starts_with("Conversion:"))
+            .map(String::from)
+    };
+    assert_eq!(
+        line(&first),
+        line(&second),
+        "same calls, same transcripts, same figures"
+    );
+    let csv = |out: &Path| std::fs::read_to_string(out.join("insights.csv")).unwrap();
+    assert_eq!(
+        csv(&first),
+        csv(&second),
+        "every per-call figure survives the round trip"
+    );
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::analyze::Analysis;
 use crate::metrics::Metrics;
 use crate::model::Call;
-use crate::store::{RunId, Store, StoredRow};
+use crate::store::{Detail, RunId, Store, StoredRow};
 
 pub use csv_cell::neutralise_formula;
 
@@ -62,7 +62,7 @@ pub fn write_jsonl(
 ) -> Result<(), ExportError> {
     let mut out = BufWriter::new(File::create(path).map_err(io_err(path))?);
     let mut failure = None;
-    store.for_each_row(run, analyzer, |row| {
+    store.for_each_row(run, analyzer, Detail::Full, |row| {
         let line = JsonlLine {
             call: &row.call,
             metrics: &row.metrics,
@@ -98,7 +98,7 @@ pub fn write_csv(
     out.write_record(columns::header(&attributes))
         .map_err(csv_err)?;
     let mut failure = None;
-    store.for_each_row(run, analyzer, |row: StoredRow| {
+    store.for_each_row(run, analyzer, Detail::Summary, |row: StoredRow| {
         if let Err(e) = out.write_record(columns::record(&row, &attributes)) {
             failure.get_or_insert(e);
         }
@@ -113,7 +113,7 @@ pub fn write_csv(
 /// Every pass-through attribute name in the run, sorted: one column each.
 fn attribute_keys(store: &Store, run: RunId, analyzer: &str) -> Result<Vec<String>, ExportError> {
     let mut keys = BTreeSet::new();
-    store.for_each_row(run, analyzer, |row| {
+    store.for_each_row(run, analyzer, Detail::Summary, |row| {
         keys.extend(row.call.attributes.into_keys());
         Ok(())
     })?;

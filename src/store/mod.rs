@@ -34,6 +34,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("corrupt stored record: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("corrupt stored record: {0}")]
+    Corrupt(String),
     #[error("no run recorded in this database")]
     NoRun,
     #[error("row reader stopped early")]
@@ -64,11 +66,17 @@ pub struct CallKey {
 
 impl CallKey {
     pub fn of(call: &Call) -> CallKey {
+        Self::with_json(call).0
+    }
+
+    /// The key and the call's JSON it was hashed from (stored as is).
+    pub fn with_json(call: &Call) -> (CallKey, Vec<u8>) {
         let json = serde_json::to_vec(call).unwrap_or_default();
-        CallKey {
+        let key = CallKey {
             call_id: call.id.clone(),
             content_hash: blake3::hash(&json).to_hex()[..32].to_string(),
-        }
+        };
+        (key, json)
     }
 }
 
@@ -222,18 +230,31 @@ impl Store {
         Ok(ok == Some(true))
     }
 
-    /// Records that `run` covers this call version (and stores the version).
-    pub fn record_call(&self, run: RunId, seq: i64, key: &CallKey, call: &Call) -> Result<()> {
-        let mut put = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO calls (call_id, content_hash, call_json, summary_json)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        put.execute(params![
-            key.call_id,
-            key.content_hash,
-            serde_json::to_string(call)?,
-            serde_json::to_string(&without_transcripts(call))?
-        ])?;
+    /// Records that `run` covers this call version, storing the version
+    /// unless it is already there. `json` is the call's JSON (`CallKey::with_json`).
+    pub fn record_call(
+        &self,
+        run: RunId,
+        seq: i64,
+        key: &CallKey,
+        call: &Call,
+        json: &[u8],
+    ) -> Result<()> {
+        let mut known = self
+            .conn
+            .prepare_cached("SELECT 1 FROM calls WHERE call_id = ?1 AND content_hash = ?2")?;
+        if !known.exists(params![key.call_id, key.content_hash])? {
+            let mut put = self.conn.prepare_cached(
+                "INSERT INTO calls (call_id, content_hash, call_lz4, summary_json)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            put.execute(params![
+                key.call_id,
+                key.content_hash,
+                lz4_flex::compress_prepend_size(json),
+                serde_json::to_string(&without_transcripts(call))?
+            ])?;
+        }
         let mut link = self.conn.prepare_cached(
             "INSERT OR REPLACE INTO run_calls (run_id, seq, call_id, content_hash)
              VALUES (?1, ?2, ?3, ?4)",
@@ -308,24 +329,33 @@ impl Store {
     }
 
     /// Streams the rows of a run in input order, with their analysis by
-    /// `analyzer` (absent when the call was not analysed).
+    /// `analyzer` (absent when the call was not analysed). `Detail::Summary`
+    /// leaves transcripts out.
     pub fn for_each_row(
         &self,
         run: RunId,
         analyzer: &str,
+        detail: Detail,
         mut f: impl FnMut(StoredRow) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT rc.seq, c.summary_json, a.metrics_json, a.insight_json, a.provenance_json
+        let call_column = match detail {
+            Detail::Summary => "NULL",
+            Detail::Full => "c.call_lz4",
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT rc.seq, c.summary_json, a.metrics_json, a.insight_json, a.provenance_json, {call_column}
              FROM run_calls rc
              JOIN calls c ON c.call_id = rc.call_id AND c.content_hash = rc.content_hash
              LEFT JOIN analyses a ON a.call_id = rc.call_id
                   AND a.content_hash = rc.content_hash AND a.analyzer = ?2
-             WHERE rc.run_id = ?1 ORDER BY rc.seq",
-        )?;
+             WHERE rc.run_id = ?1 ORDER BY rc.seq"
+        ))?;
         let mut rows = stmt.query(params![run.0, analyzer])?;
         while let Some(r) = rows.next()? {
-            let call: Call = serde_json::from_str(&r.get::<_, String>(1)?)?;
+            let call: Call = match r.get::<_, Option<Vec<u8>>>(5)? {
+                Some(packed) => unpack(&packed)?,
+                None => serde_json::from_str(&r.get::<_, String>(1)?)?,
+            };
             let metrics = parse_opt::<Metrics>(r.get(2)?)?;
             let insight = parse_opt::<Insight>(r.get(3)?)?;
             let provenance = parse_opt::<Provenance>(r.get(4)?)?;
@@ -349,7 +379,7 @@ impl Store {
         let (path, analyzer) = (self.path.clone(), analyzer.to_string());
         std::thread::spawn(move || {
             let read = Store::open_existing(&path).and_then(|store| {
-                store.for_each_row(run, &analyzer, |row| {
+                store.for_each_row(run, &analyzer, Detail::Summary, |row| {
                     tx.send(Ok(row)).map_err(|_| StoreError::Closed)
                 })
             });
@@ -363,22 +393,22 @@ impl Store {
     /// Everything stored about one call id (newest version first), for `inspect`.
     pub fn call_versions(&self, call_id: &str) -> Result<Vec<(CallKey, Call)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT c.content_hash, c.call_json FROM calls c
+            "SELECT c.content_hash, c.call_lz4 FROM calls c
              LEFT JOIN run_calls rc ON rc.call_id = c.call_id AND rc.content_hash = c.content_hash
              WHERE c.call_id = ?1 GROUP BY c.content_hash ORDER BY MAX(rc.run_id) DESC",
         )?;
         let rows = stmt.query_map(params![call_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (hash, json) = row?;
+            let (hash, packed) = row?;
             out.push((
                 CallKey {
                     call_id: call_id.to_string(),
                     content_hash: hash,
                 },
-                serde_json::from_str(&json)?,
+                unpack(&packed)?,
             ));
         }
         Ok(out)
@@ -456,6 +486,21 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// How much of each call `for_each_row` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Without transcripts: what statistics need.
+    Summary,
+    /// The whole call, transcripts included: what exports need.
+    Full,
+}
+
+fn unpack(packed: &[u8]) -> Result<Call> {
+    let json = lz4_flex::decompress_size_prepended(packed)
+        .map_err(|e| StoreError::Corrupt(format!("compressed call: {e}")))?;
+    Ok(serde_json::from_slice(&json)?)
 }
 
 fn parse_opt<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Option<T>> {

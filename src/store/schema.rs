@@ -14,11 +14,13 @@ CREATE TABLE IF NOT EXISTS runs (
     config_json TEXT NOT NULL,
     stats_json  TEXT
 );
--- Every version of every call seen, by content hash.
+-- Every version of every call seen, by content hash: the whole call as
+-- LZ4-compressed JSON (transcripts compress 4-8x), and a summary without
+-- transcripts for the statistics.
 CREATE TABLE IF NOT EXISTS calls (
     call_id      TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    call_json    TEXT NOT NULL,
+    call_lz4     BLOB NOT NULL,
     summary_json TEXT NOT NULL,
     PRIMARY KEY (call_id, content_hash)
 ) WITHOUT ROWID;

@@ -11,8 +11,6 @@ pub mod export;
 pub mod input;
 pub mod metrics;
 pub mod model;
-pub mod output;
-pub mod pipeline;
 pub mod report;
 pub mod stats;
 pub mod store;

@@ -11,10 +11,10 @@ use serde::Serialize;
 use crate::analyze::grounding;
 use crate::analyze::llm::{LlmAnalyzer, ProviderKind, ProviderOptions};
 use crate::config::Config;
+use crate::engine::pipeline::{self, AnalysisContext, Executor, RunCounts, RunPlan};
 use crate::engine::{EngineOptions, Estimate, RunStats, StopReason};
 use crate::input::{InputSpec, RowWarning};
-use crate::output;
-use crate::pipeline::{self, AnalysisContext, Executor, RunCounts, RunPlan};
+use crate::report::publish;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -176,7 +176,7 @@ pub fn run(args: Args) -> Result<i32> {
     // After an early stop the provider is unusable or unaffordable: the
     // narrative stays rule-based.
     let narrator = narrator.filter(|_| engine.stopped.is_none());
-    let written = output::write_outputs(&store, &run_info, &args.out, narrator.as_deref())?;
+    let written = publish::write_outputs(&store, &run_info, &args.out, narrator.as_deref())?;
     write_run_json(&args.out, &report)?;
     if !quiet {
         print_summary(&report, &written, &args.out);
@@ -265,7 +265,7 @@ fn print_estimate(est: &Estimate, analyzer: &LlmAnalyzer) {
     );
 }
 
-fn print_summary(report: &RunReport<'_>, written: &output::Written, out: &Path) {
+fn print_summary(report: &RunReport<'_>, written: &publish::Written, out: &Path) {
     let c = report.counts;
     let mut extra = String::new();
     if c.calls_pending > 0 {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::output;
+use crate::report::publish;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,7 @@ pub fn run(args: Args) -> Result<i32> {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."))
     });
-    for file in output::write_outputs(&store, &run, &out, None)?.files {
+    for file in publish::write_outputs(&store, &run, &out, None)?.files {
         println!("wrote {}", file.display());
     }
     Ok(super::exit::OK)

@@ -1,4 +1,6 @@
-//! The streaming pipeline: calls flow through metrics and an analyzer into the store with bounded, rate-adaptive concurrency.
+//! The streaming pipeline: calls flow through metrics and an analyzer into
+//! the store with bounded, rate-adaptive concurrency. `pipeline` drives a
+//! whole run (input to store, heuristic or LLM); the rest is the LLM engine.
 //!
 //! `run` pulls jobs from a stream (no batch barrier), sends each call to the
 //! LLM under an adaptive concurrency limit and optional RPM/TPM pacing,
@@ -10,6 +12,7 @@ pub mod budget;
 pub mod estimate;
 pub mod limiter;
 pub mod pacer;
+pub mod pipeline;
 pub mod progress;
 pub mod shutdown;
 mod worker;

@@ -6,6 +6,7 @@ mod escape;
 mod format;
 mod html;
 mod markdown;
+pub mod publish;
 mod sections;
 mod svg;
 

@@ -243,30 +243,29 @@ fn inspect_shows_the_request_log_without_the_key() {
     assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY));
 }
 
-#[test]
-fn llm_narrative_is_used_when_its_numbers_are_the_figures() {
+/// The report of a 20-call run whose narrative requests get `paragraphs`.
+fn narrated_report(provider: &str, dialect: Dialect, paragraphs: &str) -> String {
     let rt = runtime();
     let mock = rt.block_on(MockProvider::start(MockConfig {
-        narrative: Some(vec![
-            "Conversion needs attention; see the table below.".into(),
-        ]),
+        narrative: Some(vec![paragraphs.into()]),
         ..MockConfig::default()
     }));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = analyze(
-        "openai",
-        &mock.base_url(Dialect::OpenAi),
-        &out,
-        &["--limit", "20"],
-    );
+    let run = analyze(provider, &mock.base_url(dialect), &out, &["--limit", "20"]);
     assert!(
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("Conversion needs attention; see the table below."));
+    std::fs::read_to_string(out.join("report.md")).unwrap()
+}
+
+#[test]
+fn llm_narrative_is_used_when_its_numbers_are_the_figures() {
+    let text = "Conversion needs attention; see the table below.";
+    let md = narrated_report("openai", Dialect::OpenAi, text);
+    assert!(md.contains(text));
     assert!(
         md.contains("narrative written by an LLM from the figures in: Executive summary"),
         "the report says which sections the LLM wrote"
@@ -275,27 +274,11 @@ fn llm_narrative_is_used_when_its_numbers_are_the_figures() {
 
 #[test]
 fn llm_narrative_with_an_invented_number_falls_back_to_the_rules() {
-    let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        narrative: Some(vec![
-            "Conversion rose 87.5% after coaching 9,999 agents.".into(),
-        ]),
-        ..MockConfig::default()
-    }));
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let run = analyze(
+    let md = narrated_report(
         "gemini",
-        &mock.base_url(Dialect::Gemini),
-        &out,
-        &["--limit", "20"],
+        Dialect::Gemini,
+        "Conversion rose 87.5% after coaching 9,999 agents.",
     );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
         !md.contains("9,999"),
         "an invented figure never reaches the report"

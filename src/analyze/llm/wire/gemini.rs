@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::{
-    Answer, Conversation, Role, by_status, missing, parse_json, retry_after_header, short,
+    Answer, Conversation, Role, by_status, error_body, missing, parse_json, retry_after_header,
 };
 use crate::analyze::llm::error::{LlmError, parse_duration};
 
@@ -78,12 +78,7 @@ pub fn parse(body: &str) -> Result<Answer, LlmError> {
 }
 
 pub fn error(status: u16, headers: &HeaderMap, body: &str) -> LlmError {
-    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let message = v
-        .pointer("/error/message")
-        .and_then(Value::as_str)
-        .map(short)
-        .unwrap_or_else(|| short(body));
+    let (v, message) = error_body(body, "/error/message");
     if status == 400 && body.contains("API_KEY_INVALID") {
         return LlmError::Unauthorized { status, message };
     }

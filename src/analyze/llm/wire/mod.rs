@@ -51,6 +51,18 @@ pub(crate) fn short(text: &str) -> String {
     }
 }
 
+/// An error body as JSON (or `Null`) and its message: the string at
+/// `pointer` when there is one, else the start of the body.
+pub(crate) fn error_body(body: &str, pointer: &str) -> (Value, String) {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let message = v
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(short)
+        .unwrap_or_else(|| short(body));
+    (v, message)
+}
+
 pub(crate) fn parse_json(body: &str) -> Result<Value, LlmError> {
     serde_json::from_str(body).map_err(|e| LlmError::BadAnswer {
         reason: format!("response is not JSON: {e}"),

@@ -4,7 +4,7 @@
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
-use super::{Answer, Conversation, by_status, missing, parse_json, retry_after_header, short};
+use super::{Answer, Conversation, by_status, error_body, missing, parse_json, retry_after_header};
 use crate::analyze::llm::error::LlmError;
 
 pub fn request(
@@ -37,10 +37,7 @@ pub fn parse(body: &str) -> Result<Answer, LlmError> {
 }
 
 pub fn error(status: u16, headers: &HeaderMap, body: &str) -> LlmError {
-    let message = serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("error")?.as_str().map(short))
-        .unwrap_or_else(|| short(body));
+    let (_, message) = error_body(body, "/error");
     if status == 429 {
         return LlmError::RateLimited {
             retry_after: retry_after_header(headers),

@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::{
-    Answer, Conversation, Role, by_status, missing, parse_json, ratelimit_reset,
+    Answer, Conversation, Role, by_status, error_body, missing, parse_json, ratelimit_reset,
     retry_after_header, short,
 };
 use crate::analyze::llm::error::LlmError;
@@ -61,12 +61,7 @@ pub fn parse(body: &str) -> Result<Answer, LlmError> {
 }
 
 pub fn error(status: u16, headers: &HeaderMap, body: &str) -> LlmError {
-    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let message = v
-        .pointer("/error/message")
-        .and_then(Value::as_str)
-        .map(short)
-        .unwrap_or_else(|| short(body));
+    let (v, message) = error_body(body, "/error/message");
     if status != 429 {
         return by_status(status, message);
     }

@@ -1,10 +1,11 @@
 //! Text decoding for delimited files: BOM sniffing (UTF-8, UTF-16LE/BE are
-//! transcoded to UTF-8 while streaming), per-cell Windows-1252 fallback for
+//! transcoded to UTF-8 while streaming; UTF-16 without a BOM is recognised),
+//! refusal of binary files, per-cell Windows-1252 fallback for
 //! bytes that are not valid UTF-8, and delimiter sniffing (comma, semicolon, tab).
 
 use std::io::{self, Read};
 
-use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Decoder, Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// Bytes looked at to find a BOM and the header line.
 const SNIFF_LEN: usize = 64 * 1024;
@@ -15,33 +16,96 @@ pub struct Sniffed {
     pub delimiter: u8,
 }
 
-/// Reads the start of `inner`, strips or transcodes by BOM, and sniffs the delimiter.
-pub fn sniff(mut inner: Box<dyn Read + Send>) -> io::Result<Sniffed> {
+/// Why a file cannot be read as delimited text.
+#[derive(Debug)]
+pub enum SniffError {
+    Io(io::Error),
+    /// Not text at all (binary data, a zip archive...): the reason says what it looks like.
+    NotText(String),
+}
+
+/// What the first bytes say about a file's encoding.
+enum Detected {
+    /// A byte-order mark of this length.
+    Bom(&'static Encoding, usize),
+    /// UTF-16 without a BOM (ASCII text with every other byte NUL).
+    Utf16(&'static Encoding),
+    /// UTF-8 or a single-byte encoding (cells are decoded one by one).
+    Text,
+    NotText(String),
+}
+
+/// Bytes inspected to tell UTF-16 without a BOM from binary data.
+const UTF16_SAMPLE: usize = 1024;
+
+fn detect(prefix: &[u8]) -> Detected {
+    if let Some((enc, len)) = Encoding::for_bom(prefix) {
+        return Detected::Bom(enc, len);
+    }
+    let Some(nul_at) = prefix.iter().position(|&b| b == 0) else {
+        return Detected::Text;
+    };
+    let sample = &prefix[..prefix.len().min(UTF16_SAMPLE) & !1];
+    let pairs = sample.len() / 2;
+    let share = |zero: usize| {
+        let hits = sample
+            .chunks_exact(2)
+            .filter(|p| p[zero] == 0 && p[1 - zero] != 0)
+            .count();
+        pairs > 0 && hits * 10 >= pairs * 9
+    };
+    if share(1) {
+        Detected::Utf16(UTF_16LE)
+    } else if share(0) {
+        Detected::Utf16(UTF_16BE)
+    } else {
+        Detected::NotText(not_text_reason(prefix, nul_at))
+    }
+}
+
+/// What a binary file probably is, for the error message.
+fn not_text_reason(prefix: &[u8], nul_at: usize) -> String {
+    if prefix.starts_with(b"PK\x03\x04") {
+        "it is a zip archive (an .xlsx workbook with another extension? name it .xlsx)".to_string()
+    } else if prefix.starts_with(b"\xD0\xCF\x11\xE0") {
+        "it is an old Office file (an .xls workbook? name it .xls)".to_string()
+    } else {
+        format!("it holds binary data (a NUL byte at offset {nul_at})")
+    }
+}
+
+/// Reads the start of `inner`, strips or transcodes by BOM (or UTF-16
+/// without one), refuses binary data, and sniffs the delimiter.
+pub fn sniff(mut inner: Box<dyn Read + Send>) -> Result<Sniffed, SniffError> {
     let mut prefix = Vec::with_capacity(SNIFF_LEN);
     (&mut inner)
         .take(SNIFF_LEN as u64)
-        .read_to_end(&mut prefix)?;
-    let bom = Encoding::for_bom(&prefix);
-    let body_start = bom.map_or(0, |(_, len)| len);
+        .read_to_end(&mut prefix)
+        .map_err(SniffError::Io)?;
+    let (encoding, body_start) = match detect(&prefix) {
+        Detected::NotText(reason) => return Err(SniffError::NotText(reason)),
+        Detected::Bom(enc, len) => (enc, len),
+        Detected::Utf16(enc) => (enc, 0),
+        Detected::Text => (UTF_8, 0),
+    };
     let rest = io::Cursor::new(prefix[body_start..].to_vec()).chain(inner);
-    let (reader, head): (Box<dyn Read + Send>, String) = match bom {
-        Some((enc, _)) if enc != UTF_8 => {
-            let head = enc
-                .decode_without_bom_handling(&prefix[body_start..])
-                .0
-                .into_owned();
-            (
-                Box::new(TranscodingReader::new(
-                    rest,
-                    enc.new_decoder_without_bom_handling(),
-                )),
-                head,
-            )
-        }
-        _ => (
+    let (reader, head): (Box<dyn Read + Send>, String) = if encoding == UTF_8 {
+        (
             Box::new(rest),
             String::from_utf8_lossy(&prefix[body_start..]).into_owned(),
-        ),
+        )
+    } else {
+        let head = encoding
+            .decode_without_bom_handling(&prefix[body_start..])
+            .0
+            .into_owned();
+        (
+            Box::new(TranscodingReader::new(
+                rest,
+                encoding.new_decoder_without_bom_handling(),
+            )),
+            head,
+        )
     };
     Ok(Sniffed {
         reader,
@@ -142,7 +206,9 @@ mod tests {
     use super::*;
 
     fn decode_all(bytes: Vec<u8>) -> (String, u8) {
-        let mut s = sniff(Box::new(io::Cursor::new(bytes))).expect("sniff");
+        let Ok(mut s) = sniff(Box::new(io::Cursor::new(bytes))) else {
+            panic!("sniff failed")
+        };
         let mut out = String::new();
         s.reader.read_to_string(&mut out).expect("utf-8");
         (out, s.delimiter)
@@ -173,6 +239,29 @@ mod tests {
             }
             assert_eq!(decode_all(bytes), (text.to_string(), b';'));
         }
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let text = "id,note\n1,caf\u{e9}\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode_all(le), (text.to_string(), b','));
+        assert_eq!(decode_all(be), (text.to_string(), b','));
+    }
+
+    #[test]
+    fn binary_data_is_refused_with_what_it_looks_like() {
+        let reason = |bytes: &[u8]| match sniff(Box::new(io::Cursor::new(bytes.to_vec()))) {
+            Err(SniffError::NotText(r)) => r,
+            _ => String::from("read as text"),
+        };
+        assert!(reason(b"PK\x03\x04\x14\x00\x06\x00").contains("zip archive"));
+        assert!(reason(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00").contains(".xls"));
+        assert_eq!(
+            reason(b"id,a\n\x00\x00\x01\x02"),
+            "it holds binary data (a NUL byte at offset 5)"
+        );
     }
 
     #[test]

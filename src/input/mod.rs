@@ -78,7 +78,7 @@ pub enum InputError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}: required column `{column}` not found; columns found: {}", .found.join(", "))]
+    #[error("{file}: required column `{column}` not found; columns found: {}", column_list(.found))]
     MissingColumn {
         file: String,
         column: String,
@@ -88,6 +88,10 @@ pub enum InputError {
     Mapping { file: String, message: String },
     #[error("{file}: no header row (empty file)")]
     Empty { file: String },
+    #[error("{file}: no data rows under the header (columns: {})", column_list(.headers))]
+    NoRows { file: String, headers: Vec<String> },
+    #[error("{file}: not a delimited text file: {reason}")]
+    NotText { file: String, reason: String },
     #[error("{file}: cannot read the header row: {message}")]
     Csv { file: String, message: String },
     #[error("{file}: cannot open as a spreadsheet: {message}")]
@@ -98,6 +102,32 @@ pub enum InputError {
         sheet: String,
         found: Vec<String>,
     },
+}
+
+/// Columns listed in an error before the rest are only counted.
+const LISTED_COLUMNS: usize = 30;
+/// Characters of one header shown in an error.
+const HEADER_CHARS: usize = 60;
+
+/// Header names for an error message: at most `LISTED_COLUMNS`, each cut to
+/// `HEADER_CHARS`; a single column gets a hint about the delimiter.
+fn column_list(headers: &[String]) -> String {
+    let mut shown: Vec<String> = headers
+        .iter()
+        .take(LISTED_COLUMNS)
+        .map(|h| match h.char_indices().nth(HEADER_CHARS) {
+            Some((cut, _)) => format!("{}...", &h[..cut]),
+            None => h.clone(),
+        })
+        .collect();
+    if headers.len() > LISTED_COLUMNS {
+        shown.push(format!("... and {} more", headers.len() - LISTED_COLUMNS));
+    }
+    let mut list = shown.join(", ");
+    if headers.len() == 1 {
+        list += " (a single column: is the file delimited by something other than a comma, semicolon or tab?)";
+    }
+    list
 }
 
 /// The calls of one input, streamed. `notes` says how the columns were mapped.

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{TimeDelta, Utc};
+
 use super::columns::{CallColumns, Col, LegCols, Resolver};
 use super::dedup::Dedup;
 use super::profiles::{mapping_spec, outcome_map};
@@ -10,7 +12,7 @@ use super::table::{RawRow, Table};
 use super::values::{clean, join_parts, parse_datetime, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::{Config, OutcomeMap, SpeakerMap};
-use crate::model::{Call, Leg, Transcript};
+use crate::model::{Call, CallTime, Leg, Transcript};
 use crate::transcript::parse_text;
 
 /// What building a call needs besides the row.
@@ -94,6 +96,20 @@ impl Cells<'_> {
         })
     }
 
+    /// The call's start; a date in the future is kept as given, with a warning.
+    fn started_at(&mut self, col: &Option<Col>) -> Option<CallTime> {
+        let time = self.parsed(col, parse_datetime)?;
+        if let Some(col) = col.as_ref().filter(|_| is_future(&time)) {
+            let message = format!(
+                "date `{}` is in the future; kept as given",
+                self.raw.cell(col.idx).trim()
+            );
+            self.warnings
+                .push(self.ctx.warn(self.raw.row, col, message));
+        }
+        Some(time)
+    }
+
     fn leg(&mut self, leg: &LegCols) -> Leg {
         let text = join_parts(leg.transcript.iter().map(|c| self.raw.cell(c.idx)));
         Leg {
@@ -105,6 +121,15 @@ impl Cells<'_> {
                 raw: text,
             },
         }
+    }
+}
+
+/// Later than a day from now (the slack covers any time zone of a local time).
+fn is_future(time: &CallTime) -> bool {
+    let limit = Utc::now() + TimeDelta::days(1);
+    match time {
+        CallTime::Zoned(t) => *t > limit,
+        CallTime::Local(t) => *t > limit.naive_utc(),
     }
 }
 
@@ -139,7 +164,7 @@ pub fn call_from_row(
         duration_s: cells
             .parsed(&cols.duration, parse_duration)
             .or_else(|| last.and_then(|l| l.duration_s)),
-        started_at: cells.parsed(&cols.started_at, parse_datetime),
+        started_at: cells.started_at(&cols.started_at),
         team: cells.text(&cols.team),
         id,
         disposition,

@@ -2,12 +2,12 @@
 //! stream of rows of text cells, each with its row number in the file.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, open_workbook_auto};
+use calamine::{Data, Dimensions, Range, Reader, Sheets, open_workbook_auto};
 
-use super::decode::{decode_cell, sniff};
+use super::decode::{SniffError, decode_cell, sniff};
 use super::{InputError, RowWarning};
 
 /// One data row: its number in the file (the header is row 1) and its cells.
@@ -43,12 +43,19 @@ pub fn open_csv(path: &Path) -> Result<Table, InputError> {
         source,
     };
     let handle = File::open(path).map_err(io_err)?;
-    let sniffed = sniff(Box::new(BufReader::with_capacity(256 * 1024, handle))).map_err(io_err)?;
+    let sniffed =
+        sniff(Box::new(BufReader::with_capacity(256 * 1024, handle))).map_err(|e| match e {
+            SniffError::Io(source) => io_err(source),
+            SniffError::NotText(reason) => InputError::NotText {
+                file: file.clone(),
+                reason,
+            },
+        })?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniffed.delimiter)
         .flexible(true)
         .has_headers(false)
-        .from_reader(sniffed.reader);
+        .from_reader(EndWatch::new(sniffed.reader));
     let mut header = csv::ByteRecord::new();
     let has_header = reader
         .read_byte_record(&mut header)
@@ -63,13 +70,17 @@ pub fn open_csv(path: &Path) -> Result<Table, InputError> {
         .iter()
         .map(|h| decode_cell(h).0.trim().to_string())
         .collect();
-    let rows = CsvRows {
+    let mut rows = CsvRows {
         file: file.clone(),
         headers: headers.clone(),
         reader,
         failed: false,
         warned_cp1252: false,
-    };
+    }
+    .peekable();
+    if rows.peek().is_none() {
+        return Err(InputError::NoRows { file, headers });
+    }
     Ok(Table {
         file,
         headers,
@@ -77,10 +88,38 @@ pub fn open_csv(path: &Path) -> Result<Table, InputError> {
     })
 }
 
+/// Watches the decoded stream for the CSV reader: counts quote characters
+/// and notes when the end of the input has been reached, so that a record
+/// ended by the end of the file (not by a line break) can be recognised.
+struct EndWatch {
+    inner: Box<dyn Read + Send>,
+    quotes: u64,
+    at_end: bool,
+}
+
+impl EndWatch {
+    fn new(inner: Box<dyn Read + Send>) -> Self {
+        EndWatch {
+            inner,
+            quotes: 0,
+            at_end: false,
+        }
+    }
+}
+
+impl Read for EndWatch {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.at_end |= n == 0 && !buf.is_empty();
+        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        Ok(n)
+    }
+}
+
 struct CsvRows {
     file: String,
     headers: Vec<String>,
-    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    reader: csv::Reader<EndWatch>,
     failed: bool,
     warned_cp1252: bool,
 }
@@ -97,7 +136,10 @@ impl Iterator for CsvRows {
             Ok(false) => None,
             Ok(true) => {
                 let row = record.position().map_or(0, |p| p.record() + 1);
-                Some(Ok(self.decode_row(row, &record)))
+                Some(match self.cut_short(row, &record) {
+                    Some(w) => Err(w),
+                    None => Ok(self.decode_row(row, &record)),
+                })
             }
             Err(e) => {
                 let row = e.position().map_or(0, |p| p.record() + 1);
@@ -115,6 +157,48 @@ impl Iterator for CsvRows {
 }
 
 impl CsvRows {
+    /// A record ended by the end of the file rather than a line break is
+    /// cut short when a quote was left open (its last cell swallowed every
+    /// later line) or when it has fewer cells than the header (a truncated
+    /// export). Either way the row is skipped: its values are not whole.
+    fn cut_short(&self, row: u64, record: &csv::ByteRecord) -> Option<RowWarning> {
+        let watch = self.reader.get_ref();
+        if !watch.at_end {
+            return None;
+        }
+        let last = record.len().checked_sub(1)?;
+        let swallowed = record
+            .get(last)
+            .map_or(0, |cell| cell.iter().filter(|&&b| b == b'\n').count());
+        if watch.quotes % 2 == 1 && swallowed > 0 {
+            let column = self
+                .headers
+                .get(last)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", last + 1));
+            return Some(RowWarning::new(
+                &self.file,
+                row,
+                Some(column),
+                format!(
+                    "a quote opened in this cell is never closed, so the cell runs to the end of the file ({swallowed} more lines); row skipped"
+                ),
+            ));
+        }
+        (record.len() < self.headers.len()).then(|| {
+            RowWarning::new(
+                &self.file,
+                row,
+                None,
+                format!(
+                    "the file ends in the middle of this row ({} of {} cells; truncated export?); row skipped",
+                    record.len(),
+                    self.headers.len()
+                ),
+            )
+        })
+    }
+
     /// Decodes the cells; the first cell that is not UTF-8 gets the file's
     /// only Windows-1252 warning (later ones are decoded the same way).
     fn decode_row(&mut self, row: u64, record: &csv::ByteRecord) -> RawRow {
@@ -179,7 +263,8 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
             .cloned()
             .ok_or_else(|| InputError::Empty { file: file.clone() })?,
     };
-    let range = book.worksheet_range(&name).map_err(xlsx_err)?;
+    let mut range = book.worksheet_range(&name).map_err(xlsx_err)?;
+    fill_merged(&mut range, &merged_regions(&mut book, &name));
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
     let mut rows = range.rows();
     let headers: Vec<String> = rows
@@ -188,6 +273,9 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
         .iter()
         .map(|c| cell_text(c).trim().to_string())
         .collect();
+    if range.height() < 2 {
+        return Err(InputError::NoRows { file, headers });
+    }
     let rows = SheetRows {
         range,
         next: 1,
@@ -198,6 +286,38 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
         headers,
         rows: Box::new(rows),
     })
+}
+
+/// The merged regions of a sheet (none for formats calamine cannot tell;
+/// unreadable merge information only leaves merged cells unfilled).
+fn merged_regions(book: &mut Sheets<BufReader<File>>, sheet: &str) -> Vec<Dimensions> {
+    match book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+    }
+}
+
+/// A cell merged down over several data rows (a team or date written once
+/// for a block of calls) holds its value only in its top cell; every row of
+/// the merge reads that value, as a person reading the sheet does. Merges
+/// starting in the header row, and the other columns of a merge, stay as they are.
+fn fill_merged(range: &mut Range<Data>, merges: &[Dimensions]) {
+    let (Some(start), Some(end)) = (range.start(), range.end()) else {
+        return;
+    };
+    for merge in merges {
+        let (top, col) = merge.start;
+        if top <= start.0 || col < start.1 || col > end.1 {
+            continue;
+        }
+        let Some(value) = range.get_value((top, col)).cloned() else {
+            continue;
+        };
+        for row in top + 1..=merge.end.0.min(end.0) {
+            range.set_value((row, col), value.clone());
+        }
+    }
 }
 
 struct SheetRows {

@@ -1,0 +1,409 @@
+//! Hostile and broken input, end to end through the binary: every fixture
+//! gives its exact error (file, row, column, reason) or row warning, the good
+//! rows are analysed (`run.json`, `insights.jsonl`), and nothing panics.
+//! Small fixtures live in `tests/fixtures/hostile/`; the big ones (a 20 MB
+//! cell, 10,000 columns) and the workbooks are generated into a temp dir.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// What one `callscope analyze` run left behind.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    _out: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Run {
+    fn run_json(&self) -> Value {
+        let text = std::fs::read_to_string(self.out.join("run.json")).expect("run.json");
+        serde_json::from_str(&text).expect("run.json is JSON")
+    }
+
+    /// The analysed calls, in input order, from `insights.jsonl`.
+    fn insights(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.out.join("insights.jsonl")).expect("insights");
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("insight line is JSON"))
+            .collect()
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.insights()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    fn call(&self, id: &str) -> Value {
+        self.insights()
+            .into_iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("call {id} not analysed"))
+    }
+
+    /// The `warning:` lines on stderr.
+    fn warnings(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .collect()
+    }
+
+    /// Exit 0 with these counts in `run.json`.
+    fn assert_counts(&self, analysed: u64, skipped: u64, warnings: u64) {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+        let run = self.run_json();
+        assert_eq!(run["calls_total"], analysed, "{run}");
+        assert_eq!(run["calls_analyzed"], analysed, "{run}");
+        assert_eq!(run["calls_failed"], 0, "{run}");
+        assert_eq!(run["rows_skipped"], skipped, "{run}");
+        assert_eq!(run["warnings"], warnings, "{run}");
+    }
+
+    /// Exit 1 with exactly this error and no output folder content.
+    fn assert_error(&self, message: &str) {
+        assert_eq!(self.code, 1, "stdout: {}", self.stdout);
+        assert_eq!(self.stderr.trim_end(), format!("error: {message}"));
+        assert!(!self.out.join("run.json").exists());
+    }
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
+}
+
+/// Runs `callscope analyze FILE --out TMP` from `dir`, so messages name
+/// `FILE` as given; asserts that nothing panicked.
+fn analyze_in(dir: &Path, file: &str, extra: &[&str]) -> Run {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let out = out_dir.path().join("out");
+    let output = Command::cargo_bin("callscope")
+        .expect("binary")
+        .current_dir(dir)
+        .arg("analyze")
+        .arg(file)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .output()
+        .expect("runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        _out: out_dir,
+        out,
+    };
+    assert!(
+        !run.stderr.contains("panicked") && !run.stdout.contains("panicked"),
+        "{file} panicked: {}",
+        run.stderr
+    );
+    run
+}
+
+fn analyze(file: &str) -> Run {
+    analyze_in(&fixtures(), file, &[])
+}
+
+#[test]
+fn truncated_csv_skips_the_cut_row_and_analyses_the_rest() {
+    let run = analyze("truncated.csv");
+    run.assert_counts(2, 1, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: truncated.csv:4: the file ends in the middle of this row (3 of 4 cells; truncated export?); row skipped"
+        ]
+    );
+    assert_eq!(run.ids(), ["t1", "t2"]);
+}
+
+#[test]
+fn unbalanced_quote_names_the_cell_and_the_rows_before_are_analysed() {
+    let run = analyze("unbalanced_quotes.csv");
+    run.assert_counts(1, 1, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: unbalanced_quotes.csv:3: transcript: a quote opened in this cell is never closed, so the cell runs to the end of the file (3 more lines); row skipped"
+        ]
+    );
+    assert_eq!(run.ids(), ["q1"]);
+}
+
+#[test]
+fn wrong_delimiter_is_an_error_with_a_hint() {
+    analyze("wrong_delimiter.csv").assert_error(
+        "wrong_delimiter.csv: required column `call_id` or `id` or `callid` or `call_uuid` or `uniqueid` or `lead_id` or `conversation_id` not found; columns found: call_id|agent|duration|transcript (a single column: is the file delimited by something other than a comma, semicolon or tab?)",
+    );
+}
+
+#[test]
+fn header_only_and_empty_files_are_errors() {
+    analyze("header_only.csv").assert_error(
+        "header_only.csv: no data rows under the header (columns: call_id, agent, duration, transcript)",
+    );
+    analyze("empty.csv").assert_error("empty.csv: no header row (empty file)");
+}
+
+#[test]
+fn binary_files_are_refused_saying_what_they_look_like() {
+    analyze("binary.csv").assert_error(
+        "binary.csv: not a delimited text file: it is a zip archive (an .xlsx workbook with another extension? name it .xlsx)",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let noise: Vec<u8> = (0u32..4096).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(dir.path().join("noise.csv"), noise).expect("write");
+    analyze_in(dir.path(), "noise.csv", &[]).assert_error(
+        "noise.csv: not a delimited text file: it holds binary data (a NUL byte at offset 0)",
+    );
+}
+
+#[test]
+fn utf16_with_and_without_bom_is_decoded() {
+    for file in ["utf16.csv", "utf16_no_bom.csv"] {
+        let run = analyze(file);
+        run.assert_counts(2, 0, 0);
+        assert_eq!(run.call("u1")["agent"], "Zoë", "{file}");
+        assert_eq!(run.call("u2")["agent"], "Łukasz", "{file}");
+    }
+}
+
+#[test]
+fn windows_1252_is_decoded_with_one_warning() {
+    let run = analyze("cp1252.csv");
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: cp1252.csv:2: agent: not valid UTF-8; decoded as Windows-1252 (and so is every later such cell)"
+        ]
+    );
+    assert_eq!(run.call("c1")["agent"], "José");
+    assert_eq!(run.call("c2")["agent"], "Zoë");
+}
+
+#[test]
+fn invalid_utf8_mid_file_warns_at_its_row_and_every_row_is_analysed() {
+    let run = analyze("invalid_utf8_mid.csv");
+    run.assert_counts(7, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: invalid_utf8_mid.csv:7: transcript: not valid UTF-8; decoded as Windows-1252 (and so is every later such cell)"
+        ]
+    );
+    assert_eq!(run.ids(), ["m1", "m2", "m3", "m4", "m5", "m6", "m7"]);
+}
+
+#[test]
+fn missing_required_column_names_it_and_lists_the_columns_found() {
+    analyze("missing_column.csv").assert_error(
+        "missing_column.csv: required column `call_id` or `id` or `callid` or `call_uuid` or `uniqueid` or `lead_id` or `conversation_id` not found; columns found: agent, duration, transcript",
+    );
+}
+
+#[test]
+fn duplicate_call_ids_keep_the_first_row() {
+    let run = analyze("duplicate_ids.csv");
+    run.assert_counts(2, 1, 1);
+    assert_eq!(
+        run.warnings(),
+        ["warning: duplicate_ids.csv:4: duplicate call id `d1` (first seen at row 2); row skipped"]
+    );
+    assert_eq!(run.call("d1")["agent"], "ann");
+}
+
+#[test]
+fn empty_dash_and_nan_transcripts_are_analysed_with_unknown_metrics() {
+    let run = analyze("empty_transcripts.csv");
+    run.assert_counts(5, 0, 0);
+    for id in ["e1", "e2", "e3", "e4"] {
+        let call = run.call(id);
+        assert_eq!(
+            call["metrics"]["turns"],
+            Value::Null,
+            "{id}: unknown, not 0"
+        );
+        assert_eq!(
+            call["metrics"]["agent_talk_share_words"],
+            Value::Null,
+            "{id}"
+        );
+    }
+    assert_eq!(run.call("e5")["metrics"]["turns"], 2);
+}
+
+#[test]
+fn negative_and_non_numeric_durations_warn_and_become_unknown() {
+    let run = analyze("bad_durations.csv");
+    run.assert_counts(4, 0, 3);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: bad_durations.csv:2: duration: negative duration `-30`; treated as unknown",
+            "warning: bad_durations.csv:3: duration: cannot parse duration `abc` (expected seconds, mm:ss or hh:mm:ss); treated as unknown",
+            "warning: bad_durations.csv:4: duration: cannot parse duration `1:75` (expected seconds, mm:ss or hh:mm:ss); treated as unknown",
+        ]
+    );
+    for id in ["n1", "n2", "n3"] {
+        assert_eq!(run.call(id)["duration_s"], Value::Null, "{id}");
+    }
+    assert_eq!(run.call("n4")["duration_s"], 125.0);
+}
+
+#[test]
+fn dates_in_the_future_warn_and_are_kept() {
+    let run = analyze("future_dates.csv");
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: future_dates.csv:2: started_at: date `2099-01-01 10:00` is in the future; kept as given"
+        ]
+    );
+    assert_eq!(run.call("f1")["started_at"], "2099-01-01T10:00:00");
+    assert_eq!(run.call("f2")["started_at"], "2025-06-01T09:00:00");
+}
+
+#[test]
+fn speaker_labels_that_never_say_who_is_the_agent_leave_roles_unknown() {
+    let run = analyze("unknown_speakers.csv");
+    run.assert_counts(2, 0, 0);
+    let s1 = run.call("s1");
+    assert_eq!(s1["metrics"]["turns"], 3, "turns are still found");
+    for metric in [
+        "agent_turns",
+        "customer_turns",
+        "agent_talk_share_words",
+        "agent_questions",
+    ] {
+        assert_eq!(s1["metrics"][metric], Value::Null, "{metric} needs roles");
+    }
+    assert_eq!(run.call("s2")["metrics"]["turns"], 2);
+}
+
+#[test]
+fn jsonl_bad_lines_are_skipped_with_their_line_number() {
+    let run = analyze("bad_line.jsonl");
+    run.assert_counts(2, 2, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: bad_line.jsonl:2: not a call record: key must be a string at line 1 column 27",
+            "warning: bad_line.jsonl:3: not a call record: invalid type: string \"forty\", expected f64 at line 1 column 44",
+        ]
+    );
+    assert_eq!(run.ids(), ["j1", "j4"]);
+}
+
+#[test]
+fn a_20_mb_transcript_cell_is_analysed_with_the_other_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line = "Customer: this is a long line of talk about prices and plans.\n";
+    let big = line.repeat(20 * 1024 * 1024 / line.len() + 1);
+    let text = format!("call_id,agent,transcript\nbig,ann,\"{big}\"\nsmall,bob,Agent: hi\n");
+    std::fs::write(dir.path().join("big.csv"), text).expect("write");
+    let run = analyze_in(dir.path(), "big.csv", &[]);
+    run.assert_counts(2, 0, 0);
+    assert_eq!(run.ids(), ["big", "small"]);
+    assert!(run.call("big")["metrics"]["turns"].as_u64() > Some(300_000));
+}
+
+#[test]
+fn ten_thousand_columns_pass_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let extra = |row: &'static str| (4..=10_000).map(move |i| format!("{row}{i}"));
+    let header: Vec<String> = ["call_id", "agent", "transcript"]
+        .map(String::from)
+        .into_iter()
+        .chain(extra("col_"))
+        .collect();
+    let mut text = header.join(",") + "\n";
+    for id in ["w1", "w2"] {
+        let row: Vec<String> = [id, "ann", "Agent: hi"]
+            .map(String::from)
+            .into_iter()
+            .chain(extra("v"))
+            .collect();
+        text += &(row.join(",") + "\n");
+    }
+    std::fs::write(dir.path().join("wide.csv"), &text).expect("write");
+    let run = analyze_in(dir.path(), "wide.csv", &[]);
+    run.assert_counts(2, 0, 0);
+    assert_eq!(run.ids(), ["w1", "w2"]);
+
+    // Without a call id among 10,000 columns the error stays readable.
+    let no_id = text.replacen("call_id", "ref", 1);
+    std::fs::write(dir.path().join("wide_no_id.csv"), no_id).expect("write");
+    let err = analyze_in(dir.path(), "wide_no_id.csv", &[]);
+    assert_eq!(err.code, 1);
+    assert!(
+        err.stderr
+            .contains("columns found: ref, agent, transcript, col_4,")
+            && err.stderr.contains("col_30, ... and 9970 more"),
+        "{}",
+        err.stderr
+    );
+    assert!(err.stderr.len() < 1_000, "{} bytes", err.stderr.len());
+}
+
+/// A workbook whose first sheet is a summary and whose second holds the
+/// calls, with the team written once per block in a merged cell.
+fn write_workbook(path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let summary = book.add_worksheet().set_name("Summary")?;
+    summary.write_row(0, 0, ["Totals", "Count"])?;
+    summary.write_row(1, 0, ["calls", "4"])?;
+    let calls = book.add_worksheet().set_name("Calls")?;
+    calls.write_row(0, 0, ["Call ID", "Agent", "Team", "Duration", "Transcript"])?;
+    let rows = [
+        ["x1", "ann", "", "30", "Agent: hi"],
+        ["x2", "bob", "", "40", "Agent: hello"],
+        ["x3", "cy", "", "50", "Agent: good day"],
+        ["x4", "dee", "South", "60", "Agent: hey"],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        calls.write_row(i as u32 + 1, 0, *row)?;
+    }
+    calls.merge_range(1, 2, 3, 2, "North", &rust_xlsxwriter::Format::new())?;
+    book.save(path)
+}
+
+#[test]
+fn xlsx_with_several_sheets_and_merged_cells() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_workbook(&dir.path().join("calls.xlsx")).expect("workbook");
+
+    analyze_in(dir.path(), "calls.xlsx", &[]).assert_error(
+        "calls.xlsx: required column `call_id` or `id` or `callid` or `call_uuid` or `uniqueid` or `lead_id` or `conversation_id` not found; columns found: Totals, Count",
+    );
+
+    std::fs::write(dir.path().join("nope.toml"), "[input]\nsheet = \"Nope\"\n").expect("write");
+    analyze_in(dir.path(), "calls.xlsx", &["--config", "nope.toml"])
+        .assert_error("calls.xlsx: no sheet named `Nope`; sheets found: Summary, Calls");
+
+    std::fs::write(
+        dir.path().join("calls.toml"),
+        "[input]\nsheet = \"Calls\"\n",
+    )
+    .expect("write");
+    let run = analyze_in(dir.path(), "calls.xlsx", &["--config", "calls.toml"]);
+    run.assert_counts(4, 0, 0);
+    assert_eq!(run.ids(), ["x1", "x2", "x3", "x4"]);
+    for (id, team) in [
+        ("x1", "North"),
+        ("x2", "North"),
+        ("x3", "North"),
+        ("x4", "South"),
+    ] {
+        assert_eq!(run.call(id)["team"], team, "{id}: merged cells read down");
+    }
+    assert_eq!(run.call("x2")["duration_s"], 40.0);
+}

@@ -17,7 +17,7 @@ use callscope::config::Playbook;
 use callscope::config::llm::LlmConfig;
 use callscope::engine::{self, EngineOptions, Job, RunStats};
 use callscope::metrics::Metrics;
-use callscope::model::{Call, Leg, Outcome, Speaker, Transcript, Turn};
+use callscope::model::{Call, Speaker, Transcript, Turn};
 use futures::stream;
 use mock_provider::{Dialect, MockConfig, MockProvider};
 
@@ -68,25 +68,11 @@ fn calls(n: usize) -> Vec<Call> {
     (0..n)
         .map(|i| {
             let (id, turns) = &dialogues[i % dialogues.len()];
-            Call {
-                id: format!("{id}#{i}"),
-                started_at: None,
-                agent: None,
-                team: None,
-                duration_s: None,
-                disposition: None,
-                outcome: Outcome::Unknown,
-                legs: vec![Leg {
-                    name: "main".into(),
-                    agent: None,
-                    duration_s: None,
-                    transcript: Transcript {
-                        raw: String::new(),
-                        turns: turns.clone(),
-                    },
-                }],
-                attributes: Default::default(),
-            }
+            let transcript = Transcript {
+                raw: String::new(),
+                turns: turns.clone(),
+            };
+            Call::single_leg(format!("{id}#{i}"), "main", transcript)
         })
         .collect()
 }
@@ -118,16 +104,7 @@ fn analyzer(mock: &MockProvider) -> Arc<LlmAnalyzer> {
     let mut opts = ProviderOptions::new(ProviderKind::OpenAi);
     opts.base_url = Some(mock.base_url(Dialect::OpenAi));
     opts.timeout = Duration::from_secs(30);
-    let playbook = Playbook {
-        company_context: String::new(),
-        sections: vec![],
-        core_sections: None,
-        purpose_section: None,
-        objections: vec![],
-        buying_signals: vec![],
-        termination_reasons: vec![],
-        rebuttal_cues: Playbook::generic().rebuttal_cues,
-    };
+    let playbook = Playbook::empty();
     match LlmAnalyzer::new(
         &opts,
         &playbook,

@@ -31,6 +31,26 @@ pub struct Call {
 }
 
 impl Call {
+    /// A call known only by its id, with one leg holding `transcript`.
+    pub fn single_leg(id: impl Into<String>, leg: &str, transcript: Transcript) -> Call {
+        Call {
+            id: id.into(),
+            started_at: None,
+            agent: None,
+            team: None,
+            duration_s: None,
+            disposition: None,
+            outcome: Outcome::Unknown,
+            legs: vec![Leg {
+                name: leg.to_string(),
+                agent: None,
+                duration_s: None,
+                transcript,
+            }],
+            attributes: BTreeMap::new(),
+        }
+    }
+
     /// The leg whose outcome decides the call: the closer in a two-leg call.
     pub fn main_leg(&self) -> Option<&Leg> {
         self.legs.last()

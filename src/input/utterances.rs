@@ -18,7 +18,7 @@ use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::Config;
-use crate::model::{Call, Leg, Outcome, Speaker, Transcript, Turn};
+use crate::model::{Call, Speaker, Transcript, Turn};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
 pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
@@ -279,7 +279,7 @@ impl Utterances {
                         ),
                     ));
                 }
-                bare_call(group.id)
+                Call::single_leg(group.id, "call", Transcript::default())
             }
         };
         let mut turns = group.turns;
@@ -305,25 +305,5 @@ impl Utterances {
             }
         }
         None
-    }
-}
-
-/// A call known only by its id (no metadata row), with one empty leg.
-fn bare_call(id: String) -> Call {
-    Call {
-        id,
-        started_at: None,
-        agent: None,
-        team: None,
-        duration_s: None,
-        disposition: None,
-        outcome: Outcome::Unknown,
-        legs: vec![Leg {
-            name: "call".to_string(),
-            agent: None,
-            duration_s: None,
-            transcript: Transcript::default(),
-        }],
-        attributes: Default::default(),
     }
 }

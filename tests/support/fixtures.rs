@@ -12,7 +12,7 @@ use callscope::config::llm::LlmConfig;
 use callscope::config::playbook::{ObjectionType, ScriptSection};
 use callscope::engine::Job;
 use callscope::metrics::Metrics;
-use callscope::model::{Call, Leg, Outcome, Speaker, Transcript, Turn};
+use callscope::model::{Call, Speaker, Transcript, Turn};
 
 use super::mock_provider::{Dialect, MockProvider};
 
@@ -102,20 +102,8 @@ pub fn real_calls(limit: usize) -> Vec<Call> {
 
 pub fn call(id: &str) -> Call {
     Call {
-        id: id.into(),
-        started_at: None,
         agent: Some("persuader".into()),
-        team: None,
-        duration_s: None,
-        disposition: None,
-        outcome: Outcome::Unknown,
-        legs: vec![Leg {
-            name: "main".into(),
-            agent: None,
-            duration_s: None,
-            transcript: Transcript::default(),
-        }],
-        attributes: Default::default(),
+        ..Call::single_leg(id, "main", Transcript::default())
     }
 }
 

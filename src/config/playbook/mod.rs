@@ -123,6 +123,21 @@ struct PlaybookDoc {
 }
 
 impl Playbook {
+    /// A playbook with no sections, objections or signals (the generic
+    /// rebuttal cues only): for callers that need none.
+    pub fn empty() -> Playbook {
+        Playbook {
+            company_context: String::new(),
+            sections: Vec::new(),
+            core_sections: None,
+            purpose_section: None,
+            objections: Vec::new(),
+            buying_signals: Vec::new(),
+            termination_reasons: Vec::new(),
+            rebuttal_cues: Playbook::generic().rebuttal_cues,
+        }
+    }
+
     /// The built-in neutral sales playbook (parsed from `GENERIC_PLAYBOOK_TOML`).
     pub fn generic() -> Playbook {
         static GENERIC: OnceLock<Playbook> = OnceLock::new();

@@ -11,9 +11,10 @@ use super::chi_square::chi_square;
 use super::fdr::benjamini_hochberg;
 use super::features::{Dimension, NumericFeature};
 use super::groups::{GroupStats, push_example};
-use super::mann_whitney::{mann_whitney, median};
+use super::mann_whitney::mann_whitney;
 use super::rate::Rate;
 use super::row::CallRow;
+use super::value_counts::ValueCounts;
 
 /// The false discovery rate a finding must survive.
 pub const FDR_LEVEL: f64 = 0.05;
@@ -123,29 +124,33 @@ pub struct CategoryRate {
     pub negative_examples: Vec<String>,
 }
 
-/// The two samples of one numeric feature for one target.
+/// Side of the positive calls in [`Samples::values`].
+const POSITIVE: usize = 0;
+/// Side of the negative calls in [`Samples::values`].
+const NEGATIVE: usize = 1;
+
+/// The two samples of one numeric feature for one target, as bounded counts.
 #[derive(Debug, Default)]
 struct Samples {
-    /// f32 halves the memory at a million calls; ranks and medians need no more.
-    positive: Vec<f32>,
-    negative: Vec<f32>,
+    values: ValueCounts<2>,
     positive_examples: Vec<String>,
     negative_examples: Vec<String>,
 }
 
 impl Samples {
     fn push(&mut self, positive: bool, value: f64, id: &str) {
-        let (values, examples) = if positive {
-            (&mut self.positive, &mut self.positive_examples)
+        let (side, examples) = if positive {
+            (POSITIVE, &mut self.positive_examples)
         } else {
-            (&mut self.negative, &mut self.negative_examples)
+            (NEGATIVE, &mut self.negative_examples)
         };
-        values.push(value as f32);
+        self.values.add(side, value);
         push_example(examples, id);
     }
 }
 
-/// Numeric samples kept while streaming: one f64 per call per feature per target.
+/// Numeric samples kept while streaming, counted per distinct value (at most
+/// [`super::value_counts::MAX_BINS`] bins per feature and target).
 #[derive(Debug, Default)]
 pub struct NumericSamples {
     samples: BTreeMap<(Target, NumericFeature), Samples>,
@@ -176,17 +181,15 @@ impl NumericSamples {
         self.samples
             .into_iter()
             .filter_map(|((target, feature), s)| {
-                let widen = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
-                let (mut positive, mut negative) = (widen(&s.positive), widen(&s.negative));
-                let mw = mann_whitney(&positive, &negative)?;
-                let (n_pos, n_neg) = (s.positive.len() as u64, s.negative.len() as u64);
+                let mw = mann_whitney(s.values.bins())?;
+                let (n_pos, n_neg) = (s.values.count(POSITIVE), s.values.count(NEGATIVE));
                 let big_enough = n_pos.min(n_neg) >= u64::from(min_size);
                 let detail = NumericComparison {
                     feature,
                     n_positive: n_pos,
                     n_negative: n_neg,
-                    median_positive: median(&mut positive),
-                    median_negative: median(&mut negative),
+                    median_positive: s.values.median(POSITIVE),
+                    median_negative: s.values.median(NEGATIVE),
                     cliffs_delta: mw.cliffs_delta,
                     positive_examples: s.positive_examples,
                     negative_examples: s.negative_examples,

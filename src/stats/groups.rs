@@ -9,8 +9,8 @@ use std::fmt::Display;
 use serde::{Deserialize, Serialize};
 
 use super::facts::RowFacts;
-use super::mann_whitney::median;
 use super::rate::Rate;
+use super::value_counts::ValueCounts;
 
 /// How many example call ids a group keeps per outcome.
 const EXAMPLES_PER_GROUP: usize = 3;
@@ -46,8 +46,8 @@ struct GroupAcc {
     calls: u64,
     conversion: Rate,
     short: Rate,
-    /// f32 halves the memory at a million calls; a median in seconds needs no more.
-    durations: Vec<f32>,
+    /// Bounded counts of the known durations, for the median.
+    durations: ValueCounts<1>,
     compliance_sum: f64,
     compliance_n: u64,
     objection_calls: Rate,
@@ -79,7 +79,9 @@ impl GroupAcc {
             };
             push_example(examples, &f.call_id);
         }
-        self.durations.extend(f.duration_s.map(|d| d as f32));
+        if let Some(d) = f.duration_s {
+            self.durations.add(0, d);
+        }
         if let Some(pct) = f.compliance_pct {
             self.compliance_sum += pct;
             self.compliance_n += 1;
@@ -96,13 +98,7 @@ impl GroupAcc {
             calls: self.calls,
             conversion: self.conversion,
             short: self.short,
-            median_duration_s: median(
-                &mut self
-                    .durations
-                    .iter()
-                    .map(|&d| f64::from(d))
-                    .collect::<Vec<f64>>(),
-            ),
+            median_duration_s: self.durations.median(0),
             mean_compliance_pct: (self.compliance_n > 0)
                 .then(|| self.compliance_sum / self.compliance_n as f64),
             objection_calls: self.objection_calls,

@@ -20,6 +20,7 @@ mod mann_whitney;
 pub mod rate;
 pub mod row;
 mod summary;
+mod value_counts;
 
 pub use chi_square::{ChiSquare, chi_square};
 pub use compare::{Comparison, ComparisonDetail, Target};

@@ -1,6 +1,7 @@
 //! `Summary` and `summarize`: one streaming pass over the stored calls that
 //! feeds every aggregate, then the tests. Memory grows with the number of
-//! groups and one f64 per call per tested metric, never with transcripts.
+//! groups and the distinct values of each tested metric (bounded), never
+//! with the number of calls or transcripts.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,3 +1,6 @@
+//! The `callscope` binary: runs the command line and turns an error into one
+//! paragraph on stderr and exit code 1.
+
 fn main() {
     match callscope::cli::run() {
         Ok(code) => std::process::exit(code),

@@ -27,15 +27,7 @@ async fn run_all(
     calls: usize,
 ) -> (Vec<JobResult>, engine::RunStats) {
     let analyzer = fixtures::analyzer(mock, kind, Duration::from_secs(10));
-    let mut results = Vec::new();
-    let stats = engine::run(
-        stream::iter(fixtures::jobs(fixtures::real_calls(calls))),
-        analyzer,
-        EngineOptions::default(),
-        |r| results.push(r),
-    )
-    .await;
-    (results, stats)
+    fixtures::run_engine(analyzer, calls).await
 }
 
 fn keyed_mock() -> MockConfig {

@@ -9,22 +9,13 @@ use std::time::Duration;
 
 use callscope::analyze::llm::{LlmAnalyzer, ProviderKind, ProviderOptions};
 use callscope::config::llm::LlmConfig;
-use callscope::engine::{self, EngineOptions, JobResult, RunStats};
-use futures::stream;
+use callscope::engine::{JobResult, RunStats};
 
 use support::fixtures;
 use support::mock_provider::{Fault, MockConfig, MockProvider};
 
 async fn run(analyzer: Arc<LlmAnalyzer>, calls: usize) -> (Vec<JobResult>, RunStats) {
-    let mut results = Vec::new();
-    let stats = engine::run(
-        stream::iter(fixtures::jobs(fixtures::real_calls(calls))),
-        analyzer,
-        EngineOptions::default(),
-        |r| results.push(r),
-    )
-    .await;
-    (results, stats)
+    fixtures::run_engine(analyzer, calls).await
 }
 
 fn faulty(faults: Vec<Fault>) -> MockConfig {

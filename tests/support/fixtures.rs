@@ -10,7 +10,7 @@ use callscope::analyze::llm::{LlmAnalyzer, ProviderKind, ProviderOptions};
 use callscope::config::Playbook;
 use callscope::config::llm::LlmConfig;
 use callscope::config::playbook::{ObjectionType, ScriptSection};
-use callscope::engine::Job;
+use callscope::engine::{self, EngineOptions, Job, JobResult, RunStats};
 use callscope::metrics::Metrics;
 use callscope::model::{Call, Speaker, Transcript, Turn};
 
@@ -135,4 +135,18 @@ pub fn analyzer(mock: &MockProvider, kind: ProviderKind, timeout: Duration) -> A
     Arc::new(
         LlmAnalyzer::new(&opts, &playbook(), &LlmConfig::default(), key, ground).expect("analyzer"),
     )
+}
+
+/// Runs the engine with default options over the first `calls` real
+/// dialogues, collecting every result.
+pub async fn run_engine(analyzer: Arc<LlmAnalyzer>, calls: usize) -> (Vec<JobResult>, RunStats) {
+    let mut results = Vec::new();
+    let stats = engine::run(
+        futures::stream::iter(jobs(real_calls(calls))),
+        analyzer,
+        EngineOptions::default(),
+        |r| results.push(r),
+    )
+    .await;
+    (results, stats)
 }

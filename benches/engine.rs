@@ -25,7 +25,7 @@ const CALLS: usize = 3_000;
 const TIME_SCALE: f64 = 20.0;
 const REAL_RPM: f64 = 1_000.0;
 const BATCH: usize = 40;
-const DATA: &str = "../shared/data/persuasionforgood/full_dialog.csv";
+const DATA: &str = "data/persuasionforgood/full_dialog.csv";
 
 struct Measured {
     name: &'static str,

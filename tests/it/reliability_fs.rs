@@ -8,13 +8,12 @@
 //! mount. Without the right to mount, the same cases use RLIMIT_FSIZE and
 //! `chmod`, which do stop an unprivileged user.
 
-mod reliability_support;
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use reliability_support::{demo_calls, integrity, offline, run_json, stderr, stored_ok};
+use crate::reliability_support::{demo_calls, integrity, offline, run_json, stderr, stored_ok};
 
 /// A mount undone when dropped.
 struct Mount(PathBuf);
@@ -59,7 +58,7 @@ fn disk_full_is_a_clear_error_and_leaves_the_database_sound() {
     seeded_out(&input, &out, "5");
     let db = out.join("callscope.db");
     let before = stored_ok(&db);
-    let mut cmd = reliability_support::callscope();
+    let mut cmd = crate::reliability_support::callscope();
     cmd.arg("analyze").arg(&input).arg("--out").arg(&out);
     if mount.is_none() {
         limit_file_size(&mut cmd, std::fs::metadata(&db).unwrap().len() + 1_000_000);
@@ -180,7 +179,7 @@ fn unresolvable_provider_host_stops_the_run_with_a_clear_error() {
     let out = dir.path().join("out");
     seeded_out(&input, &out, "5");
     let result =
-        reliability_support::llm_command(&input, "gemini", "http://nonexistent.invalid", &out)
+        crate::reliability_support::llm_command(&input, "gemini", "http://nonexistent.invalid", &out)
             .output()
             .unwrap();
     let err = stderr(&result);

@@ -2,7 +2,6 @@
 //! shape, key in the right header, usage parsed, and the key never showing
 //! up in results, logs or errors.
 
-mod support;
 
 use std::time::Duration;
 
@@ -12,8 +11,8 @@ use callscope::engine::{self, EngineOptions, JobResult};
 use futures::stream;
 use serde_json::json;
 
-use support::fixtures::{self, KEY};
-use support::mock_provider::{MockConfig, MockProvider};
+use crate::support::fixtures::{self, KEY};
+use crate::support::mock_provider::{MockConfig, MockProvider};
 
 const KINDS: [ProviderKind; 3] = [
     ProviderKind::Gemini,

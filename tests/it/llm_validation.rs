@@ -2,7 +2,6 @@
 //! with the validation error, then the call fails with the raw answer kept;
 //! a call over the context budget is flagged without being sent.
 
-mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,8 +10,8 @@ use callscope::analyze::llm::{LlmAnalyzer, ProviderKind, ProviderOptions};
 use callscope::config::llm::LlmConfig;
 use callscope::engine::{JobResult, RunStats};
 
-use support::fixtures;
-use support::mock_provider::{Fault, MockConfig, MockProvider};
+use crate::support::fixtures;
+use crate::support::mock_provider::{Fault, MockConfig, MockProvider};
 
 async fn run(analyzer: Arc<LlmAnalyzer>, calls: usize) -> (Vec<JobResult>, RunStats) {
     fixtures::run_engine(analyzer, calls).await

@@ -3,18 +3,16 @@
 //! the requests in flight finish, stores them, exits with the documented
 //! code 3, and the next run resumes from what was stored.
 
-mod reliability_support;
-mod support;
 
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use reliability_support::{
+use crate::reliability_support::{
     demo_calls, integrity, llm_command, run_json, runtime, stderr, stored_ok,
 };
-use support::mock_provider::{Dialect, MockConfig, MockProvider};
+use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 /// Requests in flight at most (`--max-concurrency`).
 const CONCURRENCY: usize = 4;
@@ -151,7 +149,7 @@ fn killed_offline_run_keeps_a_sound_database_and_resumes() {
     let input = demo_calls(dir.path(), CALLS as u32, 13);
     let out = dir.path().join("out");
     let db = out.join("callscope.db");
-    let mut child = reliability_support::callscope()
+    let mut child = crate::reliability_support::callscope()
         .arg("analyze")
         .arg(&input)
         .arg("--out")
@@ -162,7 +160,7 @@ fn killed_offline_run_keeps_a_sound_database_and_resumes() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
-    while reliability_support::count_ok(&db).unwrap_or(0) < 20 {
+    while crate::reliability_support::count_ok(&db).unwrap_or(0) < 20 {
         assert!(child.try_wait().unwrap().is_none(), "ended before the kill");
         assert!(Instant::now() < deadline, "no progress");
         std::thread::sleep(Duration::from_millis(20));
@@ -171,7 +169,7 @@ fn killed_offline_run_keeps_a_sound_database_and_resumes() {
     child.wait().unwrap();
     assert_eq!(integrity(&db), "ok");
     let kept = stored_ok(&db).len();
-    let rerun = reliability_support::offline(&input, &out, &["--quiet"]);
+    let rerun = crate::reliability_support::offline(&input, &out, &["--quiet"]);
     assert!(rerun.status.success(), "{}", stderr(&rerun));
     let run = run_json(&out);
     assert_eq!(run["calls_cached"], kept, "{run}");

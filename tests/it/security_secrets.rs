@@ -4,14 +4,12 @@
 //! output folder (database, WAL, run.json, reports, exports), `inspect` and
 //! `report` output, and the analyzer's `Debug` form.
 
-mod reliability_support;
-mod support;
 
 use std::path::Path;
 use std::process::Output;
 
-use reliability_support::{KEY, demo_calls, llm_command, runtime};
-use support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};
+use crate::reliability_support::{KEY, demo_calls, llm_command, runtime};
+use crate::support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};
 
 fn assert_clean(what: &str, bytes: &[u8]) {
     assert!(
@@ -118,14 +116,14 @@ fn the_key_appears_in_no_output_whatever_fails() {
         assert!(out.join("callscope.db").is_file(), "{name}");
         let files = assert_folder_clean(&out);
         assert!(files >= 2, "{name}: {files} files checked");
-        let report = reliability_support::callscope()
+        let report = crate::reliability_support::callscope()
             .args(["-vv", "report", "--db"])
             .arg(out.join("callscope.db"))
             .output()
             .unwrap();
         assert_output_clean(&format!("{name}: report"), &report);
         for id in ["C000001", "C000002"] {
-            let inspect = reliability_support::callscope()
+            let inspect = crate::reliability_support::callscope()
                 .args(["-vv", "inspect", id, "--db"])
                 .arg(out.join("callscope.db"))
                 .output()
@@ -139,13 +137,13 @@ fn the_key_appears_in_no_output_whatever_fails() {
 fn the_analyzer_debug_form_hides_the_key() {
     let rt = runtime();
     let mock = rt.block_on(MockProvider::start(MockConfig::default()));
-    let analyzer = support::fixtures::analyzer(
+    let analyzer = crate::support::fixtures::analyzer(
         &mock,
         callscope::analyze::llm::ProviderKind::OpenAi,
         std::time::Duration::from_secs(1),
     );
     let shown = format!("{analyzer:?} {:?}", analyzer.client());
-    assert!(!shown.contains(support::fixtures::KEY), "{shown}");
+    assert!(!shown.contains(crate::support::fixtures::KEY), "{shown}");
 }
 
 #[test]

@@ -16,7 +16,7 @@ use callscope::model::{Call, Speaker, Transcript, Turn};
 
 use super::mock_provider::{Dialect, MockProvider};
 
-pub const DATA: &str = "../shared/data/persuasionforgood/full_dialog.csv";
+pub const DATA: &str = "data/persuasionforgood/full_dialog.csv";
 
 pub fn playbook() -> Playbook {
     Playbook {

@@ -72,7 +72,7 @@ fn planted_patterns_of_the_demo_data_are_findings() {
 /// Donations per persuader, straight from calls.csv.
 fn donation_counts() -> (BTreeMap<String, (u32, u32)>, u32, u32) {
     let mut rdr =
-        csv::Reader::from_path(root().join("../shared/data/persuasionforgood/calls.csv")).unwrap();
+        csv::Reader::from_path(root().join("data/persuasionforgood/calls.csv")).unwrap();
     let mut per_agent: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let (mut donated, mut total) = (0, 0);
     for rec in rdr.deserialize::<BTreeMap<String, String>>() {
@@ -92,9 +92,9 @@ fn persuasionforgood_rates_in_the_report_match_the_data() {
     let dir = tempfile::tempdir().unwrap();
     let md = analyze(
         &[
-            "../shared/data/persuasionforgood/full_dialog.csv",
+            "data/persuasionforgood/full_dialog.csv",
             "--calls",
-            "../shared/data/persuasionforgood/calls.csv",
+            "data/persuasionforgood/calls.csv",
             "--config",
             "examples/persuasionforgood.toml",
         ],

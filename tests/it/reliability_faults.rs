@@ -4,13 +4,11 @@
 //! analysed or failed with its reason, none is answered twice, and a re-run
 //! sends only the failed ones.
 
-mod reliability_support;
-mod support;
 
 use std::collections::BTreeSet;
 
-use reliability_support::{failed_ids, insights, llm_command, run_json, runtime, stderr};
-use support::mock_provider::{Dialect, MockConfig, MockProvider};
+use crate::reliability_support::{failed_ids, insights, llm_command, run_json, runtime, stderr};
+use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 const CALLS: usize = 3000;
 
@@ -25,7 +23,7 @@ fn poisoned(id: &str) -> bool {
 fn flaky_provider_every_call_ends_analysed_or_failed_and_rerun_fixes_the_rest() {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
-    let input = reliability_support::demo_calls(dir.path(), CALLS as u32, 3);
+    let input = crate::reliability_support::demo_calls(dir.path(), CALLS as u32, 3);
     let out = dir.path().join("out");
     let flaky = rt.block_on(MockProvider::start(MockConfig {
         rate_limit_bursts: Some((400, 25)),

@@ -1,7 +1,7 @@
 //! Helpers shared by the reliability and security tests: synthetic inputs,
 //! running the binary against the mock provider, and reading back what a
 //! run left in its output folder.
-#![allow(dead_code)] // each test binary uses a different part of it
+
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

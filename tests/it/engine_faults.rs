@@ -3,7 +3,6 @@
 //! quota / insufficient_quota, budget, dry run, Ctrl-C, and streaming
 //! without a batch barrier. No call is ever answered twice.
 
-mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,8 +11,8 @@ use callscope::analyze::llm::{LlmAnalyzer, ProviderKind};
 use callscope::engine::{self, Backoff, EngineOptions, JobResult, RunStats, Shutdown, StopReason};
 use futures::{StreamExt, stream};
 
-use support::fixtures;
-use support::mock_provider::{Fault, MockConfig, MockProvider};
+use crate::support::fixtures;
+use crate::support::mock_provider::{Fault, MockConfig, MockProvider};
 
 fn quick() -> EngineOptions {
     EngineOptions {

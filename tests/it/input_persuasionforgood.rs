@@ -8,7 +8,7 @@ use callscope::config::Config;
 use callscope::input::{InputSpec, RowResult, open};
 use callscope::model::{Call, Outcome, Speaker};
 
-const DATA: &str = "../shared/data/persuasionforgood";
+const DATA: &str = "data/persuasionforgood";
 
 fn load() -> (Vec<Call>, Vec<String>) {
     let cfg = Config::load("examples/persuasionforgood.toml".as_ref()).expect("config parses");

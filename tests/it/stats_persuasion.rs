@@ -10,7 +10,7 @@ use callscope::report::{ReportContext, render_markdown};
 use callscope::stats::row::CallRow;
 use callscope::stats::{Dimension, Rate, summarize};
 
-const CALLS: &str = "../shared/data/persuasionforgood/calls.csv";
+const CALLS: &str = "data/persuasionforgood/calls.csv";
 
 /// (call id, agent, donated) for every row of the data.
 fn records() -> Vec<(String, String, bool)> {

@@ -58,17 +58,6 @@ pub struct LlmAnalyzer {
 }
 
 impl LlmAnalyzer {
-    /// Reads the API key from the provider's environment variable.
-    pub fn from_env(
-        opts: &ProviderOptions,
-        playbook: &Playbook,
-        llm: &LlmConfig,
-        ground: Grounder,
-    ) -> Result<Self, LlmError> {
-        let key = opts.kind.key_var().and_then(|v| std::env::var(v).ok());
-        Self::new(opts, playbook, llm, key, ground)
-    }
-
     pub fn new(
         opts: &ProviderOptions,
         playbook: &Playbook,

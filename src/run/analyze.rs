@@ -152,7 +152,7 @@ fn llm_analyzer(
         grounding::ground,
     )
     .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
-    Ok(Arc::new(analyzer))
+    Ok(Arc::new(analyzer.keyed(ctx.key_material())))
 }
 
 /// Fails early, naming the folder, when nothing can be written in it

@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
+use crate::analyze::key::KeyMaterial;
 use crate::analyze::{Analysis, Provenance, grounding};
 use crate::config::{Config, Playbook};
 use crate::metrics::{self, Metrics};
@@ -21,16 +22,17 @@ impl AnalysisContext {
     pub fn new(config: &Config) -> AnalysisContext {
         let playbook = config.effective_playbook().into_owned();
         let threshold_s = config.analysis.short_call_threshold_s;
-        let fingerprint = serde_json::to_vec(&(&playbook, threshold_s)).unwrap_or_default();
-        let heuristic_key = format!(
-            "{HEURISTIC_KEY}:{}",
-            &blake3::hash(&fingerprint).to_hex()[..12]
-        );
+        let heuristic_key = KeyMaterial::new(&playbook, threshold_s).key(HEURISTIC_KEY);
         AnalysisContext {
             playbook,
             threshold_s,
             heuristic_key,
         }
+    }
+
+    /// The run's part of every analyzer key (the cache-key recipe).
+    pub fn key_material(&self) -> KeyMaterial<'_> {
+        KeyMaterial::new(&self.playbook, self.threshold_s)
     }
 
     pub fn metrics(&self, call: &Call) -> Metrics {

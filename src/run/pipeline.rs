@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::analyze::llm::LlmAnalyzer;
 use crate::config::Config;
-use crate::engine::{self, Job, RunStats};
+use crate::engine::{self, Job};
 use crate::input::{self, InputSpec, RowResult, RowWarning};
 use crate::model::Call;
 use crate::store::{CallKey, RunId, Store};
@@ -31,18 +31,12 @@ pub struct RunPlan<'a> {
     pub limit: Option<u64>,
 }
 
-/// What a run did: counts, and the engine's figures for LLM runs.
-pub struct RunOutcome {
-    pub counts: RunCounts,
-    pub engine: Option<RunStats>,
-}
-
 /// Streams the plan's input through `executor` into the store.
 pub fn run(
     plan: RunPlan<'_>,
     executor: Executor,
     on_warning: &mut dyn FnMut(&RowWarning),
-) -> anyhow::Result<RunOutcome> {
+) -> anyhow::Result<RunCounts> {
     let rows = input::open(plan.spec, plan.config)?;
     let (row_tx, row_rx) = mpsc::sync_channel::<RowResult>(QUEUE);
     let reader = thread::spawn(move || {
@@ -58,12 +52,9 @@ pub fn run(
     let result = writer.drive(row_rx, dispatch, &done_rx, plan.limit, on_warning);
     drop(done_rx);
     let _ = reader.join();
-    let engine = engine.map(|h| h.join().unwrap_or_default());
+    let _ = engine.map(|h| h.join());
     result.with_context(|| format!("cannot store results in {}", plan.store.path().display()))?;
-    Ok(RunOutcome {
-        counts: writer.counts,
-        engine,
-    })
+    Ok(writer.counts)
 }
 
 /// `--dry-run`: what an LLM run would send, without sending or storing

@@ -215,14 +215,19 @@ impl Scheduler {
             }
             tokio::select! {
                 biased;
-                Some(joined) = set.join_next(), if !set.is_empty() => {
-                    if let Ok(Some(result)) = joined {
+                Some(joined) = set.join_next(), if !set.is_empty() => match joined {
+                    Ok(Some(result)) => {
                         let ok = result.analysis.insight.is_some();
                         shared.count_result(ok);
                         progress.record(ok, shared.cost());
                         sink(result);
                     }
-                }
+                    Ok(None) => {}
+                    // A call's task panicked: the panic goes on to the
+                    // caller rather than the call silently going missing.
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(_) => {}
+                },
                 next = jobs.next(), if pull => match next {
                     Some(job) => {
                         set.spawn(worker::process(job, Arc::clone(shared)));

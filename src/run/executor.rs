@@ -53,44 +53,38 @@ pub(super) enum Offer {
 /// Offers work to an executor without blocking.
 pub(super) type Dispatch = Box<dyn FnMut(Work) -> Offer>;
 
-/// The engine thread of an LLM run.
-pub(super) type EngineHandle = thread::JoinHandle<()>;
+/// The executor's threads, joined when the run ends.
+pub(super) type Threads = Vec<thread::JoinHandle<()>>;
 
 impl Executor {
     /// Starts the workers: where to offer work, where results come back,
-    /// and the engine thread for an LLM run.
-    pub(super) fn start(
-        self,
-        ctx: Arc<AnalysisContext>,
-    ) -> (Dispatch, Receiver<Done>, Option<EngineHandle>) {
+    /// and the threads doing the work.
+    pub(super) fn start(self, ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Threads) {
         match self {
-            Executor::Heuristic => {
-                let (dispatch, done_rx) = spawn_heuristic(ctx);
-                (dispatch, done_rx, None)
-            }
-            Executor::Llm(scheduler) => {
-                let (dispatch, done_rx, handle) = spawn_engine(ctx, scheduler);
-                (dispatch, done_rx, Some(handle))
-            }
+            Executor::Heuristic => spawn_heuristic(ctx),
+            Executor::Llm(scheduler) => spawn_engine(ctx, scheduler),
         }
     }
 }
 
-fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>) {
+fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Threads) {
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(QUEUE);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let work_rx = Arc::new(Mutex::new(work_rx));
     let workers = thread::available_parallelism().map_or(2, |n| n.get());
-    for _ in 0..workers {
-        let (work_rx, done_tx, ctx) = (Arc::clone(&work_rx), done_tx.clone(), Arc::clone(&ctx));
-        thread::spawn(move || heuristic_worker(&work_rx, &done_tx, &ctx));
-    }
+    let threads = (0..workers)
+        .map(|_| {
+            let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+            let ctx = Arc::clone(&ctx);
+            thread::spawn(move || heuristic_worker(&work_rx, &done_tx, &ctx))
+        })
+        .collect();
     let dispatch = move |work| match work_tx.try_send(work) {
         Ok(()) => Offer::Taken,
         Err(mpsc::TrySendError::Full(work)) => Offer::Full(work),
         Err(mpsc::TrySendError::Disconnected(_)) => Offer::Closed,
     };
-    (Box::new(dispatch), done_rx)
+    (Box::new(dispatch), done_rx, threads)
 }
 
 fn heuristic_worker(
@@ -122,7 +116,7 @@ fn heuristic_worker(
 fn spawn_engine(
     ctx: Arc<AnalysisContext>,
     scheduler: Arc<Scheduler>,
-) -> (Dispatch, Receiver<Done>, EngineHandle) {
+) -> (Dispatch, Receiver<Done>, Threads) {
     let (job_tx, job_rx) = tokio::sync::mpsc::channel::<(CallKey, Job)>(QUEUE);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let handle = thread::spawn(move || {
@@ -148,7 +142,7 @@ fn spawn_engine(
         permit.send((work.key, job));
         Offer::Taken
     };
-    (Box::new(dispatch), done_rx, handle)
+    (Box::new(dispatch), done_rx, vec![handle])
 }
 
 async fn drive_engine(

@@ -47,14 +47,29 @@ pub fn run(
         }
     });
     let paid = matches!(executor, Executor::Llm { .. });
-    let (dispatch, done_rx, engine) = executor.start(Arc::clone(&plan.ctx));
+    let (dispatch, done_rx, workers) = executor.start(Arc::clone(&plan.ctx));
     let mut writer = Writer::new(plan.store, plan.run, plan.analyzer_key, paid);
     let result = writer.drive(row_rx, dispatch, &done_rx, plan.limit, on_warning);
     drop(done_rx);
-    let _ = reader.join();
-    let _ = engine.map(|h| h.join());
+    joined(reader, "input reader")?;
+    for worker in workers {
+        joined(worker, "analyzer")?;
+    }
     result.with_context(|| format!("cannot store results in {}", plan.store.path().display()))?;
     Ok(writer.counts)
+}
+
+/// Waits for a thread; a panic in it becomes an error with its message, so
+/// the run never ends as if it had succeeded.
+fn joined(thread: thread::JoinHandle<()>, what: &str) -> anyhow::Result<()> {
+    thread.join().map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        anyhow::anyhow!("internal error: the {what} thread panicked: {message}")
+    })
 }
 
 /// `--dry-run`: what an LLM run would send, without sending or storing

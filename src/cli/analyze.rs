@@ -204,6 +204,9 @@ fn llm_analyzer(
     };
     let analyzer = LlmAnalyzer::from_env(&opts, &ctx.playbook, &config.llm, grounding::ground)
         .with_context(|| format!("cannot use provider {}", kind.as_str()))?;
+    if let Some(warning) = opts.plain_http_warning() {
+        eprintln!("warning: {warning}");
+    }
     Ok(Arc::new(analyzer))
 }
 

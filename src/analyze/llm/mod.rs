@@ -8,6 +8,7 @@ pub mod narrative;
 pub mod prompt;
 pub mod provider;
 pub mod schema;
+pub mod secret;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
@@ -65,7 +66,16 @@ impl LlmAnalyzer {
         llm: &LlmConfig,
         ground: Grounder,
     ) -> Result<Self, LlmError> {
-        let key = opts.kind.key_var().and_then(|v| std::env::var(v).ok());
+        let key = match opts.kind.key_var().map(|var| (var, std::env::var(var))) {
+            Some((var, Err(std::env::VarError::NotUnicode(_)))) => {
+                return Err(LlmError::MalformedKey {
+                    var,
+                    problem: "is not valid UTF-8".into(),
+                });
+            }
+            Some((_, value)) => value.ok(),
+            None => None,
+        };
         Self::new(opts, playbook, llm, key, ground)
     }
 

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod engine;
 pub mod export;
 pub mod input;
+pub mod learn;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -21,6 +21,7 @@ mod input_utterances;
 mod input_xlsx;
 mod llm_providers;
 mod llm_validation;
+mod provider_guard;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;

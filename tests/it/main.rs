@@ -22,6 +22,7 @@ mod input_xlsx;
 mod llm_providers;
 mod llm_validation;
 mod narrative_scheduler;
+mod provider_guard;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;

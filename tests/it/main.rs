@@ -3,7 +3,6 @@
 
 #![allow(dead_code)] // each test module uses a different part of the shared helpers
 
-mod reliability_support;
 mod support;
 
 mod cache_key;

@@ -8,6 +8,7 @@ pub mod narrative;
 pub mod prompt;
 pub mod provider;
 pub mod schema;
+pub mod secret;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};

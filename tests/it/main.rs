@@ -22,6 +22,7 @@ mod llm_providers;
 mod llm_validation;
 mod narrative_scheduler;
 mod provider_guard;
+mod report_applicability;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;

@@ -5,7 +5,7 @@
 //! and the speed-up over the original design (batches of 40 with a barrier
 //! between batches), measured in the same run.
 
-#[path = "../tests/support/mock_provider.rs"]
+#[path = "../tests/it/support/mock_provider.rs"]
 mod mock_provider;
 
 use std::sync::Arc;
@@ -55,10 +55,7 @@ fn calls(n: usize) -> Vec<Call> {
         if let Some(d) = dialogues.last_mut() {
             d.1.push(Turn {
                 speaker,
-                label: None,
-                start_s: None,
-                end_s: None,
-                text: unit.to_string(),
+                ..Turn::new(None, unit)
             });
         }
     }

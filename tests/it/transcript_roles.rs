@@ -107,3 +107,51 @@ fn every_shape_gets_roles_with_source_and_confidence() {
     );
     assert_eq!(field(&inline[1], "source"), "label");
 }
+
+#[test]
+fn calls_with_unknown_roles_get_no_side_metrics_and_no_invented_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/unknown.csv");
+    Command::cargo_bin("callscope")
+        .unwrap()
+        .args(["analyze"])
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
+    let calls: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(calls.len(), 2);
+    for call in &calls {
+        let m = &call["metrics"];
+        assert_eq!(m["roles_known"], false, "{}", call["id"]);
+        assert!(m["turns"].as_u64().unwrap() >= 10, "{}", call["id"]);
+        for side in [
+            "customer_words",
+            "agent_words",
+            "agent_talk_share_words",
+            "customer_questions",
+        ] {
+            assert!(
+                m[side].is_null(),
+                "{} {side} must be unknown, not 0",
+                call["id"]
+            );
+        }
+        let insight = &call["analysis"]["insight"];
+        assert!(
+            insight["early_termination"].is_null(),
+            "{}: {insight}",
+            call["id"]
+        );
+        assert!(insight["objections"].as_array().unwrap().is_empty());
+        assert!(insight["script"].is_null());
+    }
+    assert_eq!(calls[0]["metrics"]["shape"], "paragraph");
+    assert_eq!(calls[1]["metrics"]["shape"], "lines");
+}

@@ -35,4 +35,5 @@ mod stats_persuasion;
 mod transcript_formats;
 mod transcript_metrics;
 mod transcript_props;
+mod transcript_roles;
 mod values_props;

@@ -7,7 +7,6 @@ pub mod evidence;
 mod format;
 mod html;
 mod markdown;
-pub mod publish;
 mod sections;
 mod svg;
 mod transcripts;

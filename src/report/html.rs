@@ -31,6 +31,15 @@ footer{max-width:1100px;margin:0 auto;padding:12px 32px;color:#57606a;font-size:
 section{break-inside:auto}h2,h3{break-after:avoid}figure,table{break-inside:avoid}}
 ";
 
+/// The page's chart rules (`svg ...`), for charts drawn outside the page.
+pub(super) fn chart_css() -> String {
+    STYLE
+        .lines()
+        .filter(|l| l.starts_with("svg "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn render(doc: &Document, footer: &str) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(

@@ -1,7 +1,9 @@
 //! The report: one document model built from the statistics, rendered as
-//! Markdown and as a self-contained HTML page with inline SVG charts.
+//! Markdown, as a self-contained HTML page with inline SVG charts, and as a
+//! Word document with the same charts as images.
 
 pub mod document;
+mod docx;
 mod escape;
 mod format;
 mod html;
@@ -13,6 +15,7 @@ mod svg;
 use crate::stats::Summary;
 
 pub use document::{Block, Chart, ChartKind, Document, NarrativeSource, Section};
+pub use docx::DocxError;
 
 /// What the report says about its own making; passed in so output is stable.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +64,11 @@ pub fn render_document_markdown(doc: &Document, ctx: &ReportContext) -> String {
 
 pub fn render_document_html(doc: &Document, ctx: &ReportContext) -> String {
     html::render(doc, &footer(doc, ctx))
+}
+
+/// The document as the bytes of a Word file (charts as PNG images).
+pub fn render_document_docx(doc: &Document, ctx: &ReportContext) -> Result<Vec<u8>, DocxError> {
+    docx::render(doc, &footer(doc, ctx))
 }
 
 fn footer(doc: &Document, ctx: &ReportContext) -> String {

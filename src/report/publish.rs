@@ -26,7 +26,13 @@ pub fn write_outputs(
     narrator: Option<&LlmAnalyzer>,
 ) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    export::write_all(store, run.id, &run.analyzer, dir)?;
+    export::write_all(
+        store,
+        run.id,
+        &run.analyzer,
+        dir,
+        export::Transcripts::Included,
+    )?;
     let summary = summarize(store, run)?;
     let ctx = ReportContext {
         title: "Call performance report".to_string(),

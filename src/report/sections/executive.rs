@@ -37,6 +37,8 @@ pub fn build(s: &Summary) -> Section {
                 .collect(),
         );
     }
+    // Bullets, not a paragraph, so an LLM narrative cannot drop them.
+    sec.bullets(t.speaker_roles.lines());
     let all = &t.all;
     if all.conversion.n == 0 {
         sec.paragraph("No call has a known outcome, so conversion cannot be measured.");

@@ -19,9 +19,11 @@ use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl.
+    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl; or a folder of
+    /// files one per call (.vtt, .srt, speech-to-text .json, .txt), or one such file.
     input: PathBuf,
-    /// Per-call metadata table joined to an utterance table by call id.
+    /// Per-call metadata table (CRM export) joined by call id to an utterance
+    /// table or a folder of call files.
     #[arg(long)]
     calls: Option<PathBuf>,
     /// Built-in input profile: generic, vici-lgs-omc, custom (overrides the config).
@@ -39,6 +41,8 @@ pub struct Args {
     /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    outputs: super::outputs::OutputArgs,
     #[command(flatten)]
     llm: LlmArgs,
 }
@@ -176,7 +180,13 @@ pub fn run(args: Args) -> Result<i32> {
     // After an early stop the provider is unusable or unaffordable: the
     // narrative stays rule-based.
     let narrator = narrator.filter(|_| engine.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, &args.out, narrator.as_deref())?;
+    let written = publish::write_outputs(
+        &store,
+        &run_info,
+        &args.out,
+        narrator.as_deref(),
+        &args.outputs.outputs(),
+    )?;
     write_run_json(&args.out, &report)?;
     if !quiet {
         print_summary(&report, &written, &args.out);

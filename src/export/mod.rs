@@ -62,24 +62,6 @@ pub enum Transcripts {
     Omitted,
 }
 
-/// Writes `insights.jsonl` and `insights.csv` for `run` into `dir`.
-pub fn write_all(
-    store: &Store,
-    run: RunId,
-    analyzer: &str,
-    dir: &Path,
-    transcripts: Transcripts,
-) -> Result<(), ExportError> {
-    write_jsonl(
-        store,
-        run,
-        analyzer,
-        &dir.join("insights.jsonl"),
-        transcripts,
-    )?;
-    write_csv(store, run, analyzer, &dir.join("insights.csv"))
-}
-
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Io {
         path: path.display().to_string(),

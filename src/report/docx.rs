@@ -10,18 +10,19 @@ use std::io::Cursor;
 
 use docx_rs::{
     AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelText, LineSpacing,
-    NumberFormat, Numbering, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Start, Style, StyleType, Table as DocxTable, TableCell, TableLayoutType,
-    TableRow, WidthType,
+    NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Pic, Run, RunFonts, Shading,
+    ShdType, SpecialIndentType, Start, Style, StyleType, Table as DocxTable, TableCell,
+    TableLayoutType, TableRow, WidthType,
 };
 use resvg::{tiny_skia, usvg};
 
 use super::document::{Block, Chart, Document, Section, Table};
 use super::svg;
 
-/// Page width available to a chart or table, in EMU (6.5 in) and twips.
-const TEXT_WIDTH_EMU: u32 = 5_943_600;
-const TEXT_WIDTH_TWIPS: usize = 9_360;
+/// A4 with 2 cm margins: the width left to a chart or table, in twips and EMU.
+const MARGIN_TWIPS: i32 = 1_134;
+const TEXT_WIDTH_TWIPS: usize = 11_906 - 2 * MARGIN_TWIPS as usize;
+const TEXT_WIDTH_EMU: u32 = TEXT_WIDTH_TWIPS as u32 * 635;
 /// Charts are rasterised at this multiple of their SVG size, for print.
 const CHART_SCALE: f32 = 2.0;
 /// Fonts tried, in order, for chart text.
@@ -32,7 +33,13 @@ const CHART_FONTS: [&str; 5] = [
     "Noto Sans",
     "Helvetica",
 ];
-const BULLETS: usize = 1;
+/// Numbering id of bullet lists (docx-rs reserves 1 for its default list).
+const BULLETS: usize = 2;
+/// Characters of a cell that count towards its column's width.
+const WIDTH_CHARS: usize = 40;
+/// Width of one character of table text (8 pt), and a cell's padding in characters.
+const TWIPS_PER_CHAR: usize = 115;
+const CELL_PAD_CHARS: usize = 1;
 const ACCENT: &str = "1F3B57";
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +102,14 @@ fn styled() -> Docx {
                 .cs("Calibri"),
         )
         .default_size(21)
+        .default_line_spacing(LineSpacing::new().after(120))
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TWIPS)
+                .bottom(MARGIN_TWIPS)
+                .left(MARGIN_TWIPS)
+                .right(MARGIN_TWIPS),
+        )
         .add_style(
             Style::new("Title", StyleType::Paragraph)
                 .name("Title")
@@ -158,33 +173,79 @@ fn add_section(mut docx: Docx, s: &Section, charts: &ChartPainter) -> Result<Doc
     Ok(docx)
 }
 
-/// A bordered table with a shaded, repeated header row, spread over the text width.
+/// A bordered table with a shaded header row over the text width; each
+/// column's width follows its longest header word and its longest cell.
 fn table(t: &Table) -> DocxTable {
-    let cols = t.headers.len().max(1);
-    let cell = |s: &str, header: bool| {
+    let widths = column_widths(t);
+    let cell = |s: &str, width: usize, header: bool| {
         let run = if header { text(s).bold() } else { text(s) };
         let cell = TableCell::new()
-            .width(TEXT_WIDTH_TWIPS / cols, WidthType::Dxa)
-            .add_paragraph(Paragraph::new().add_run(run.size(18)));
+            .width(width, WidthType::Dxa)
+            .add_paragraph(Paragraph::new().add_run(run.size(16)));
         if header {
             cell.shading(Shading::new().shd_type(ShdType::Clear).fill("DCE3EA"))
         } else {
             cell
         }
     };
-    let header = TableRow::new(t.headers.iter().map(|h| cell(h, true)).collect()).cant_split();
-    let rows = std::iter::once(header).chain(t.rows.iter().map(|r| {
-        TableRow::new(
-            (0..cols)
-                .map(|i| cell(r.get(i).map_or("", String::as_str), false))
-                .collect(),
-        )
-        .cant_split()
-    }));
+    let row = |cells: Vec<&str>, header: bool| {
+        let cells = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| cell(cells.get(i).copied().unwrap_or(""), *w, header))
+            .collect();
+        TableRow::new(cells).cant_split()
+    };
+    let header = row(t.headers.iter().map(String::as_str).collect(), true);
+    let rows = std::iter::once(header).chain(
+        t.rows
+            .iter()
+            .map(|r| row(r.iter().map(String::as_str).collect(), false)),
+    );
     DocxTable::new(rows.collect())
-        .set_grid(vec![TEXT_WIDTH_TWIPS / cols; cols])
-        .layout(TableLayoutType::Autofit)
+        .set_grid(widths)
+        .layout(TableLayoutType::Fixed)
         .width(TEXT_WIDTH_TWIPS, WidthType::Dxa)
+}
+
+/// Column widths in twips: each column first gets room for its longest
+/// header word, then the rest of the width goes to the columns whose cells
+/// are longer, in proportion to how much longer.
+fn column_widths(t: &Table) -> Vec<usize> {
+    let chars = |s: &str| s.chars().count().min(WIDTH_CHARS);
+    let longest_word = |s: &str| s.split_whitespace().map(chars).max().unwrap_or(1);
+    let columns = t.headers.len().max(1);
+    let base: Vec<usize> = (0..columns)
+        .map(|i| {
+            (t.headers.get(i).map_or(1, |h| longest_word(h)) + CELL_PAD_CHARS) * TWIPS_PER_CHAR
+        })
+        .collect();
+    let extra: Vec<usize> = (0..columns)
+        .map(|i| {
+            let longest = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| chars(c))
+                .max();
+            (longest.unwrap_or(0) + CELL_PAD_CHARS) * TWIPS_PER_CHAR
+        })
+        .zip(&base)
+        .map(|(want, base)| want.saturating_sub(*base))
+        .collect();
+    let base_total: usize = base.iter().sum();
+    if base_total >= TEXT_WIDTH_TWIPS {
+        return base
+            .iter()
+            .map(|b| TEXT_WIDTH_TWIPS * b / base_total)
+            .collect();
+    }
+    let spare = TEXT_WIDTH_TWIPS - base_total;
+    let extra_total: usize = extra.iter().sum::<usize>().max(1);
+    base.iter()
+        .zip(&extra)
+        .map(|(b, e)| b + spare * e / extra_total)
+        .collect()
 }
 
 /// A run of text; line breaks in the text become breaks in the run.

@@ -43,8 +43,9 @@ impl RoleNotes {
                 } else {
                     ""
                 };
+                let noun = if *calls == 1 { "call" } else { "calls" };
                 format!(
-                    "speaker roles {}: {calls} calls ({}{more})",
+                    "speaker roles {}: {calls} {noun} ({}{more})",
                     describe(source),
                     ids.join(", ")
                 )
@@ -55,7 +56,7 @@ impl RoleNotes {
 
 fn describe(source: &str) -> String {
     match source {
-        "intro heuristic" => "assigned by the intro heuristic (numbered or named speakers; set `[speakers]` to fix them)".to_string(),
+        "intro heuristic" => "assigned by the intro heuristic (numbered or named speakers; name them under [speakers] in the config to decide instead)".to_string(),
         "none in file" => "unknown, the file names no speakers (metrics by side absent)".to_string(),
         "unresolved" => "not all known (metrics by side absent where unknown)".to_string(),
         other => other.to_string(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::report::publish;
+use crate::run::publish;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     #[command(flatten)]
-    outputs: super::outputs::OutputArgs,
+    outputs: crate::run::OutputArgs,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -29,7 +29,7 @@ pub fn run(args: Args) -> Result<i32> {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."))
     });
-    for file in publish::write_outputs(&store, &run, &out, None, &args.outputs.outputs())?.files {
+    for file in publish::write_outputs(&store, &run, &out, None, &args.outputs.resolve())?.files {
         println!("wrote {}", file.display());
     }
     Ok(super::exit::OK)

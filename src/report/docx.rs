@@ -142,6 +142,13 @@ fn add_section(mut docx: Docx, s: &Section, charts: &ChartPainter) -> Result<Doc
     for block in &s.blocks {
         docx = match block {
             Block::Paragraph(p) => docx.add_paragraph(Paragraph::new().add_run(text(p))),
+            Block::Code(code) => docx.add_paragraph(
+                Paragraph::new().add_run(
+                    text(code)
+                        .fonts(RunFonts::new().ascii("Courier New").hi_ansi("Courier New"))
+                        .size(18),
+                ),
+            ),
             Block::Subheading(h) => docx.add_paragraph(
                 Paragraph::new()
                     .style("Heading2")

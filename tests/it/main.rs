@@ -6,6 +6,7 @@
 mod reliability_support;
 mod support;
 
+mod cache_key;
 mod cli_analyze;
 mod cli_llm;
 mod engine_faults;
@@ -22,11 +23,15 @@ mod input_utterances;
 mod input_xlsx;
 mod llm_providers;
 mod llm_validation;
+mod narrative_scheduler;
+mod provider_guard;
+mod report_applicability;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;
 mod report_findings;
 mod report_render;
+mod run_panics;
 mod security_secrets;
 mod stats_persuasion;
 mod transcript_formats;

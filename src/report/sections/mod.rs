@@ -2,20 +2,24 @@
 //! original report's order.
 
 mod agents;
+mod appendix;
 mod compliance;
 mod daily;
+mod drivers;
 mod examples;
 mod executive;
 mod findings;
 mod handoff;
 mod lead_quality;
 mod objections;
+mod omitted;
 mod outcomes;
 mod patterns;
 mod recommendations;
 
 use crate::report::document::Section;
 use crate::stats::Summary;
+pub use findings::capitalise;
 
 /// Every section, in order.
 pub fn all(s: &Summary) -> Vec<Section> {
@@ -31,5 +35,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         objections::build(s),
         recommendations::build(s),
         examples::build(s),
+        drivers::build(s),
+        appendix::build(s),
     ]
 }

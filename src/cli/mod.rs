@@ -6,6 +6,7 @@ mod demo;
 mod init;
 mod inspect;
 mod report;
+mod train;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,8 @@ enum Command {
     Report(report::Args),
     /// Show one call's metrics, analysis and request log.
     Inspect(inspect::Args),
+    /// Fit the sentence detectors on a label table and write the model.
+    Train(train::Args),
 }
 
 pub fn run() -> Result<i32> {
@@ -57,6 +60,7 @@ pub fn run() -> Result<i32> {
         Command::DemoData(args) => demo::run(args),
         Command::Report(args) => report::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Train(args) => train::run(args),
     }
 }
 

@@ -1,9 +1,11 @@
 //! Per-call exports written from the store: `insights.jsonl` (one object per
 //! call; it reads back as input, since its top level is the call schema) and
-//! `insights.csv` (wide, one column per scalar field, for BI tools and ML).
+//! `insights.csv` (wide, one column per scalar field, for BI tools and ML),
+//! and the per-sentence `utterances.csv`.
 
 mod columns;
 mod csv_cell;
+pub mod utterances;
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -44,7 +46,8 @@ struct JsonlLine<'a> {
 /// Writes `insights.jsonl` and `insights.csv` for `run` into `dir`.
 pub fn write_all(store: &Store, run: RunId, analyzer: &str, dir: &Path) -> Result<(), ExportError> {
     write_jsonl(store, run, analyzer, &dir.join("insights.jsonl"))?;
-    write_csv(store, run, analyzer, &dir.join("insights.csv"))
+    write_csv(store, run, analyzer, &dir.join("insights.csv"))?;
+    utterances::write(store, run, &dir.join("utterances.csv"))
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {

@@ -18,7 +18,7 @@ use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::Config;
-use crate::model::{Call, Speaker, Transcript, Turn};
+use crate::model::{Call, Speaker, Transcript, Turn, UtteranceRow};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
 pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
@@ -114,6 +114,7 @@ struct Group {
     id: String,
     row: u64,
     turns: Vec<Turn>,
+    rows: Vec<UtteranceRow>,
     last_turn_key: Option<String>,
     warnings: Vec<RowWarning>,
 }
@@ -196,6 +197,7 @@ impl Utterances {
             id,
             row: raw.row,
             turns: Vec::new(),
+            rows: Vec::new(),
             last_turn_key: None,
             warnings: Vec::new(),
         });
@@ -237,20 +239,34 @@ impl Utterances {
                     .unwrap_or("")
                     .eq_ignore_ascii_case(&label)
             });
+        let turn_value = key.clone().filter(|k| !k.is_empty());
+        let open_turns = group.turns.len();
         match group.turns.last_mut() {
             Some(last) if continues => {
                 last.text.push(' ');
+                group.rows.push(UtteranceRow {
+                    turn_index: index_u32(open_turns.saturating_sub(1)),
+                    start: last.text.len(),
+                    turn: turn_value,
+                });
                 last.text.push_str(text);
                 last.end_s = end_s.or(last.end_s);
             }
-            _ => group.turns.push(Turn {
-                // Decided for the whole call in `close_group`.
-                speaker: Speaker::Unknown,
-                label: (!label.is_empty()).then_some(label),
-                start_s,
-                end_s,
-                text: text.to_string(),
-            }),
+            _ => {
+                group.rows.push(UtteranceRow {
+                    turn_index: index_u32(open_turns),
+                    start: 0,
+                    turn: turn_value,
+                });
+                group.turns.push(Turn {
+                    // Decided for the whole call in `close_group`.
+                    speaker: Speaker::Unknown,
+                    label: (!label.is_empty()).then_some(label),
+                    start_s,
+                    end_s,
+                    text: text.to_string(),
+                });
+            }
         }
         group.last_turn_key = key;
     }
@@ -290,7 +306,11 @@ impl Utterances {
             .collect::<Vec<_>>()
             .join("\n");
         if let Some(leg) = call.legs.last_mut() {
-            leg.transcript = Transcript { raw, turns };
+            leg.transcript = Transcript {
+                raw,
+                turns,
+                rows: group.rows,
+            };
         }
         self.pending
             .push_back(RowResult::Call(Box::new(call), warnings));
@@ -306,4 +326,8 @@ impl Utterances {
         }
         None
     }
+}
+
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }

@@ -31,6 +31,7 @@ fn call(raw: &str, duration_s: f64, outcome: Outcome) -> Call {
             transcript: Transcript {
                 raw: raw.to_string(),
                 turns: parse_text(raw, &SpeakerMap::default()),
+                rows: Vec::new(),
             },
         }],
         attributes: Default::default(),

@@ -101,6 +101,7 @@ Customer: I'll think about it.";
             transcript: Transcript {
                 raw: raw.into(),
                 turns: parse_text(raw, &SpeakerMap::default()),
+                rows: Vec::new(),
             },
         }],
         attributes: Default::default(),

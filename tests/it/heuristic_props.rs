@@ -43,7 +43,7 @@ proptest! {
                 name: "closer".into(),
                 agent: None,
                 duration_s: Some(duration),
-                transcript: Transcript { raw: raw.clone(), turns: parse_text(&raw, &SpeakerMap::default()) },
+                transcript: Transcript { raw: raw.clone(), turns: parse_text(&raw, &SpeakerMap::default()), rows: Vec::new() },
             }],
             attributes: Default::default(),
         };

@@ -200,6 +200,7 @@ mod tests {
                         end_s: None,
                         text: text.into(),
                     }],
+                    rows: Vec::new(),
                 },
             }],
             attributes: [("lead_quality".to_string(), "A".to_string())].into(),

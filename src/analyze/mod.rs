@@ -6,6 +6,7 @@ pub mod detect;
 pub mod grounding;
 pub mod heuristic;
 pub mod insight;
+pub mod key;
 pub mod llm;
 
 use serde::{Deserialize, Serialize};

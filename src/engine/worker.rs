@@ -11,7 +11,8 @@ use super::limiter::{AdaptiveLimit, Permit};
 use super::pacer::{Pacer, Pause};
 use super::{EngineOptions, Job, JobResult, RunStats, StopReason};
 use crate::analyze::llm::{
-    Answer, Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmError, RequestLog, estimate_tokens,
+    Answer, Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmClient, LlmError, RequestLog,
+    estimate_tokens,
 };
 use crate::analyze::{Analysis, Insight};
 use crate::model::Call;
@@ -152,12 +153,12 @@ struct Ledger {
 }
 
 impl Ledger {
-    fn record(&mut self, url: &str, body: &serde_json::Value, ex: &Exchange) {
+    fn record(&mut self, client: &LlmClient, body: &serde_json::Value, ex: &Exchange) {
         self.started.get_or_insert_with(Instant::now);
         self.log.push(RequestLog {
             attempt: self.log.len() as u32 + 1,
-            url: url.to_string(),
-            request: body.clone(),
+            url: client.url().to_string(),
+            request: client.redact_json(body),
             status: ex.status,
             response: ex.response_body.clone(),
             error: ex.result.as_ref().err().map(ToString::to_string),
@@ -264,7 +265,7 @@ async fn drive(
             _ = shutdown.aborted() => return End::Abandoned,
         };
         shared.stats().requests += 1;
-        ledger.record(client.url(), &body, &exchange);
+        ledger.record(client, &body, &exchange);
         if exchange.status.is_some() {
             shared.reached.store(true, Ordering::Relaxed);
         }
@@ -289,8 +290,8 @@ async fn drive(
                     }
                     Err(msg) => {
                         return End::Failed {
-                            error: format!("invalid answer after re-ask: {msg}"),
-                            raw: Some(answer.text),
+                            error: client.redact(&format!("invalid answer after re-ask: {msg}")),
+                            raw: Some(client.redact(&answer.text)),
                         };
                     }
                 }

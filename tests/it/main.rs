@@ -6,6 +6,7 @@
 mod reliability_support;
 mod support;
 
+mod cache_key;
 mod cli_analyze;
 mod cli_llm;
 mod engine_faults;
@@ -20,6 +21,8 @@ mod input_utterances;
 mod input_xlsx;
 mod llm_providers;
 mod llm_validation;
+mod provider_guard;
+mod report_applicability;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;

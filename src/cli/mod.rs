@@ -4,6 +4,7 @@
 
 mod analyze;
 mod demo;
+mod eval;
 mod init;
 mod inspect;
 mod report;
@@ -46,6 +47,8 @@ enum Command {
     Report(report::Args),
     /// Show one call's metrics, analysis and request log.
     Inspect(inspect::Args),
+    /// Measure the last run's detections against a label table.
+    Eval(eval::Args),
     /// Fit the sentence detectors on a label table and write the model.
     Train(train::Args),
 }
@@ -60,6 +63,7 @@ pub fn run() -> Result<i32> {
         Command::Report(args) => report::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 

@@ -49,10 +49,7 @@ pub fn run(args: Args) -> Result<i32> {
         model.heads().join(", ")
     );
     println!("wrote {}", args.out.display());
-    println!(
-        "use it with:\n[detect]\nmodel = \"{}\"",
-        args.out.display()
-    );
+    println!("use it with:\n[detect]\nmodel = \"{}\"", args.out.display());
     Ok(super::exit::OK)
 }
 

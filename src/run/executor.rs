@@ -8,6 +8,7 @@ use std::thread;
 
 use crate::analyze::Analysis;
 use crate::analyze::crosscheck;
+use crate::analyze::detect::SentenceTag;
 use crate::analyze::llm::{LlmAnalyzer, RequestLog};
 use crate::engine::{self, EngineOptions, Job, RunStats};
 use crate::metrics::Metrics;
@@ -36,6 +37,8 @@ pub(super) struct Done {
     pub(super) metrics: Metrics,
     pub(super) analysis: Analysis,
     pub(super) log: Vec<RequestLog>,
+    /// Sentence detections, when the executor made them (heuristic).
+    pub(super) tags: Option<Vec<SentenceTag>>,
 }
 
 /// A call handed to an executor.
@@ -107,12 +110,13 @@ fn heuristic_worker(
             Err(_) => return,
         };
         let Ok(Work { key, call }) = job else { return };
-        let (metrics, analysis) = ctx.heuristic(&call);
+        let (metrics, analysis, tags) = ctx.heuristic(&call);
         let done = Done {
             key,
             metrics,
             analysis,
             log: Vec::new(),
+            tags: Some(tags),
         };
         if done_tx.send(done).is_err() {
             return;
@@ -201,6 +205,7 @@ async fn drive_engine(
                 metrics,
                 analysis,
                 log: result.log,
+                tags: None,
             });
         }
     })

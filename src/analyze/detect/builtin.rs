@@ -2,7 +2,7 @@
 //! `scripts/train-builtin` (`callscope train` on the training part of
 //! `data/persuasionforgood-annotated/`); a unit test checks it loads.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::learn::LinearModel;
 
@@ -19,12 +19,15 @@ pub(super) fn model() -> &'static LinearModel {
 }
 
 /// The built-in detectors.
-pub fn builtin() -> &'static Detectors {
-    static DETECTORS: OnceLock<Detectors> = OnceLock::new();
-    DETECTORS.get_or_init(|| {
-        Detectors::new(vec![model().clone()])
-            .expect("the built-in model has every head (checked by a unit test)")
-    })
+pub fn builtin() -> Arc<Detectors> {
+    static DETECTORS: OnceLock<Arc<Detectors>> = OnceLock::new();
+    let detectors = DETECTORS.get_or_init(|| {
+        Arc::new(
+            Detectors::new(vec![model().clone()])
+                .expect("the built-in model has every head (checked by a unit test)"),
+        )
+    });
+    Arc::clone(detectors)
 }
 
 #[cfg(test)]

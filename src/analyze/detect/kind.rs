@@ -62,51 +62,136 @@ const CUES: [(ObjectionKind, &[&str]); 6] = [
     (
         ObjectionKind::NeedsToConsult,
         &[
-            " my wife ", " my husband ", " my partner ", " my boss ", " my manager ",
-            " talk to ", " check with ", " discuss ", " ask my ", " run it by ", " think about it ",
-            " think it over ", " sleep on it ", " decision maker ", " not my decision ",
+            " my wife ",
+            " my husband ",
+            " my partner ",
+            " my boss ",
+            " my manager ",
+            " talk to ",
+            " check with ",
+            " discuss ",
+            " ask my ",
+            " run it by ",
+            " think about it ",
+            " think it over ",
+            " sleep on it ",
+            " decision maker ",
+            " not my decision ",
         ],
     ),
     (
         ObjectionKind::AlreadyHasOne,
         &[
-            " already have ", " already has ", " already use ", " already using ", " already donate ",
-            " already gave ", " already work with ", " already give ", " another company ",
-            " other charities ", " another charity ", " someone else ", " current provider ",
-            " we're covered ", " all set ", " happy with ",
+            " already have ",
+            " already has ",
+            " already use ",
+            " already using ",
+            " already donate ",
+            " already gave ",
+            " already work with ",
+            " already give ",
+            " another company ",
+            " other charities ",
+            " another charity ",
+            " someone else ",
+            " current provider ",
+            " we're covered ",
+            " all set ",
+            " happy with ",
         ],
     ),
     (
         ObjectionKind::Price,
         &[
-            " afford ", " expensive ", " money ", " cost ", " costs ", " price ", " budget ", " broke ",
-            " pay ", " paid ", " cheap ", " cheaper ", " financially ", " funds ", " bills ",
-            " spare ", " income ", " fee ", " fees ", " dollars ", " cents ",
+            " afford ",
+            " expensive ",
+            " money ",
+            " cost ",
+            " costs ",
+            " price ",
+            " budget ",
+            " broke ",
+            " pay ",
+            " paid ",
+            " cheap ",
+            " cheaper ",
+            " financially ",
+            " funds ",
+            " bills ",
+            " spare ",
+            " income ",
+            " fee ",
+            " fees ",
+            " dollars ",
+            " cents ",
         ],
     ),
     (
         ObjectionKind::Trust,
         &[
-            " scam ", " trust ", " legit ", " legitimate ", " misuse ", " fraud ", " sketchy ",
-            " skeptical ", " sceptical ", " overhead ", " suspicious ", " heard of ", " proof ",
-            " actually goes ", " really goes ", " where the money ", " corrupt ", " shady ",
-            " not sure about ", " don't believe ", " doubt ",
+            " scam ",
+            " trust ",
+            " legit ",
+            " legitimate ",
+            " misuse ",
+            " fraud ",
+            " sketchy ",
+            " skeptical ",
+            " sceptical ",
+            " overhead ",
+            " suspicious ",
+            " heard of ",
+            " proof ",
+            " actually goes ",
+            " really goes ",
+            " where the money ",
+            " corrupt ",
+            " shady ",
+            " not sure about ",
+            " don't believe ",
+            " doubt ",
         ],
     ),
     (
         ObjectionKind::Timing,
         &[
-            " not now ", " later ", " busy ", " call back ", " call me back ", " next week ",
-            " next month ", " next year ", " in the future ", " right now ", " not a good time ",
-            " some other time ", " another time ", " at the moment ", " this time ", " maybe later ",
+            " not now ",
+            " later ",
+            " busy ",
+            " call back ",
+            " call me back ",
+            " next week ",
+            " next month ",
+            " next year ",
+            " in the future ",
+            " right now ",
+            " not a good time ",
+            " some other time ",
+            " another time ",
+            " at the moment ",
+            " this time ",
+            " maybe later ",
         ],
     ),
     (
         ObjectionKind::NotInterested,
         &[
-            " not interested ", " no thanks ", " no thank you ", " don't want ", " do not want ",
-            " don't need ", " do not need ", " not for me ", " pass ", " stop calling ",
-            " remove me ", " take me off ", " won't ", " will not ", " not going to ", " rather not ",
+            " not interested ",
+            " no thanks ",
+            " no thank you ",
+            " don't want ",
+            " do not want ",
+            " don't need ",
+            " do not need ",
+            " not for me ",
+            " pass ",
+            " stop calling ",
+            " remove me ",
+            " take me off ",
+            " won't ",
+            " will not ",
+            " not going to ",
+            " rather not ",
         ],
     ),
 ];
@@ -118,13 +203,31 @@ mod tests {
     #[test]
     fn kinds_by_cue() {
         let k = ObjectionKind::of;
-        assert_eq!(k("Then unfortunately, I cannot give any money."), ObjectionKind::Price);
-        assert_eq!(k("I've heard of poorly run charities that misuse the donations"), ObjectionKind::Trust);
-        assert_eq!(k("Call me back next week, I'm busy."), ObjectionKind::Timing);
-        assert_eq!(k("We already have a web designer."), ObjectionKind::AlreadyHasOne);
-        assert_eq!(k("I need to talk to my wife about the cost."), ObjectionKind::NeedsToConsult);
+        assert_eq!(
+            k("Then unfortunately, I cannot give any money."),
+            ObjectionKind::Price
+        );
+        assert_eq!(
+            k("I've heard of poorly run charities that misuse the donations"),
+            ObjectionKind::Trust
+        );
+        assert_eq!(
+            k("Call me back next week, I'm busy."),
+            ObjectionKind::Timing
+        );
+        assert_eq!(
+            k("We already have a web designer."),
+            ObjectionKind::AlreadyHasOne
+        );
+        assert_eq!(
+            k("I need to talk to my wife about the cost."),
+            ObjectionKind::NeedsToConsult
+        );
         assert_eq!(k("I'm not interested."), ObjectionKind::NotInterested);
         assert_eq!(k("I prefer to volunteer."), ObjectionKind::Other);
-        assert_eq!(ObjectionKind::parse("needs_to_consult"), Some(ObjectionKind::NeedsToConsult));
+        assert_eq!(
+            ObjectionKind::parse("needs_to_consult"),
+            Some(ObjectionKind::NeedsToConsult)
+        );
     }
 }

@@ -18,7 +18,7 @@ pub mod train;
 use serde::{Deserialize, Serialize};
 
 use crate::learn::{LinearModel, ModelError, SparseVec};
-use crate::model::{Speaker, Transcript};
+use crate::model::{Call, Speaker, Transcript};
 
 pub use builtin::builtin;
 pub use kind::ObjectionKind;
@@ -126,7 +126,9 @@ impl Head {
     pub fn side(self) -> Option<Speaker> {
         match self {
             Head::Social => None,
-            Head::Objection | Head::BuyingSignal | Head::CustomerQuestion => Some(Speaker::Customer),
+            Head::Objection | Head::BuyingSignal | Head::CustomerQuestion => {
+                Some(Speaker::Customer)
+            }
             Head::AgentQuestion | Head::AsksCommitment => Some(Speaker::Agent),
         }
     }
@@ -229,6 +231,12 @@ impl Detectors {
     /// The model answering `head`, with its name and hash.
     pub fn model_of(&self, head: Head) -> &LinearModel {
         &self.models[self.route[head.index()].0]
+    }
+
+    /// Judges every unit of the call's main leg (none without one).
+    pub fn tag_call(&self, call: &Call) -> Vec<SentenceTag> {
+        call.main_leg()
+            .map_or_else(Vec::new, |leg| self.tag(&leg.transcript))
     }
 
     /// Judges every unit of `transcript`.

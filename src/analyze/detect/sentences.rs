@@ -121,8 +121,14 @@ mod tests {
             texts("Hi there. How are you today? Food? Clothing? Shelter?"),
             ["Hi there.", "How are you today? Food? Clothing? Shelter?"]
         );
-        assert_eq!(texts("Food? Clothing? Shelter?"), ["Food? Clothing? Shelter?"]);
-        assert_eq!(texts("Really?! I can give $1."), ["Really?!", "I can give $1."]);
+        assert_eq!(
+            texts("Food? Clothing? Shelter?"),
+            ["Food? Clothing? Shelter?"]
+        );
+        assert_eq!(
+            texts("Really?! I can give $1."),
+            ["Really?!", "I can give $1."]
+        );
         assert_eq!(texts("Wait...\nno way"), ["Wait...", "no way"]);
         assert!(texts("  ... ").is_empty());
     }

@@ -1,6 +1,13 @@
 //! Fitting the detector heads on labelled sentences: side-specific heads
 //! learn only from their side's sentences, heads without both positive and
 //! negative examples are left out (the built-in model answers for them).
+//!
+//! Features: word unigrams and bigrams, negation scope and cues, 2^16
+//! buckets, no character n-grams. Measured on the held-out third of the
+//! labelled PersuasionForGood calls, character 3–5-grams lowered objection
+//! F1 (0.18 against 0.29–0.33) and buying-signal F1 (0.70 against 0.73),
+//! quadrupled the model (2 MB) and slowed tagging; 2^16 buckets did as well
+//! as 2^18.
 
 use crate::learn::{Example, FeatureSpec, LinearModel, ModelError, TrainOptions};
 use crate::model::Speaker;
@@ -25,7 +32,12 @@ pub fn fit(
     sentences: &[LabelledSentence],
     opts: &TrainOptions,
 ) -> Result<LinearModel, ModelError> {
-    let spec = FeatureSpec::default();
+    let spec = FeatureSpec {
+        bits: 16,
+        word_ngrams: 2,
+        char_min: 0,
+        char_max: 0,
+    };
     let heads: Vec<Head> = Head::ALL
         .into_iter()
         .filter(|h| has_both_classes(*h, sentences))

@@ -55,10 +55,7 @@ fn calls(n: usize) -> Vec<Call> {
         if let Some(d) = dialogues.last_mut() {
             d.1.push(Turn {
                 speaker,
-                label: None,
-                start_s: None,
-                end_s: None,
-                text: unit.to_string(),
+                ..Turn::new(None, unit)
             });
         }
     }

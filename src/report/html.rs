@@ -78,7 +78,12 @@ impl Links<'_> {
     fn word(&self, out: &mut String, word: &str) {
         let id = trim_token(word);
         if !id.is_empty() && self.ids.contains(id) {
-            let _ = write!(out, "<a href=\"#{}\">{}</a>", transcripts::anchor(id), esc(id));
+            let _ = write!(
+                out,
+                "<a href=\"#{}\">{}</a>",
+                transcripts::anchor(id),
+                esc(id)
+            );
             out.push_str(&esc(&word[id.len()..]));
         } else {
             out.push_str(&esc(word));
@@ -110,7 +115,12 @@ pub fn render(doc: &Document, footer: &str, evidence: &Evidence) -> String {
         );
     }
     if !links.ids.is_empty() {
-        let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", transcripts::ID, transcripts::TITLE);
+        let _ = write!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            transcripts::ID,
+            transcripts::TITLE
+        );
     }
     out.push_str("</ol></nav>\n");
     for (i, s) in doc.sections.iter().enumerate() {
@@ -167,10 +177,18 @@ fn table_html(out: &mut String, t: &Table, links: &Links) {
         let _ = write!(out, "<th>{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>");
-    for row in &t.rows {
+    for (i, row) in t.rows.iter().enumerate() {
         out.push_str("<tr>");
-        for cell in row {
-            let _ = write!(out, "<td>{}</td>", links.text(cell));
+        let anchor = t.anchors.get(i).and_then(Option::as_deref);
+        for (j, cell) in row.iter().enumerate() {
+            match anchor.filter(|_| j == 0) {
+                Some(a) => {
+                    let _ = write!(out, "<td><a href=\"#{}\">{}</a></td>", esc(a), esc(cell));
+                }
+                None => {
+                    let _ = write!(out, "<td>{}</td>", links.text(cell));
+                }
+            }
         }
         out.push_str("</tr>");
     }

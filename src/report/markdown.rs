@@ -44,11 +44,7 @@ fn section_md(out: &mut String, number: usize, s: &Section) {
 
 /// A fenced block whose fence is longer than any backtick run inside it.
 fn code_md(out: &mut String, text: &str) {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let _ = writeln!(out, "{fence}toml\n{}\n{fence}\n", text.trim_end());
 }
@@ -80,6 +76,7 @@ fn chart_md(out: &mut String, c: &Chart) {
                     vec![label.clone(), n.to_string(), class.to_string()]
                 })
                 .collect(),
+            ..Table::default()
         },
         ChartKind::Stacked { legend, rows } => Table {
             headers: std::iter::once(String::new())
@@ -93,6 +90,7 @@ fn chart_md(out: &mut String, c: &Chart) {
                         .collect()
                 })
                 .collect(),
+            ..Table::default()
         },
     };
     table_md(out, &table);
@@ -113,5 +111,6 @@ fn rate_table(bars: &[RateBar]) -> Table {
                 ]
             })
             .collect(),
+        ..Table::default()
     }
 }

@@ -143,6 +143,7 @@ fn tag_of(r: &rusqlite::Row<'_>) -> Result<SentenceTag> {
         speaker: match speaker.as_str() {
             "agent" => Speaker::Agent,
             "customer" => Speaker::Customer,
+            "other" => Speaker::Other,
             _ => Speaker::Unknown,
         },
         text: r.get(5)?,
@@ -162,6 +163,7 @@ pub fn speaker_name(s: Speaker) -> &'static str {
     match s {
         Speaker::Agent => "agent",
         Speaker::Customer => "customer",
+        Speaker::Other => "other",
         Speaker::Unknown => "unknown",
     }
 }

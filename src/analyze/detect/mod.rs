@@ -138,7 +138,8 @@ impl Head {
     }
 
     fn applies_to(self, speaker: Speaker) -> bool {
-        speaker != Speaker::Unknown && self.side().is_none_or(|s| s == speaker)
+        matches!(speaker, Speaker::Agent | Speaker::Customer)
+            && self.side().is_none_or(|s| s == speaker)
     }
 }
 

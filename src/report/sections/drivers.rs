@@ -42,9 +42,7 @@ pub fn verdict(m: &DriversModel, w: &OutcomeWords) -> String {
             what(m.target, w)
         )
     } else {
-        format!(
-            "The measured features separate {yes} from {no} calls with a {auc}.",
-        )
+        format!("The measured features separate {yes} from {no} calls with a {auc}.",)
     }
 }
 
@@ -57,7 +55,7 @@ fn step_text(e: &DriverEffect) -> String {
 }
 
 /// The effect in words: "odds ×1.80 (95% CI 1.40–2.30) for 2.1 more".
-pub(super) fn effect_text(e: &DriverEffect) -> String {
+pub fn effect_text(e: &DriverEffect) -> String {
     format!(
         "odds ×{:.2} (95% CI {:.2}–{:.2}) for {}",
         e.odds_ratio,
@@ -95,7 +93,12 @@ fn model(sec: &mut Section, d: &Drivers, w: &OutcomeWords) {
                     e.driver.label(),
                     format!("{:.2} ({:.2}–{:.2})", e.odds_ratio, e.low, e.high),
                     step_text(e),
-                    if e.clear() { "yes" } else { "no (interval spans 1)" }.to_string(),
+                    if e.clear() {
+                        "yes"
+                    } else {
+                        "no (interval spans 1)"
+                    }
+                    .to_string(),
                 ]
             })
             .collect(),

@@ -15,6 +15,10 @@ pub struct Args {
     /// The label table (an utterance table with label columns).
     #[arg(long)]
     labels: PathBuf,
+    /// Further label tables (same `[eval]` mapping) used whole, whatever
+    /// `--part` says; repeatable.
+    #[arg(long)]
+    extra: Vec<PathBuf>,
     /// The config whose `[eval]` maps the label columns.
     #[arg(long)]
     config: PathBuf,
@@ -31,13 +35,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32> {
     let config = Config::load(&args.config)?;
-    let set = labels::read(&args.labels, &config, args.part)?;
-    for w in &set.skipped {
-        eprintln!("warning: {w}");
+    let mut rows = Vec::new();
+    let tables = std::iter::once((&args.labels, args.part))
+        .chain(args.extra.iter().map(|p| (p, Part::All)));
+    for (path, part) in tables {
+        let set = labels::read(path, &config, part)?;
+        for w in &set.skipped {
+            eprintln!("warning: {w}");
+        }
+        rows.extend(set.rows);
     }
-    let sentences: Vec<LabelledSentence> = set.rows.iter().map(labelled).collect();
-    let model = fit(&args.name, &sentences, &TrainOptions::default())
-        .with_context(|| format!("cannot train on {}", set.file))?;
+    let sentences: Vec<LabelledSentence> = rows.iter().map(labelled).collect();
+    let model =
+        fit(&args.name, &sentences, &TrainOptions::default()).context("cannot train")?;
     std::fs::write(&args.out, model.to_bytes())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!(
@@ -45,7 +55,7 @@ pub fn run(args: Args) -> Result<i32> {
         model.name(),
         model.hash(),
         sentences.len(),
-        distinct_calls(&set.rows),
+        distinct_calls(&rows),
         model.heads().join(", ")
     );
     println!("wrote {}", args.out.display());

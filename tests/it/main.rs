@@ -8,6 +8,7 @@ mod support;
 
 mod cache_key;
 mod cli_analyze;
+mod detectors;
 mod cli_llm;
 mod engine_faults;
 mod heuristic_analyzer;

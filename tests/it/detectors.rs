@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use callscope::analyze::detect::published::BUILTIN;
 use serde_json::Value;
 
 use crate::reliability_support::{callscope, run_json, stderr};
@@ -187,4 +188,49 @@ fn a_broken_model_file_is_a_clear_error() {
     let err = stderr(&done);
     assert!(err.contains("broken.cslm") && err.contains("not a callscope model"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn published_builtin_figures_are_what_eval_measures_on_the_held_out_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data/persuasionforgood-annotated");
+    let config = root.join("examples/persuasionforgood-annotated.toml");
+    let done = callscope()
+        .arg("analyze")
+        .arg(data.join("utterances.csv"))
+        .arg("--calls")
+        .arg(data.join("calls.csv"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let measured = callscope()
+        .arg("eval")
+        .arg("--db")
+        .arg(out.join("callscope.db"))
+        .arg("--labels")
+        .arg(data.join("utterances.csv"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--part", "test"])
+        .output()
+        .unwrap();
+    assert!(measured.status.success(), "{}", stderr(&measured));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
+    assert_eq!(report["matching"]["matched"].as_u64(), Some(1473));
+    for f in BUILTIN {
+        let d = &report["detectors"][f.detector.as_str()];
+        let counts = (d["tp"].as_u64(), d["fp"].as_u64(), d["fn"].as_u64());
+        assert_eq!(counts, (Some(f.tp), Some(f.fp), Some(f.fn_)), "{}", f.detector.as_str());
+        let ci = d["f1_ci"].as_array().unwrap();
+        assert!((ci[0].as_f64().unwrap() - f.f1_ci[0]).abs() < 5e-4, "{}", f.detector.as_str());
+        assert!((ci[1].as_f64().unwrap() - f.f1_ci[1]).abs() < 5e-4, "{}", f.detector.as_str());
+    }
 }

@@ -12,6 +12,7 @@
 
 mod builtin;
 pub mod kind;
+pub mod published;
 pub mod sentences;
 pub mod train;
 

@@ -57,6 +57,7 @@ pub fn transcript_of(mut turns: Vec<Turn>, speakers: &SpeakerMap) -> (Transcript
         Transcript {
             raw: raw_text(&turns),
             turns,
+            rows: Vec::new(),
         },
         source,
     )

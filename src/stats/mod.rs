@@ -25,6 +25,7 @@ pub mod rate;
 pub mod row;
 mod summary;
 mod value_counts;
+pub mod weekly;
 
 pub use chi_square::{ChiSquare, chi_square};
 pub use compare::{Comparison, ComparisonDetail, EffectBar, Target};

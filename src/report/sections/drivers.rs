@@ -11,6 +11,9 @@ use crate::stats::Summary;
 use crate::stats::Target;
 use crate::stats::drivers::{Driver, DriverEffect, Drivers, DriversModel, FOLDS, SAMPLE, Skip};
 
+/// Below this held-out AUC a model explains the target only weakly.
+const WEAK_AUC: f64 = 0.6;
+
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("drivers", "What drives the outcome, all else equal");
     sec.paragraph(format!(
@@ -41,8 +44,13 @@ pub fn verdict(m: &DriversModel, w: &OutcomeWords) -> String {
             "The measured features do not explain {}: the model separates {yes} from {no} calls no better than chance ({auc}).",
             what(m.target, w)
         )
+    } else if m.auc < WEAK_AUC {
+        format!(
+            "The measured features explain {} only weakly: they separate {yes} from {no} calls barely better than chance ({auc}).",
+            what(m.target, w)
+        )
     } else {
-        format!("The measured features separate {yes} from {no} calls with a {auc}.",)
+        format!("The measured features separate {yes} from {no} calls with a {auc}.")
     }
 }
 

@@ -7,6 +7,10 @@ use crate::report::document::{ChartKind, RateBar, Section};
 use crate::report::format::{examples, rate};
 use crate::report::sections::agents::{GroupColumns, conversion_bar};
 use crate::report::sections::findings::capitalise;
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
 use crate::stats::Rate;
 use crate::stats::weekly::MIN_SPAN_DAYS;
 use crate::stats::{Dimension, GroupStats, Summary};
@@ -98,10 +102,6 @@ fn weekly(sec: &mut Section, s: &Summary) {
         &format!("{rate_word} per week (95% CI; weeks without calls are gaps)"),
         ChartKind::Trend(points),
     );
-    let headers: Vec<String> = std::iter::once("Agent".to_string())
-        .chain(weeks.iter().map(|d| d.format("%d %b").to_string()))
-        .collect();
-    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let cell = |r: Option<&Rate>| {
         r.filter(|r| r.n > 0)
             .map_or("–".into(), |r| format!("{}/{}", r.hits, r.n))
@@ -110,35 +110,34 @@ fn weekly(sec: &mut Section, s: &Summary) {
         "{rate_word} per agent and week ({} calls / calls with a known outcome):",
         s.words.positive
     ));
+    week_table(sec, "Agent", &weeks, &w.agents, cell);
+    if !w.objections.is_empty() {
+        sec.paragraph("Objections raised per kind and week:");
+        let count = |n: Option<&u64>| n.map_or("0".into(), u64::to_string);
+        week_table(sec, "Objection", &weeks, &w.objections, count);
+    }
+}
+
+/// One row per key, one column per week, cells written by `cell`.
+fn week_table<V>(
+    sec: &mut Section,
+    first: &str,
+    weeks: &[NaiveDate],
+    rows: &BTreeMap<String, BTreeMap<NaiveDate, V>>,
+    cell: impl Fn(Option<&V>) -> String,
+) {
+    let headers: Vec<String> = std::iter::once(first.to_string())
+        .chain(weeks.iter().map(|d| d.format("%d %b").to_string()))
+        .collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     sec.table(
         &header_refs,
-        w.agents
-            .iter()
-            .map(|(agent, per)| {
-                std::iter::once(agent.clone())
+        rows.iter()
+            .map(|(key, per)| {
+                std::iter::once(key.clone())
                     .chain(weeks.iter().map(|d| cell(per.get(d))))
                     .collect()
             })
             .collect(),
     );
-    if !w.objections.is_empty() {
-        let mut headers = header_refs.clone();
-        headers[0] = "Objection";
-        sec.paragraph("Objections raised per kind and week:");
-        sec.table(
-            &headers,
-            w.objections
-                .iter()
-                .map(|(kind, per)| {
-                    std::iter::once(kind.clone())
-                        .chain(
-                            weeks
-                                .iter()
-                                .map(|d| per.get(d).map_or("0".into(), u64::to_string)),
-                        )
-                        .collect()
-                })
-                .collect(),
-        );
-    }
 }

@@ -3,14 +3,14 @@
 //! the weekly rate on a date axis (empty weeks shown as gaps), per agent and
 //! the objections raised per kind.
 
-use crate::report::document::{ChartKind, RateBar, Section};
-use crate::report::format::{examples, rate};
-use crate::report::sections::agents::{GroupColumns, conversion_bar};
-use crate::report::sections::findings::capitalise;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::report::document::{ChartKind, RateBar, Section};
+use crate::report::format::{examples, rate};
+use crate::report::sections::agents::{GroupColumns, conversion_bar};
+use crate::report::sections::findings::capitalise;
 use crate::stats::Rate;
 use crate::stats::weekly::MIN_SPAN_DAYS;
 use crate::stats::{Dimension, GroupStats, Summary};

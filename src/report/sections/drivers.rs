@@ -9,7 +9,9 @@ use crate::report::format::number;
 use crate::report::sections::findings::side_words;
 use crate::stats::Summary;
 use crate::stats::Target;
-use crate::stats::drivers::{Driver, DriverEffect, Drivers, DriversModel, FOLDS, SAMPLE, Skip};
+use crate::stats::drivers::{
+    Driver, DriverEffect, Drivers, DriversModel, FOLDS, MIN_PER_CLASS, SAMPLE, Skip,
+};
 
 /// Below this held-out AUC a model explains the target only weakly.
 const WEAK_AUC: f64 = 0.6;
@@ -119,7 +121,7 @@ fn skip_text(skip: &Skip) -> String {
             positives,
             negatives,
         } => format!(
-            "Not fitted: {positives} and {negatives} calls on the two sides; at least 20 of each are needed."
+            "Not fitted: {positives} and {negatives} calls on the two sides; at least {MIN_PER_CLASS} of each are needed."
         ),
         Skip::NoFeatures => {
             "Not fitted: no measured feature is known for at least half of the calls and varies."

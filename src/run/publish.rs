@@ -42,7 +42,10 @@ pub fn write_outputs(
     let html = dir.join("report.html");
     write(&md, &report::render_document_markdown(&doc, &ctx))?;
     let evidence = evidence(store, run, &doc)?;
-    write(&html, &report::render_document_html_with(&doc, &ctx, &evidence))?;
+    write(
+        &html,
+        &report::render_document_html_with(&doc, &ctx, &evidence),
+    )?;
     Ok(Written {
         files: vec![
             md,

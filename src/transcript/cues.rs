@@ -184,6 +184,11 @@ static OUTBOUND: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// True when `text` hands the call to another agent.
+pub fn is_handoff(text: &str) -> bool {
+    HANDOFF.is_match(&text.replace(['\u{2019}', '\u{2018}'], "'"))
+}
+
 /// The evidence in `text` (one sentence, line or turn).
 pub(crate) fn score(text: &str) -> Evidence {
     let text = text.replace(['\u{2019}', '\u{2018}'], "'");
@@ -203,7 +208,7 @@ pub(crate) fn score(text: &str) -> Evidence {
     Evidence {
         agent_log_odds: log_odds.clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS),
         machine: MACHINE.is_match(&text),
-        handoff: HANDOFF.is_match(&text),
+        handoff: is_handoff(&text),
         answers_phone: ANSWER.is_match(&text),
         inbound_greeting: INBOUND.is_match(&text),
         outbound_intro: OUTBOUND.is_match(&text),

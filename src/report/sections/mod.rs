@@ -16,10 +16,11 @@ mod omitted;
 mod outcomes;
 mod patterns;
 mod recommendations;
+mod speakers;
 
 use crate::report::document::Section;
-pub use findings::capitalise;
 use crate::stats::Summary;
+pub use findings::capitalise;
 
 /// Every section, in order.
 pub fn all(s: &Summary) -> Vec<Section> {
@@ -29,6 +30,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         patterns::build(s),
         lead_quality::build(s),
         handoff::build(s),
+        speakers::build(s),
         daily::build(s),
         outcomes::build(s),
         compliance::build(s),

@@ -66,7 +66,7 @@ static ROLE_CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             3.0,
         ),
         (
-            r"(?:my name is|this is|i'?m) \w+(?: \w+)? (?:with|from|at|of) ",
+            r"(?:my name is|this is) \w+(?: \w+)? (?:with|from|at|of) ",
             2.5,
         ),
         (
@@ -89,7 +89,7 @@ static ROLE_CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             1.8,
         ),
         (
-            r"are you the (?:owner|decision maker|person)|is this the (?:owner|business)|do you (?:currently )?(?:use|have|run|work with|advertise)",
+            r"are you the (?:owner|decision maker|person)|is this the (?:owner|business)|do you (?:currently )?(?:use|run|work with|advertise)",
             1.5,
         ),
         (
@@ -130,24 +130,17 @@ static ROLE_CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             -2.5,
         ),
         (
-            r"how much (?:is|does|will|would|do)|what does it cost|send me (?:an? )?(?:email|information|info|text)",
+            r"how much (?:is|does) (?:it|this|that)|what does it cost|send me (?:an? )?(?:email|information|info|text)",
             -1.5,
         ),
         (
             r"word of mouth|referrals?|i'?ve been (?:in|doing)|we'?ve been (?:in|doing)|(?:i|we) do (?:mostly|mainly)",
             -1.8,
         ),
-        (
-            r"speaking|this is (?:he|she|him|her)|yes it is|that'?s me",
-            -2.0,
-        ),
+        (r"this is (?:he|she|him|her)|yes it is|that'?s me", -2.0),
         (
             r"my (?:account|order|bill|internet|phone|card|package|payment|service) (?:is|isn'?t|was|won'?t|doesn'?t|has)",
             -1.5,
-        ),
-        (
-            r"(?:i'?m|i am) (?:doing )?(?:good|well|fine|great|okay)",
-            -0.8,
         ),
     ])
 });

@@ -18,6 +18,7 @@ mod omitted;
 mod outcomes;
 mod patterns;
 mod recommendations;
+mod speakers;
 
 use crate::report::document::Section;
 use crate::stats::Summary;
@@ -31,6 +32,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         patterns::build(s),
         lead_quality::build(s),
         handoff::build(s),
+        speakers::build(s),
         daily::build(s),
         outcomes::build(s),
         compliance::build(s),

@@ -47,6 +47,7 @@ fn role(s: Speaker) -> &'static str {
     match s {
         Speaker::Agent => "agent",
         Speaker::Customer => "customer",
+        Speaker::Other => "other",
         Speaker::Unknown => "unknown",
     }
 }

@@ -15,7 +15,7 @@
 
 use super::RowWarning;
 use crate::config::SpeakerMap;
-use crate::model::{Speaker, Turn};
+use crate::model::Turn;
 use crate::transcript::parse_text;
 
 /// The turns of one subtitle file, plus a warning per cue whose times could not be read.
@@ -94,13 +94,7 @@ impl Cue {
     fn turns(&self, speakers: &SpeakerMap) -> Vec<Turn> {
         let (voice, plain) = strip_tags(&self.text);
         let mut turns = match voice {
-            Some(name) => vec![Turn {
-                speaker: Speaker::Unknown,
-                label: Some(name),
-                start_s: None,
-                end_s: None,
-                text: plain.trim().to_string(),
-            }],
+            Some(name) => vec![Turn::new(Some(name), plain.trim())],
             None => parse_text(&plain, speakers),
         };
         turns.retain(|t| !t.text.is_empty());

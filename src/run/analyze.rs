@@ -168,9 +168,6 @@ fn llm_analyzer(
         grounding::ground,
     )
     .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
-    if let Some(warning) = llm.provider.plain_http_warning() {
-        eprintln!("warning: {warning}");
-    }
     Ok(Arc::new(analyzer.keyed(ctx.key_material())))
 }
 

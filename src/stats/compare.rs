@@ -102,7 +102,8 @@ impl Comparison {
         match &self.detail {
             ComparisonDetail::Numeric(n) => n.cliffs_delta.abs() >= bar.cliffs_delta,
             ComparisonDetail::Categorical(k) => {
-                let gap = k.highest.rate.value().unwrap_or(0.0) - k.lowest.rate.value().unwrap_or(0.0);
+                let gap =
+                    k.highest.rate.value().unwrap_or(0.0) - k.lowest.rate.value().unwrap_or(0.0);
                 gap >= bar.rate_difference
             }
         }
@@ -319,6 +320,7 @@ fn categorical_test(
     let lowest = categories
         .iter()
         .min_by(|a, b| by_rate(a).total_cmp(&by_rate(b)))?;
+    let mechanical = dimension.follows_length(target);
     let detail = CategoricalComparison {
         dimension: dimension.clone(),
         cramers_v: chi.cramers_v,
@@ -326,10 +328,9 @@ fn categorical_test(
         highest: highest.clone(),
         lowest: lowest.clone(),
     };
-    Some((
-        unadjusted(target, ComparisonDetail::Categorical(detail), chi.p),
-        big_enough,
-    ))
+    let mut c = unadjusted(target, ComparisonDetail::Categorical(detail), chi.p);
+    c.mechanical = mechanical;
+    Some((c, big_enough))
 }
 
 /// Runs every test, adjusts with Benjamini-Hochberg, marks findings and
@@ -368,7 +369,11 @@ pub fn compare(
         b.headline()
             .cmp(&a.headline())
             .then(b.finding.cmp(&a.finding))
-            .then(if a.headline() { by_effect } else { std::cmp::Ordering::Equal })
+            .then(if a.headline() {
+                by_effect
+            } else {
+                std::cmp::Ordering::Equal
+            })
             .then(a.q.total_cmp(&b.q))
             .then(by_effect)
     });

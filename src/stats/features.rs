@@ -120,6 +120,7 @@ impl NumericFeature {
                 | NumericFeature::ObjectionsDetected
                 | NumericFeature::BuyingSignals
                 | NumericFeature::ScriptSectionsCovered
+                | NumericFeature::CompliancePct
         );
         length || (count && target == Target::Shortness)
     }
@@ -156,12 +157,12 @@ impl NumericFeature {
             NumericFeature::TimeToPurposeS => m.time_to_purpose_s,
             NumericFeature::ObjectionsDetected => count(m.objections.len()),
             NumericFeature::BuyingSignals => count(m.buying_signals.len()),
-            NumericFeature::CustomerSentimentStart => {
-                m.customer_sentiment_start.filter(|_| sentiment_windows_distinct(row))
-            }
-            NumericFeature::CustomerSentimentEnd => {
-                m.customer_sentiment_end.filter(|_| sentiment_windows_distinct(row))
-            }
+            NumericFeature::CustomerSentimentStart => m
+                .customer_sentiment_start
+                .filter(|_| sentiment_windows_distinct(row)),
+            NumericFeature::CustomerSentimentEnd => m
+                .customer_sentiment_end
+                .filter(|_| sentiment_windows_distinct(row)),
             NumericFeature::ScriptSectionsCovered => {
                 count(m.sections.iter().filter(|s| s.attempted()).count())
             }
@@ -225,6 +226,14 @@ impl Dimension {
             Dimension::EarlyTermination => "early-termination reason".into(),
             Dimension::Attribute(name) => format!("lead attribute {name}"),
         }
+    }
+
+    /// Length itself, and (against short calls) the script and customer
+    /// engagement, which short calls have less room for: restating length.
+    pub fn follows_length(&self, target: Target) -> bool {
+        *self == Dimension::Length
+            || (target == Target::Shortness
+                && matches!(self, Dimension::ScriptFollowed | Dimension::Engagement))
     }
 
     /// Read from the playbook's script sections.

@@ -125,11 +125,9 @@ pub fn parse(value: Value) -> Result<SttTranscript, SttError> {
 /// A turn as every vendor gives one: label, times in seconds, text.
 fn turn(label: Option<String>, start_s: Option<f64>, end_s: Option<f64>, text: &str) -> Turn {
     Turn {
-        speaker: crate::model::Speaker::Unknown,
-        label,
         start_s,
         end_s,
-        text: text.trim().to_string(),
+        ..Turn::new(label, text.trim())
     }
 }
 

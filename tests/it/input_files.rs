@@ -37,8 +37,11 @@ fn load_folder() -> (HashMap<String, Call>, Vec<String>) {
     (calls, problems)
 }
 
-/// (speaker, label, start, end, text) of every turn of one call.
-fn turns(call: &Call) -> Vec<(Speaker, Option<String>, Option<f64>, Option<f64>, String)> {
+/// A turn as (speaker, label, start, end, text).
+type TurnView = (Speaker, Option<String>, Option<f64>, Option<f64>, String);
+
+/// Every turn of one call.
+fn turns(call: &Call) -> Vec<TurnView> {
     call.legs[0]
         .transcript
         .turns

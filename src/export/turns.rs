@@ -2,7 +2,7 @@
 //! with its leg, position, role, label as written, times and text.
 
 use super::columns::Cell;
-use crate::model::{Call, Speaker};
+use crate::model::Call;
 
 const NAMES: [&str; 9] = [
     "call_id", "leg", "turn", "speaker", "label", "start_s", "end_s", "words", "text",
@@ -32,7 +32,7 @@ pub fn rows(call: &Call) -> impl Iterator<Item = Vec<Cell>> + '_ {
                 Cell::Text(Some(call.id.clone())),
                 Cell::Text(Some(leg.name.clone())),
                 Cell::Int(Some(i as i64 + 1)),
-                Cell::Text(Some(role(t.speaker).to_string())),
+                Cell::Text(Some(t.speaker.as_str().to_string())),
                 Cell::Text(t.label.clone()),
                 Cell::Num(t.start_s),
                 Cell::Num(t.end_s),
@@ -41,13 +41,4 @@ pub fn rows(call: &Call) -> impl Iterator<Item = Vec<Cell>> + '_ {
             ]
         })
     })
-}
-
-fn role(s: Speaker) -> &'static str {
-    match s {
-        Speaker::Agent => "agent",
-        Speaker::Customer => "customer",
-        Speaker::Other => "other",
-        Speaker::Unknown => "unknown",
-    }
 }

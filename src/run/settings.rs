@@ -215,3 +215,67 @@ fn load_config(path: Option<&Path>, profile: Option<&str>) -> Result<Config> {
     }
     Ok(config)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: AnalyzeArgs,
+    }
+
+    fn resolve(flags: &[&str], env: impl Fn(&str) -> Result<String, VarError>) -> Settings {
+        let argv = ["callscope", "calls.csv"].iter().chain(flags);
+        Settings::resolve(Cli::parse_from(argv).args, env).expect("resolves")
+    }
+
+    #[test]
+    fn flags_profile_and_environment_resolve_in_one_place() {
+        let settings = resolve(
+            &[
+                "--provider",
+                "openai",
+                "--profile",
+                "vici-lgs-omc",
+                "--rpm",
+                "600",
+            ],
+            |var| match var {
+                "OPENAI_API_KEY" => Ok("sk-from-env".into()),
+                _ => Err(VarError::NotPresent),
+            },
+        );
+        assert_eq!(settings.config.input.profile.to_string(), "vici-lgs-omc");
+        let llm = settings.llm.expect("an LLM run");
+        assert_eq!(llm.api_key.as_deref(), Some("sk-from-env"));
+        assert_eq!(llm.engine.rpm, Some(600));
+        assert_eq!(
+            llm.engine.max_concurrency,
+            EngineOptions::DEFAULT_MAX_CONCURRENCY
+        );
+        assert_eq!(
+            llm.engine.initial_concurrency,
+            EngineOptions::MAX_INITIAL_CONCURRENCY
+        );
+        assert!(resolve(&[], |_| Err(VarError::NotPresent)).llm.is_none());
+    }
+
+    #[test]
+    fn concurrency_starts_at_one_to_eight() {
+        let engine = |n: &str| {
+            let llm = resolve(&["--provider", "ollama", "--max-concurrency", n], |_| {
+                Err(VarError::NotPresent)
+            })
+            .llm
+            .expect("an LLM run");
+            (llm.engine.max_concurrency, llm.engine.initial_concurrency)
+        };
+        assert_eq!(engine("0"), (1, 1));
+        assert_eq!(engine("3"), (3, 3));
+        assert_eq!(engine("500"), (500, 8));
+    }
+}

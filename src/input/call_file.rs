@@ -62,6 +62,8 @@ pub struct FileCall {
     pub stated_duration_s: Option<f64>,
     /// The format recognised, e.g. `Deepgram (`results.utterances`)`.
     pub format: &'static str,
+    /// True when the transcript parser already gave the turns their roles.
+    pub roles_assigned: bool,
     pub warnings: Vec<RowWarning>,
 }
 
@@ -87,6 +89,7 @@ pub fn read(path: &Path, kind: FileKind, opts: &ReadOptions) -> Result<FileCall,
         turns: Vec::new(),
         stated_duration_s: None,
         format: kind.name(),
+        roles_assigned: kind == FileKind::Text,
         warnings: Vec::new(),
     };
     match kind {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::call_file::{self, FileCall, FileKind, ReadOptions};
 use super::dedup::Dedup;
 use super::meta::{MetaIndex, attach};
-use super::speaker_roles::{ATTRIBUTE, RoleSource, transcript_of};
+use super::speaker_roles::{ATTRIBUTE, RolesFrom, transcript_of};
 use super::table::Table;
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::{Config, SpeakerMap};
@@ -186,7 +186,7 @@ impl Folder {
                 Call::single_leg(fc.id, "call", Default::default())
             }
         };
-        let (transcript, source) = transcript_of(fc.turns, &self.speakers);
+        let (transcript, source) = transcript_of(fc.turns, &self.speakers, fc.roles_assigned);
         let span = transcript
             .turns
             .iter()
@@ -203,13 +203,13 @@ impl Folder {
             call.attributes
                 .insert(ATTRIBUTE.to_string(), value.to_string());
         }
-        if source == RoleSource::NoSpeakers {
+        if source == RolesFrom::NoSpeakers {
             warnings.push(RowWarning::new(
                 file,
                 1,
                 None,
                 format!(
-                    "{} names no speakers; analysed with speakers unknown (metrics by side absent)",
+                    "{} names no speakers; roles only where the words make them clear, else unknown",
                     fc.format
                 ),
             ));

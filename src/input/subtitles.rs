@@ -66,8 +66,9 @@ impl Cue {
         let (line_no, timing) = block[at];
         let (start, end) = timing.split_once("-->")?;
         let end = end.split_whitespace().next().unwrap_or("");
-        let (start_s, end_s) = (timestamp(start.trim()), timestamp(end));
-        if start_s.is_none() || end_s.is_none() {
+        let times = timestamp(start.trim()).zip(timestamp(end));
+        let (start_s, end_s) = (times.map(|t| t.0), times.map(|t| t.1));
+        if times.is_none() {
             warnings.push(RowWarning::new(
                 file,
                 line_no,

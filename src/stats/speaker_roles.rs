@@ -57,7 +57,7 @@ impl RoleNotes {
 fn describe(source: &str) -> String {
     match source {
         "intro heuristic" => "assigned by the intro heuristic (numbered or named speakers; name them under [speakers] in the config to decide instead)".to_string(),
-        "none in file" => "unknown, the file names no speakers (metrics by side absent)".to_string(),
+        "none in file" => "not named by the file (no speaker labels): known only where the words make them clear, else unknown".to_string(),
         "unresolved" => "not all known (metrics by side absent where unknown)".to_string(),
         other => other.to_string(),
     }

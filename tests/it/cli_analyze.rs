@@ -231,7 +231,7 @@ fn missing_input_is_a_clear_error() {
 fn the_jsonl_export_reads_back_as_input_with_the_same_findings() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first");
-    analyze(&example(), &first, &[]);
+    analyze(&example(), &first, &["--jsonl-transcripts"]);
     let second = dir.path().join("second");
     let run = analyze(&first.join("insights.jsonl"), &second, &[]);
     assert_eq!(run["calls_total"], 200);

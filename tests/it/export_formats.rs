@@ -209,7 +209,7 @@ fn jsonl_leaves_transcripts_out_by_default_and_round_trips_with_them() {
     analyze(
         &example(),
         &full,
-        &["--formats", "jsonl", "--jsonl-transcripts"],
+        &["--formats", "jsonl,csv", "--jsonl-transcripts"],
     );
     let full_len = std::fs::metadata(full.join("insights.jsonl"))
         .expect("jsonl")

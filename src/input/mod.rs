@@ -11,10 +11,13 @@
 //!   CSV record with multi-line cells is one row. For JSONL, the line number.
 
 mod columns;
+mod date_order;
+pub mod dates;
 mod decode;
 mod dedup;
 mod jsonl;
 pub mod profiles;
+mod row_shape;
 mod rows;
 mod table;
 mod utterances;

@@ -33,6 +33,8 @@ pub struct Table {
     pub file: String,
     pub headers: Vec<String>,
     pub rows: RowIter,
+    /// The delimiter of a delimited file (`None` for spreadsheets).
+    pub delimiter: Option<u8>,
 }
 
 /// Opens a delimited text file, streaming.
@@ -85,6 +87,7 @@ pub fn open_csv(path: &Path) -> Result<Table, InputError> {
         file,
         headers,
         rows: Box::new(rows),
+        delimiter: Some(sniffed.delimiter),
     })
 }
 
@@ -285,6 +288,7 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
         file,
         headers,
         rows: Box::new(rows),
+        delimiter: None,
     })
 }
 

@@ -407,3 +407,119 @@ fn xlsx_with_several_sheets_and_merged_cells() {
     }
     assert_eq!(run.call("x2")["duration_s"], 40.0);
 }
+
+/// Writes `text` to `name` in a fresh folder and analyses it from there.
+fn analyze_text(name: &str, text: &str) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), text).expect("write fixture");
+    analyze_in(dir.path(), name, &[])
+}
+
+fn transcript(call: &Value) -> &str {
+    call["legs"][0]["transcript"]["raw"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+#[test]
+fn unquoted_commas_in_the_last_transcript_column_are_joined_back_with_a_warning() {
+    let run = analyze_text(
+        "extra.csv",
+        "call_id,agent,duration,transcript\nk1,ann,30,Agent: hi, how are you, fine\nk2,bob,40,\"Agent: hello\"\n",
+    );
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: extra.csv:2: transcript: 6 cells under a header of 4: the transcript holds unquoted `,`; the extra cells are joined back into it"
+        ]
+    );
+    assert_eq!(transcript(&run.call("k1")), "Agent: hi, how are you, fine");
+    assert_eq!(transcript(&run.call("k2")), "Agent: hello");
+}
+
+#[test]
+fn a_short_row_mid_file_warns_and_blank_rows_count_as_skipped() {
+    let run = analyze_text(
+        "short.csv",
+        "call_id,agent,duration,transcript\ns1,ann\n,,,\ns2,bob,40,Agent: hi\n\n,  ,,\ns3,cy,50,Agent: yo\n",
+    );
+    run.assert_counts(3, 2, 3);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: short.csv:2: 2 of 4 cells; the missing ones (from `duration`) read as empty",
+            "warning: short.csv:3: blank row; skipped",
+            "warning: short.csv:5: blank row; skipped",
+        ]
+    );
+    assert_eq!(run.call("s1")["duration_s"], Value::Null);
+}
+
+#[test]
+fn day_first_dates_are_read_day_first_when_only_that_reading_works() {
+    let run = analyze_text(
+        "dayfirst.csv",
+        "call_id,agent,date,transcript\nd1,ann,05/06/2025 09:00,Agent: hi\nd2,bob,20/11/2025 15:47,Agent: hi\n",
+    );
+    run.assert_counts(2, 0, 0);
+    assert_eq!(run.call("d1")["started_at"], "2025-06-05T09:00:00");
+    assert_eq!(run.call("d2")["started_at"], "2025-11-20T15:47:00");
+}
+
+#[test]
+fn ambiguous_dates_are_read_month_first_with_one_warning_naming_the_rule() {
+    let run = analyze_text(
+        "ambiguous.csv",
+        "call_id,agent,date,transcript\na1,ann,05/06/2025,Agent: hi\na2,bob,07/08/2025,Agent: hi\n",
+    );
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: ambiguous.csv:2: date: dates such as `05/06/2025` read both ways; read month first (mm/dd), as no date in the first 1000 rows has a first number above 12 (which would make the file day first)"
+        ]
+    );
+    assert_eq!(run.call("a1")["started_at"], "2025-05-06T00:00:00");
+}
+
+#[test]
+fn two_digit_years_follow_the_rule_with_one_warning_and_implausible_years_are_unknown() {
+    let run = analyze_text(
+        "years.csv",
+        "call_id,agent,date,transcript\ny1,ann,12/16/25 8:32,Agent: hi\ny2,bob,20/11/25 15:47,Agent: hi\ny3,cy,0000-01-01,Agent: hi\ny4,dee,12/17/99,Agent: hi\n",
+    );
+    run.assert_counts(4, 0, 3);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: years.csv:2: date: two-digit year in `12/16/25 8:32` read by the rule 00-68 as 2000-2068, 69-99 as 1969-1999; every two-digit year in this file is read the same way",
+            "warning: years.csv:3: date: cannot parse date `20/11/25 15:47`: no such day (mm/dd/yyyy, month first in this file); treated as unknown",
+            "warning: years.csv:4: date: implausible year 0 in date `0000-01-01` (expected 1900-2100); treated as unknown",
+        ]
+    );
+    assert_eq!(run.call("y1")["started_at"], "2025-12-16T08:32:00");
+    assert_eq!(run.call("y4")["started_at"], "1999-12-17T00:00:00");
+}
+
+#[test]
+fn implausible_durations_are_unknown_in_every_form() {
+    let huge = format!("{}:00:00", "9".repeat(300));
+    let run = analyze_text(
+        "long.csv",
+        &format!(
+            "call_id,agent,duration,transcript\nl1,ann,{huge},Agent: hi\nl2,bob,1e308,Agent: hi\nl3,cy,1e9,Agent: hi\nl4,dee,1.2e2,Agent: hi\n"
+        ),
+    );
+    run.assert_counts(4, 0, 3);
+    for id in ["l1", "l2", "l3"] {
+        assert_eq!(run.call(id)["duration_s"], Value::Null, "{id}");
+        assert_eq!(run.call(id)["metrics"]["length_class"], "unknown", "{id}");
+    }
+    assert!(
+        run.warnings()
+            .iter()
+            .all(|w| w.contains("implausible duration"))
+    );
+    assert_eq!(run.call("l4")["duration_s"], 120.0);
+}

@@ -1,9 +1,12 @@
-//! The normalised call: what every input format is turned into and every later
-//! stage reads. Unknown values are `None`, never a made-up zero.
+//! The domain model: the normalised call (what every input format is turned
+//! into and every later stage reads) and the domain vocabulary that both the
+//! configuration and the analysis speak (non-compliance reasons). Unknown
+//! values are `None`, never a made-up zero.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One call as the rest of the pipeline sees it.
@@ -190,4 +193,49 @@ pub enum Speaker {
     Agent,
     Customer,
     Unknown,
+}
+
+/// Why a call did not follow the script (the original's Q3 reasons).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NonComplianceReason {
+    CustomerHungUpImmediately,
+    CustomerObjectionInterrupted,
+    TechnicalConnectionIssues,
+    NotDecisionMaker,
+    WrongTimingBusy,
+    LanguageBarrier,
+    CustomerAlreadyClient,
+    CustomerNotInterestedUpfront,
+    AgentSkippedSections,
+    AgentDeviatedFromScript,
+}
+
+/// Who is to blame for not following the script. Derived from the reason, so
+/// the three disagreeing sources of the original cannot disagree here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonComplianceCategory {
+    ExternalFactor,
+    ClientInterruption,
+    AgentError,
+}
+
+impl NonComplianceReason {
+    pub fn category(self) -> NonComplianceCategory {
+        use NonComplianceReason::*;
+        match self {
+            TechnicalConnectionIssues | CustomerAlreadyClient | LanguageBarrier => {
+                NonComplianceCategory::ExternalFactor
+            }
+            CustomerHungUpImmediately
+            | CustomerObjectionInterrupted
+            | CustomerNotInterestedUpfront
+            | NotDecisionMaker
+            | WrongTimingBusy => NonComplianceCategory::ClientInterruption,
+            AgentSkippedSections | AgentDeviatedFromScript => NonComplianceCategory::AgentError,
+        }
+    }
 }

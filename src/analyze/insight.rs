@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::{NonComplianceCategory, NonComplianceReason};
+
 /// What an analyzer concluded about one call. Fields an analyzer cannot judge
 /// stay `None` / empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -191,48 +193,4 @@ pub struct NonCompliance {
     pub reason: NonComplianceReason,
     pub details: Option<String>,
     pub proof: Option<Quote>,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum NonComplianceReason {
-    CustomerHungUpImmediately,
-    CustomerObjectionInterrupted,
-    TechnicalConnectionIssues,
-    NotDecisionMaker,
-    WrongTimingBusy,
-    LanguageBarrier,
-    CustomerAlreadyClient,
-    CustomerNotInterestedUpfront,
-    AgentSkippedSections,
-    AgentDeviatedFromScript,
-}
-
-/// Who is to blame for not following the script. Derived from the reason, so
-/// the three disagreeing sources of the original cannot disagree here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NonComplianceCategory {
-    ExternalFactor,
-    ClientInterruption,
-    AgentError,
-}
-
-impl NonComplianceReason {
-    pub fn category(self) -> NonComplianceCategory {
-        use NonComplianceReason::*;
-        match self {
-            TechnicalConnectionIssues | CustomerAlreadyClient | LanguageBarrier => {
-                NonComplianceCategory::ExternalFactor
-            }
-            CustomerHungUpImmediately
-            | CustomerObjectionInterrupted
-            | CustomerNotInterestedUpfront
-            | NotDecisionMaker
-            | WrongTimingBusy => NonComplianceCategory::ClientInterruption,
-            AgentSkippedSections | AgentDeviatedFromScript => NonComplianceCategory::AgentError,
-        }
-    }
 }

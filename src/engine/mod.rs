@@ -1,6 +1,5 @@
-//! The streaming pipeline: calls flow through metrics and an analyzer into
-//! the store with bounded, rate-adaptive concurrency. `pipeline` drives a
-//! whole run (input to store, heuristic or LLM); the rest is the LLM engine.
+//! The LLM engine: calls flow to an LLM with bounded, rate-adaptive
+//! concurrency (the run layer, `crate::run`, drives a whole run).
 //!
 //! `run` pulls jobs from a stream (no batch barrier), sends each call to the
 //! LLM under an adaptive concurrency limit and optional RPM/TPM pacing,
@@ -12,7 +11,6 @@ pub mod budget;
 pub mod estimate;
 pub mod limiter;
 pub mod pacer;
-pub mod pipeline;
 pub mod progress;
 pub mod shutdown;
 mod worker;
@@ -112,11 +110,20 @@ pub struct EngineOptions {
     pub shutdown: Shutdown,
 }
 
-impl Default for EngineOptions {
-    fn default() -> Self {
+impl EngineOptions {
+    /// Most requests in flight unless told otherwise.
+    pub const DEFAULT_MAX_CONCURRENCY: usize = 64;
+    /// Requests in flight at the start are at most this many: the engine
+    /// climbs from there as answers come back, rather than opening with a
+    /// burst of 429s.
+    pub const MAX_INITIAL_CONCURRENCY: usize = 8;
+
+    /// The defaults with at most `max` requests in flight (at least 1),
+    /// starting at no more than `MAX_INITIAL_CONCURRENCY`.
+    pub fn with_max_concurrency(max: usize) -> Self {
         EngineOptions {
-            max_concurrency: 128,
-            initial_concurrency: 8,
+            max_concurrency: max.max(1),
+            initial_concurrency: max.clamp(1, Self::MAX_INITIAL_CONCURRENCY),
             rpm: None,
             tpm: None,
             budget_usd: None,
@@ -129,6 +136,12 @@ impl Default for EngineOptions {
             cached: 0,
             shutdown: Shutdown::default(),
         }
+    }
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self::with_max_concurrency(Self::DEFAULT_MAX_CONCURRENCY)
     }
 }
 

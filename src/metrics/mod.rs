@@ -18,6 +18,10 @@ use crate::model::{Call, Speaker, Turn};
 
 use script::Normalized;
 
+/// Version of the metric definitions; part of every cache key (the LLM
+/// prompt carries the metrics). Bump when a metric's meaning changes.
+pub const METRICS_VERSION: &str = "m1";
+
 /// Customer turns whose text gives the start / end sentiment.
 const SENTIMENT_WINDOW_TURNS: usize = 3;
 

@@ -6,7 +6,6 @@ mod escape;
 mod format;
 mod html;
 mod markdown;
-pub mod publish;
 mod sections;
 mod svg;
 

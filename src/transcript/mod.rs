@@ -5,7 +5,9 @@
 //! `[00:01:02] Agent: ...`, `[00:12] Speaker 1: ...`, `00:01:02 Agent: ...`, a
 //! timestamp alone on a line followed by text lines, label-less `[00:12] text`,
 //! continuation lines (appended to the previous turn), and one-line exports
-//! with several inline `Agent:` / `Customer:` labels. Every turn's text is a
+//! with several inline `Agent:` / `Customer:` labels (only in a transcript
+//! written on one line, and only after the end of a sentence: elsewhere a
+//! label counts only at the start of a line). Every turn's text is a
 //! verbatim slice of the input (trimmed), so quotes taken from turns are
 //! always found in the transcript. Unlabelled lines before the first header
 //! (or in a transcript without any) become one unknown turn per line.
@@ -68,8 +70,11 @@ fn unlabelled_lines(text: &str) -> Vec<Turn> {
         .collect()
 }
 
-/// All turn headers in input order: line starts first (lenient), then
-/// inline ones with labels known from the line starts or by role.
+/// All turn headers in input order. Labels count at the start of a line;
+/// only a transcript written on one line (a VICI export) may also have
+/// headers inside it, and only labels known as speakers (by role, config,
+/// or its own first label) that follow the end of a sentence. So "Customer:
+/// My old agent: he was useless." stays one customer turn.
 fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
     let mut known = KnownLabels {
         speakers,
@@ -82,6 +87,7 @@ fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
         .iter()
         .filter_map(|h| h.label.as_deref().map(str::to_lowercase))
         .collect();
+    let one_line = is_one_line(raw);
     let mut headers = Vec::with_capacity(line_headers.len());
     let mut line_iter = line_headers.into_iter().peekable();
     let mut scan_from = 0;
@@ -93,12 +99,20 @@ fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
             headers.push(h);
         }
         scan_from = scan_from.max(inline_from);
-        headers.extend(inline_headers(raw, scan_from, line_end, &known));
+        if one_line {
+            headers.extend(inline_headers(raw, scan_from, line_end, &known));
+        }
     }
     headers
 }
 
-/// Headers inside `raw[from..to]` at positions right after whitespace.
+/// True when the transcript has text on one line only.
+fn is_one_line(raw: &str) -> bool {
+    raw.lines().filter(|l| !l.trim().is_empty()).count() <= 1
+}
+
+/// Headers inside `raw[from..to]` at positions after the end of a sentence
+/// (`.`, `!`, `?` or `…` and whitespace).
 fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec<Header> {
     let mut found = Vec::new();
     let mut skip_until = from;
@@ -106,9 +120,13 @@ fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec
         return found;
     };
     let mut prev_ws = false;
+    let mut sentence_ended = false;
     for (i, c) in segment.char_indices() {
         let at = from + i;
-        let candidate = prev_ws && at >= skip_until && (c == '[' || c.is_alphanumeric());
+        let candidate = prev_ws
+            && sentence_ended
+            && at >= skip_until
+            && (c == '[' || c.is_alphanumeric());
         if let Some(h) = candidate
             .then(|| header_at(raw, at, Strictness::Inline, known))
             .flatten()
@@ -117,6 +135,9 @@ fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec
             found.push(h);
         }
         prev_ws = c.is_whitespace();
+        if !prev_ws {
+            sentence_ended = matches!(c, '.' | '!' | '?' | '\u{2026}');
+        }
     }
     found
 }
@@ -162,6 +183,15 @@ mod tests {
         let turns = parse("Agent: hi, calling about ads. Customer: not interested. Agent: ok");
         let texts: Vec<&str> = turns.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["hi, calling about ads.", "not interested.", "ok"]);
+    }
+
+    #[test]
+    fn a_speaker_word_inside_a_sentence_starts_no_turn() {
+        let turns = parse("Customer: My old agent: he was useless. Not interested.");
+        assert_eq!(turns.len(), 1);
+        assert_eq!(turns[0].speaker, Speaker::Customer);
+        let turns = parse("Agent: Hello.\nCustomer: Dear customer: we regret. Agent: no.");
+        assert_eq!(turns.len(), 2, "inline labels only in one-line transcripts");
     }
 
     #[test]

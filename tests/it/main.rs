@@ -6,6 +6,7 @@
 mod reliability_support;
 mod support;
 
+mod cache_key;
 mod cli_analyze;
 mod cli_llm;
 mod engine_faults;

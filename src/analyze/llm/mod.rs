@@ -8,12 +8,12 @@ pub mod narrative;
 pub mod prompt;
 pub mod provider;
 pub mod schema;
-pub mod secret;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::analyze::key::KeyMaterial;
 use crate::analyze::{Insight, Provenance};
 use crate::config::Playbook;
 use crate::config::llm::{LlmConfig, ModelPrice};
@@ -59,26 +59,6 @@ pub struct LlmAnalyzer {
 }
 
 impl LlmAnalyzer {
-    /// Reads the API key from the provider's environment variable.
-    pub fn from_env(
-        opts: &ProviderOptions,
-        playbook: &Playbook,
-        llm: &LlmConfig,
-        ground: Grounder,
-    ) -> Result<Self, LlmError> {
-        let key = match opts.kind.key_var().map(|var| (var, std::env::var(var))) {
-            Some((var, Err(std::env::VarError::NotUnicode(_)))) => {
-                return Err(LlmError::MalformedKey {
-                    var,
-                    problem: "is not valid UTF-8".into(),
-                });
-            }
-            Some((_, value)) => value.ok(),
-            None => None,
-        };
-        Self::new(opts, playbook, llm, key, ground)
-    }
-
     pub fn new(
         opts: &ProviderOptions,
         playbook: &Playbook,
@@ -94,12 +74,9 @@ impl LlmAnalyzer {
         let client = LlmClient::new(opts, api_key, &resolved, context_budget)?;
         let prompt = Prompt::new(playbook);
         let key = format!(
-            "{}:{}:{}-{}:s{}",
+            "{}:{}:{PROMPT_VERSION}:s{SCHEMA_VERSION}",
             opts.kind.as_str(),
             opts.model(),
-            PROMPT_VERSION,
-            prompt.hash(&resolved),
-            SCHEMA_VERSION
         );
         let price = if opts.kind.is_free() {
             Some(ModelPrice::FREE)
@@ -120,9 +97,33 @@ impl LlmAnalyzer {
         })
     }
 
-    /// Cache key part: provider, model, prompt version + hash, schema version.
+    /// The analyzer key stored with every result: provider, model, prompt
+    /// and schema versions, then (once `keyed`) the hash of the cache-key
+    /// recipe (`crate::analyze::key`).
     pub fn analyzer_key(&self) -> &str {
         &self.key
+    }
+
+    /// Gives the analyzer its cache key, `KeyMaterial::key` over this
+    /// analyzer's `request_template` and the run's settings.
+    pub fn keyed(mut self, material: KeyMaterial<'_>) -> Self {
+        self.key = material
+            .with_request(&self.request_template())
+            .key(&self.key);
+        self
+    }
+
+    /// A request exactly as it would be sent, with a placeholder for the
+    /// call: everything sent that does not come from the call.
+    pub fn request_template(&self) -> Value {
+        let conv = Conversation {
+            system: self.prompt.system().to_string(),
+            messages: vec![Message {
+                role: Role::User,
+                text: "{call}".to_string(),
+            }],
+        };
+        self.client.body(&conv)
     }
 
     pub fn client(&self) -> &LlmClient {

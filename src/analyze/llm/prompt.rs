@@ -107,15 +107,6 @@ impl Prompt {
              the schema exactly, with no other text."
         )
     }
-
-    /// Hash of everything fixed in the prompt (instruction and schema).
-    pub fn hash(&self, schema: &serde_json::Value) -> String {
-        let mut h = blake3::Hasher::new();
-        h.update(self.system.as_bytes());
-        h.update(ROLE.as_bytes());
-        h.update(schema.to_string().as_bytes());
-        h.finalize().to_hex()[..12].to_string()
-    }
 }
 
 fn describe_sections(system: &mut String, sections: &[ScriptSection]) {

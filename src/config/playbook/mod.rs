@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::insight::NonComplianceReason;
+use crate::model::NonComplianceReason;
 
 /// The built-in generic sales playbook as commented TOML (a `[playbook]` table).
 pub const GENERIC_PLAYBOOK_TOML: &str = include_str!("generic.toml");

@@ -1,0 +1,174 @@
+//! One `analyze` run from resolved settings to written outputs: open the
+//! store, stream every call through the analyzer, record what the run did
+//! (`run.json` and the database), then publish the report and exports. A
+//! dry run only estimates.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::analyze::grounding;
+use crate::analyze::llm::LlmAnalyzer;
+use crate::engine::{Estimate, RunStats, StopReason};
+use crate::input::RowWarning;
+use crate::store::Store;
+
+use super::context::AnalysisContext;
+use super::executor::Executor;
+use super::pipeline::{self, RunPlan};
+use super::publish::{self, Written};
+use super::settings::{LlmSettings, Settings};
+use super::writer::RunCounts;
+
+/// `run.json`: what the run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    #[serde(flatten)]
+    pub counts: RunCounts,
+    pub wall_s: f64,
+    pub analyzer: String,
+    pub input: String,
+    pub requests: u64,
+    pub retries: u64,
+    pub http_429: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    /// Absent when the model's price is unknown.
+    pub cost_usd: Option<f64>,
+    pub stopped: Option<StopReason>,
+}
+
+/// What `analyze` did.
+pub enum Analyzed {
+    /// `--dry-run`: what would be sent; nothing was.
+    Estimated {
+        estimate: Estimate,
+        analyzer_key: String,
+    },
+    /// The run finished (or stopped early: `record.stopped`).
+    Ran { record: RunRecord, written: Written },
+}
+
+/// The database inside an output folder.
+pub fn db_path(out: &Path) -> PathBuf {
+    out.join("callscope.db")
+}
+
+/// Runs `analyze` with resolved settings; row warnings go to `on_warning`
+/// as they are found.
+pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> Result<Analyzed> {
+    let started = Instant::now();
+    let ctx = Arc::new(AnalysisContext::new(&settings.config));
+    let llm = settings
+        .llm
+        .as_ref()
+        .map(|llm| llm_analyzer(llm, &settings, &ctx))
+        .transpose()?;
+    if let (Some(analyzer), Some(LlmSettings { dry_run: true, .. })) = (&llm, &settings.llm) {
+        let db = db_path(&settings.out);
+        let store = db.is_file().then(|| Store::open(&db)).transpose()?;
+        let estimate = pipeline::dry_run(
+            &settings.input,
+            &settings.config,
+            &ctx,
+            store.as_ref(),
+            analyzer,
+            settings.limit,
+        )?;
+        return Ok(Analyzed::Estimated {
+            estimate,
+            analyzer_key: analyzer.analyzer_key().to_string(),
+        });
+    }
+    let out = &settings.out;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output folder {}", out.display()))?;
+    check_writable(out)?;
+    let store = Store::open(&db_path(out))?;
+    let analyzer_key = match &llm {
+        Some(a) => a.analyzer_key().to_string(),
+        None => ctx.heuristic_key.clone(),
+    };
+    let input_name = settings.input.path.display().to_string();
+    let run = store.begin_run(&analyzer_key, &input_name, &settings.config)?;
+    let narrator = llm.clone();
+    let executor = match (llm, settings.llm) {
+        (Some(analyzer), Some(llm)) => Executor::Llm {
+            analyzer,
+            opts: llm.engine,
+        },
+        _ => Executor::Heuristic,
+    };
+    let plan = RunPlan {
+        spec: &settings.input,
+        config: &settings.config,
+        ctx: Arc::clone(&ctx),
+        store: &store,
+        run,
+        analyzer_key: analyzer_key.clone(),
+        limit: settings.limit,
+    };
+    let outcome = pipeline::run(plan, executor, on_warning)?;
+    let engine = outcome.engine.unwrap_or_else(|| RunStats {
+        cost_usd: Some(0.0),
+        ..RunStats::default()
+    });
+    let record = RunRecord {
+        counts: outcome.counts,
+        wall_s: started.elapsed().as_secs_f64(),
+        analyzer: analyzer_key,
+        input: input_name,
+        requests: engine.requests,
+        retries: engine.retries,
+        http_429: engine.http_429,
+        tokens_in: engine.tokens_in,
+        tokens_out: engine.tokens_out,
+        cost_usd: engine.cost_usd,
+        stopped: engine.stopped,
+    };
+    store.finish_run(run, &record)?;
+    let run_info = store.latest_run()?;
+    // After an early stop the provider is unusable or unaffordable: the
+    // narrative stays rule-based.
+    let narrator = narrator.filter(|_| record.stopped.is_none());
+    let written = publish::write_outputs(&store, &run_info, out, narrator.as_deref())?;
+    write_run_json(out, &record)?;
+    Ok(Analyzed::Ran { record, written })
+}
+
+fn llm_analyzer(
+    llm: &LlmSettings,
+    settings: &Settings,
+    ctx: &AnalysisContext,
+) -> Result<Arc<LlmAnalyzer>> {
+    let analyzer = LlmAnalyzer::new(
+        &llm.provider,
+        &ctx.playbook,
+        &settings.config.llm,
+        llm.api_key.clone(),
+        grounding::ground,
+    )
+    .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
+    if let Some(warning) = llm.provider.plain_http_warning() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(Arc::new(analyzer.keyed(ctx.key_material())))
+}
+
+/// Fails early, naming the folder, when nothing can be written in it
+/// (read-only mount, full disk, permissions).
+fn check_writable(dir: &Path) -> Result<()> {
+    let probe = dir.join(".callscope-write-check");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| format!("cannot write in the output folder {}", dir.display()))
+}
+
+fn write_run_json(out: &Path, record: &RunRecord) -> Result<()> {
+    let path = out.join("run.json");
+    let json = serde_json::to_string_pretty(record)?;
+    std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))
+}

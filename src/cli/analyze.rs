@@ -15,7 +15,10 @@ use crate::run::{AnalyzeArgs, Settings};
 const SHOWN_WARNINGS: u64 = 20;
 
 pub fn run(args: AnalyzeArgs) -> Result<i32> {
-    let settings = Settings::resolve(args, |var| std::env::var(var).ok())?;
+    // A key that is not UTF-8 reaches the check as malformed, not as missing.
+    let settings = Settings::resolve(args, |var| {
+        std::env::var_os(var).map(|v| v.to_string_lossy().into_owned())
+    })?;
     let quiet = settings.quiet;
     let out = settings.out.clone();
     let mut shown = 0u64;
@@ -33,7 +36,11 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
             print_estimate(&estimate, &analyzer_key);
             Ok(super::exit::OK)
         }
-        Analyzed::Ran { record, written } => {
+        Analyzed::Ran {
+            record,
+            written,
+            failures,
+        } => {
             if !quiet {
                 print_summary(&record, &written, &out);
             }
@@ -43,9 +50,28 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
                 );
                 return Ok(super::exit::STOPPED);
             }
+            if !failures.is_empty() {
+                print_failures(&record, &failures, &out);
+                return Ok(super::exit::ERROR);
+            }
             Ok(super::exit::OK)
         }
     }
+}
+
+/// Every call failed: the most common reasons and where to look further.
+fn print_failures(record: &RunRecord, failures: &[(String, u64)], out: &Path) {
+    eprintln!(
+        "error: every call failed ({} of {}); the most common reasons:",
+        record.counts.calls_failed, record.counts.calls_total
+    );
+    for (reason, calls) in failures {
+        eprintln!("  {calls} calls: {reason}");
+    }
+    eprintln!(
+        "See one call's requests and answers with `callscope inspect CALL_ID --db {}`.",
+        analyze::db_path(out).display()
+    );
 }
 
 fn print_estimate(est: &Estimate, analyzer_key: &str) {

@@ -192,6 +192,16 @@ pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> 
             error: e.to_string(),
             raw: None,
         },
+        // Providers refuse a request larger than the per-minute token limit;
+        // waiting for the pacer would only delay that.
+        Ok(()) if shared.opts.tpm.is_some_and(|t| est_in + est_out > t) => End::Failed {
+            error: format!(
+                "the call needs ~{} tokens, more than --tpm {} allows in a minute",
+                est_in + est_out,
+                shared.opts.tpm.unwrap_or_default()
+            ),
+            raw: None,
+        },
         Ok(()) => {
             let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
             if shared.halted() {

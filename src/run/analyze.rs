@@ -48,9 +48,17 @@ pub enum Analyzed {
         estimate: Estimate,
         analyzer_key: String,
     },
-    /// The run finished (or stopped early: `record.stopped`).
-    Ran { record: RunRecord, written: Written },
+    /// The run finished (or stopped early: `record.stopped`). `failures`:
+    /// when calls failed and none was analysed, the most common reasons.
+    Ran {
+        record: RunRecord,
+        written: Written,
+        failures: Vec<(String, u64)>,
+    },
 }
+
+/// Failure reasons listed when every call failed.
+const FAILURE_REASONS: usize = 5;
 
 /// The database inside an output folder.
 pub fn db_path(out: &Path) -> PathBuf {
@@ -83,6 +91,9 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
             analyzer_key: analyzer.analyzer_key().to_string(),
         });
     }
+    // Open the input before anything is created or recorded: a typo in its
+    // name must leave no database and no run behind.
+    let rows = crate::input::open(&settings.input, &settings.config)?;
     let out = &settings.out;
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
@@ -103,8 +114,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         _ => Executor::Heuristic,
     };
     let plan = RunPlan {
-        spec: &settings.input,
-        config: &settings.config,
+        rows,
         ctx: Arc::clone(&ctx),
         store: &store,
         run,
@@ -136,7 +146,17 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     let narrator = narrator.filter(|_| record.stopped.is_none());
     let written = publish::write_outputs(&store, &run_info, out, narrator.as_deref())?;
     write_run_json(out, &record)?;
-    Ok(Analyzed::Ran { record, written })
+    let c = &record.counts;
+    let failures = if c.calls_failed > 0 && c.calls_analyzed + c.calls_cached == 0 {
+        store.failure_reasons(run_info.id, &record.analyzer, FAILURE_REASONS)?
+    } else {
+        Vec::new()
+    };
+    Ok(Analyzed::Ran {
+        record,
+        written,
+        failures,
+    })
 }
 
 fn llm_analyzer(
@@ -152,10 +172,29 @@ fn llm_analyzer(
         grounding::ground,
     )
     .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
+    check_pacing(llm, &analyzer)?;
     if let Some(warning) = llm.provider.plain_http_warning() {
         eprintln!("warning: {warning}");
     }
     Ok(Arc::new(analyzer.keyed(ctx.key_material())))
+}
+
+/// `--rpm 0` would never send; a `--tpm` below the smallest request (the
+/// instructions, schema and expected answer of an empty call) could never
+/// send one either. Both are refused before anything starts.
+fn check_pacing(llm: &LlmSettings, analyzer: &LlmAnalyzer) -> Result<()> {
+    if llm.engine.rpm == Some(0) {
+        anyhow::bail!(
+            "--rpm 0 would never send a request: give the requests per minute your plan allows (at least 1)"
+        );
+    }
+    let smallest = analyzer.smallest_request_tokens();
+    if let Some(tpm) = llm.engine.tpm.filter(|&t| t < smallest) {
+        anyhow::bail!(
+            "--tpm {tpm} is below the smallest request (~{smallest} tokens: instructions, answer schema and expected answer), so no call could ever be sent; give the tokens per minute your plan allows"
+        );
+    }
+    Ok(())
 }
 
 /// Fails early, naming the folder, when nothing can be written in it

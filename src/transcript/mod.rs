@@ -123,10 +123,8 @@ fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec
     let mut sentence_ended = false;
     for (i, c) in segment.char_indices() {
         let at = from + i;
-        let candidate = prev_ws
-            && sentence_ended
-            && at >= skip_until
-            && (c == '[' || c.is_alphanumeric());
+        let candidate =
+            prev_ws && sentence_ended && at >= skip_until && (c == '[' || c.is_alphanumeric());
         if let Some(h) = candidate
             .then(|| header_at(raw, at, Strictness::Inline, known))
             .flatten()

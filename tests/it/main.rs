@@ -27,6 +27,7 @@ mod reliability_faults;
 mod reliability_fs;
 mod report_findings;
 mod report_render;
+mod run_guard;
 mod security_secrets;
 mod stats_persuasion;
 mod transcript_formats;

@@ -8,6 +8,7 @@ pub mod narrative;
 pub mod prompt;
 pub mod provider;
 pub mod schema;
+pub mod secret;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
@@ -175,6 +176,12 @@ impl LlmAnalyzer {
                 .iter()
                 .map(|m| estimate_tokens(&m.text))
                 .sum::<u64>()
+    }
+
+    /// Tokens of the smallest possible request and its answer: the
+    /// instructions, the answer schema and the expected answer.
+    pub fn smallest_request_tokens(&self) -> u64 {
+        self.schema_tokens + estimate_tokens(self.prompt.system()) + self.expected_output_tokens
     }
 
     /// A call whose prompt plus expected answer exceeds the context budget

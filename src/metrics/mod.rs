@@ -23,7 +23,7 @@ use script::Normalized;
 pub const METRICS_VERSION: &str = "m1";
 
 /// Customer turns whose text gives the start / end sentiment.
-const SENTIMENT_WINDOW_TURNS: usize = 3;
+pub const SENTIMENT_WINDOW_TURNS: usize = 3;
 
 /// Computes every metric of `call`'s main leg.
 pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {

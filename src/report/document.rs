@@ -41,6 +41,8 @@ pub enum Block {
     Table(Table),
     Bullets(Vec<String>),
     Chart(Chart),
+    /// Verbatim text such as config lines to copy.
+    Code(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +119,11 @@ impl Section {
         if !items.is_empty() {
             self.blocks.push(Block::Bullets(items));
         }
+        self
+    }
+
+    pub fn code(&mut self, text: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Code(text.into()));
         self
     }
 

@@ -10,9 +10,9 @@ use anyhow::{Context, Result};
 
 use crate::analyze::llm::{LlmAnalyzer, narrative};
 use crate::export;
-use crate::report::{self, Block, Document, ReportContext, Section};
+use crate::report::{self, Block, Document, Evidence, ReportContext, Section};
 use crate::stats::{self, CallRow};
-use crate::store::{RunInfo, Store};
+use crate::store::{Detail, RunInfo, Store};
 
 /// The files written, for the summary printed to the user.
 pub struct Written {
@@ -41,7 +41,8 @@ pub fn write_outputs(
     let md = dir.join("report.md");
     let html = dir.join("report.html");
     write(&md, &report::render_document_markdown(&doc, &ctx))?;
-    write(&html, &report::render_document_html(&doc, &ctx))?;
+    let evidence = evidence(store, run, &doc)?;
+    write(&html, &report::render_document_html_with(&doc, &ctx, &evidence))?;
     Ok(Written {
         files: vec![
             md,
@@ -109,6 +110,28 @@ fn narrative_key(llm: &LlmAnalyzer, figures: &serde_json::Value) -> String {
 /// chart data and the rule-based sentences with their numbers), as JSON.
 fn figures_of(section: &Section) -> serde_json::Value {
     serde_json::json!({ "section": section.title, "content": section.blocks })
+}
+
+/// The transcripts of the calls the document cites, up to the configured
+/// limit, in input order.
+fn evidence(store: &Store, run: &RunInfo, doc: &Document) -> Result<Evidence> {
+    let cited = report::cited_tokens(doc);
+    let limit = run.config.analysis.max_report_transcripts;
+    let mut evidence = Evidence::default();
+    store.for_each_row(run.id, &run.analyzer, Detail::Full, |row| {
+        if cited.contains(&row.call.id) {
+            evidence.add(
+                &CallRow {
+                    call: row.call,
+                    metrics: row.metrics.unwrap_or_default(),
+                    analysis: row.analysis,
+                },
+                limit,
+            );
+        }
+        Ok(())
+    })?;
+    Ok(evidence)
 }
 
 fn summarize(store: &Store, run: &RunInfo) -> Result<stats::Summary> {

@@ -22,6 +22,7 @@ mod input_xlsx;
 mod llm_providers;
 mod llm_validation;
 mod provider_guard;
+mod report_applicability;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;

@@ -1,9 +1,10 @@
-//! Section 1: executive summary — volume, overall conversion and short-call
-//! rate, the strongest findings and the agents furthest from the rest.
+//! Section 1: executive summary — volume, the outcome rate and the
+//! short-call rate, the findings that matter and the agents furthest from
+//! the rest, and what the report leaves out on this data and why.
 
 use crate::report::document::Section;
 use crate::report::format::{duration, rate};
-use crate::report::sections::{agents::standout_sentences, findings};
+use crate::report::sections::{agents::standout_sentences, findings, omitted};
 use crate::stats::{Summary, Target};
 
 pub fn build(s: &Summary) -> Section {
@@ -38,11 +39,10 @@ pub fn build(s: &Summary) -> Section {
         );
     }
     let all = &t.all;
-    if all.conversion.n == 0 {
-        sec.paragraph("No call has a known outcome, so conversion cannot be measured.");
-    } else {
+    if all.conversion.n > 0 {
         sec.paragraph(format!(
-            "Conversion: {} over the calls with a known outcome ({} with an unknown outcome left out).",
+            "{}: {} over the calls with a known outcome ({} with an unknown outcome left out).",
+            findings::capitalise(&s.words.rate),
             rate(&all.conversion),
             t.outcome_unknown
         ));
@@ -54,11 +54,13 @@ pub fn build(s: &Summary) -> Section {
             rate(&all.short)
         ));
     }
-    sec.paragraph(findings::tally(s, Target::Conversion));
-    sec.bullets(findings::bullets(s, Target::Conversion, 3));
-    sec.bullets(standout_sentences(s));
+    if all.conversion.n > 0 {
+        sec.paragraph(findings::tally(s, Target::Conversion));
+        sec.bullets(findings::bullets(s, Target::Conversion, 3));
+        sec.bullets(standout_sentences(s));
+    }
     let c = &s.compliance;
-    if c.assessed_calls > 0 {
+    if c.assessed_calls > 0 && s.applicability.script.applies() {
         sec.paragraph(format!(
             "Script followed on {} of assessed calls; objections rebutted {}; back to the script after {} of objections.",
             rate(&c.followed),
@@ -70,6 +72,12 @@ pub fn build(s: &Summary) -> Section {
     if !short_findings.is_empty() {
         sec.subheading("Short against long calls");
         sec.bullets(short_findings);
+    }
+    let left_out = omitted::lines(s);
+    if !left_out.is_empty() {
+        // A subheading, so an LLM narrative cannot drop it.
+        sec.subheading("Not reported on this data, and why");
+        sec.bullets(left_out);
     }
     sec
 }

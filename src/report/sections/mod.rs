@@ -2,19 +2,23 @@
 //! original report's order.
 
 mod agents;
+mod appendix;
 mod compliance;
 mod daily;
+mod drivers;
 mod examples;
 mod executive;
 mod findings;
 mod handoff;
 mod lead_quality;
 mod objections;
+mod omitted;
 mod outcomes;
 mod patterns;
 mod recommendations;
 
 use crate::report::document::Section;
+pub use findings::capitalise;
 use crate::stats::Summary;
 
 /// Every section, in order.
@@ -31,5 +35,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         objections::build(s),
         recommendations::build(s),
         examples::build(s),
+        drivers::build(s),
+        appendix::build(s),
     ]
 }

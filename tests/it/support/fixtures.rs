@@ -20,6 +20,7 @@ pub const DATA: &str = "data/persuasionforgood/full_dialog.csv";
 
 pub fn playbook() -> Playbook {
     Playbook {
+        enabled: true,
         company_context: "Save the Children asks for donations by chat.".into(),
         sections: vec![
             ScriptSection {

@@ -117,7 +117,10 @@ mod tests {
             ..OutcomeMap::default()
         };
         let w = map.words();
-        assert_eq!((w.positive.as_str(), w.negative.as_str()), ("resolved", "not resolved"));
+        assert_eq!(
+            (w.positive.as_str(), w.negative.as_str()),
+            ("resolved", "not resolved")
+        );
         assert_eq!(w.rate, "resolution");
     }
 

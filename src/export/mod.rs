@@ -2,11 +2,11 @@
 //! call; it reads back as input, since its top level is the call schema) and
 //! `insights.csv` (wide, one column per scalar field, for BI tools and ML).
 
+pub mod atomic;
 mod columns;
 mod csv_cell;
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -16,6 +16,8 @@ use crate::analyze::Analysis;
 use crate::metrics::Metrics;
 use crate::model::Call;
 use crate::store::{Detail, RunId, Store, StoredRow};
+
+use atomic::AtomicFile;
 
 pub use csv_cell::neutralise_formula;
 
@@ -60,7 +62,8 @@ pub fn write_jsonl(
     analyzer: &str,
     path: &Path,
 ) -> Result<(), ExportError> {
-    let mut out = BufWriter::new(File::create(path).map_err(io_err(path))?);
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = BufWriter::new(file.file());
     let mut failure = None;
     store.for_each_row(run, analyzer, Detail::Full, |row| {
         let line = JsonlLine {
@@ -79,7 +82,9 @@ pub fn write_jsonl(
     if let Some(e) = failure {
         return Err(io_err(path)(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 pub fn write_csv(
@@ -89,8 +94,8 @@ pub fn write_csv(
     path: &Path,
 ) -> Result<(), ExportError> {
     let attributes = attribute_keys(store, run, analyzer)?;
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -107,7 +112,9 @@ pub fn write_csv(
     if let Some(e) = failure {
         return Err(csv_err(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 /// Every pass-through attribute name in the run, sorted: one column each.

@@ -158,15 +158,34 @@ impl CallTranscript {
         };
         let m = &row.metrics;
         for h in &m.objections {
-            label(Some(h.turn), LabelKind::Objection, &h.kind, LabelSource::Phrase);
+            label(
+                Some(h.turn),
+                LabelKind::Objection,
+                &h.kind,
+                LabelSource::Phrase,
+            );
         }
         for h in &m.buying_signals {
-            label(Some(h.turn), LabelKind::BuyingSignal, &h.kind, LabelSource::Phrase);
+            label(
+                Some(h.turn),
+                LabelKind::BuyingSignal,
+                &h.kind,
+                LabelSource::Phrase,
+            );
         }
         for h in &m.script_hits {
-            label(Some(h.turn), LabelKind::ScriptSection, &h.kind, LabelSource::Phrase);
+            label(
+                Some(h.turn),
+                LabelKind::ScriptSection,
+                &h.kind,
+                LabelSource::Phrase,
+            );
         }
-        for o in row.insight().map(|i| i.objections.as_slice()).unwrap_or_default() {
+        for o in row
+            .insight()
+            .map(|i| i.objections.as_slice())
+            .unwrap_or_default()
+        {
             let source = LabelSource::Analyzer;
             label(o.customer_quote.turn, LabelKind::Objection, &o.kind, source);
             if let Some(r) = &o.agent_rebuttal {

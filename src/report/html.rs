@@ -78,7 +78,12 @@ impl Links<'_> {
     fn word(&self, out: &mut String, word: &str) {
         let id = trim_token(word);
         if !id.is_empty() && self.ids.contains(id) {
-            let _ = write!(out, "<a href=\"#{}\">{}</a>", transcripts::anchor(id), esc(id));
+            let _ = write!(
+                out,
+                "<a href=\"#{}\">{}</a>",
+                transcripts::anchor(id),
+                esc(id)
+            );
             out.push_str(&esc(&word[id.len()..]));
         } else {
             out.push_str(&esc(word));
@@ -110,7 +115,12 @@ pub fn render(doc: &Document, footer: &str, evidence: &Evidence) -> String {
         );
     }
     if !links.ids.is_empty() {
-        let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", transcripts::ID, transcripts::TITLE);
+        let _ = write!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            transcripts::ID,
+            transcripts::TITLE
+        );
     }
     out.push_str("</ol></nav>\n");
     for (i, s) in doc.sections.iter().enumerate() {

@@ -44,11 +44,7 @@ fn section_md(out: &mut String, number: usize, s: &Section) {
 
 /// A fenced block whose fence is longer than any backtick run inside it.
 fn code_md(out: &mut String, text: &str) {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let _ = writeln!(out, "{fence}toml\n{}\n{fence}\n", text.trim_end());
 }

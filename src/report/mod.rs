@@ -67,7 +67,11 @@ pub fn render_document_html(doc: &Document, ctx: &ReportContext) -> String {
 
 /// The HTML page with the cited calls' transcripts, every mention of their
 /// ids linked to them.
-pub fn render_document_html_with(doc: &Document, ctx: &ReportContext, evidence: &Evidence) -> String {
+pub fn render_document_html_with(
+    doc: &Document,
+    ctx: &ReportContext,
+    evidence: &Evidence,
+) -> String {
     html::render(doc, &footer(doc, ctx), evidence)
 }
 

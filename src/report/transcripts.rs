@@ -78,7 +78,11 @@ fn turn_html(out: &mut String, turn: &EvidenceTurn) {
         crate::report::sections::capitalise(who)
     );
     if let Some(s) = turn.start_s {
-        let _ = write!(out, " <span class=\"time\">{}</span>", opt_duration(Some(s)));
+        let _ = write!(
+            out,
+            " <span class=\"time\">{}</span>",
+            opt_duration(Some(s))
+        );
     }
     let _ = write!(out, " {}", esc(&turn.text));
     for l in &turn.labels {
@@ -96,5 +100,10 @@ fn tag(out: &mut String, l: &Label) {
     if let Some(c) = l.confidence {
         text += &format!(" {:.0}%", c * 100.0);
     }
-    let _ = write!(out, " <span class=\"tag {}\">{}</span>", l.kind.css(), esc(&text));
+    let _ = write!(
+        out,
+        " <span class=\"tag {}\">{}</span>",
+        l.kind.css(),
+        esc(&text)
+    );
 }

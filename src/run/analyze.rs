@@ -98,6 +98,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
     check_writable(out)?;
+    let _lock = super::output_lock::lock(out)?;
     let store = Store::open(&db_path(out))?;
     let analyzer_key = match &llm {
         Some(a) => a.analyzer_key().to_string(),
@@ -209,5 +210,6 @@ fn check_writable(dir: &Path) -> Result<()> {
 fn write_run_json(out: &Path, record: &RunRecord) -> Result<()> {
     let path = out.join("run.json");
     let json = serde_json::to_string_pretty(record)?;
-    std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))
+    crate::export::atomic::write(&path, (json + "\n").as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -42,7 +42,10 @@ pub fn write_outputs(
     let html = dir.join("report.html");
     write(&md, &report::render_document_markdown(&doc, &ctx))?;
     let evidence = evidence(store, run, &doc)?;
-    write(&html, &report::render_document_html_with(&doc, &ctx, &evidence))?;
+    write(
+        &html,
+        &report::render_document_html_with(&doc, &ctx, &evidence),
+    )?;
     Ok(Written {
         files: vec![
             md,
@@ -158,5 +161,6 @@ fn summarize(store: &Store, run: &RunInfo) -> Result<stats::Summary> {
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    crate::export::atomic::write(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -93,8 +93,7 @@ impl ApplicabilityAcc {
                 .iter()
                 .filter(|s| s.attempted() && self.core.contains(&s.section))
                 .count();
-            self.script_found
-                .record(2 * delivered >= self.core.len());
+            self.script_found.record(2 * delivered >= self.core.len());
         }
         if row.metrics.customer_sentiment_start.is_some() {
             self.sentiment_overlap

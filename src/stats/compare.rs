@@ -102,7 +102,8 @@ impl Comparison {
         match &self.detail {
             ComparisonDetail::Numeric(n) => n.cliffs_delta.abs() >= bar.cliffs_delta,
             ComparisonDetail::Categorical(k) => {
-                let gap = k.highest.rate.value().unwrap_or(0.0) - k.lowest.rate.value().unwrap_or(0.0);
+                let gap =
+                    k.highest.rate.value().unwrap_or(0.0) - k.lowest.rate.value().unwrap_or(0.0);
                 gap >= bar.rate_difference
             }
         }
@@ -368,7 +369,11 @@ pub fn compare(
         b.headline()
             .cmp(&a.headline())
             .then(b.finding.cmp(&a.finding))
-            .then(if a.headline() { by_effect } else { std::cmp::Ordering::Equal })
+            .then(if a.headline() {
+                by_effect
+            } else {
+                std::cmp::Ordering::Equal
+            })
             .then(a.q.total_cmp(&b.q))
             .then(by_effect)
     });

@@ -111,9 +111,9 @@ impl Driver {
     fn value(self, row: &CallRow, purpose_known: bool) -> Option<f64> {
         match self {
             Measure(f) => f.value(row),
-            Driver::UnrebuttedObjection => row.insight().map(|i| {
-                f64::from(u8::from(i.objections.iter().any(|o| !o.rebuttal_attempted)))
-            }),
+            Driver::UnrebuttedObjection => row
+                .insight()
+                .map(|i| f64::from(u8::from(i.objections.iter().any(|o| !o.rebuttal_attempted)))),
             Driver::PurposeStated => (purpose_known && row.metrics.turns.is_some())
                 .then(|| f64::from(u8::from(row.metrics.purpose_turn.is_some()))),
         }
@@ -210,7 +210,10 @@ impl DriversAcc {
         self.known[0] += u64::from(converted.is_some());
         self.known[1] += u64::from(short.is_some());
         let sampled = Sampled {
-            x: ALL.iter().map(|d| d.value(row, self.purpose_known)).collect(),
+            x: ALL
+                .iter()
+                .map(|d| d.value(row, self.purpose_known))
+                .collect(),
             converted,
             short,
         };
@@ -468,12 +471,21 @@ mod tests {
     fn recovers_a_planted_effect_and_finds_no_effect_in_noise() {
         let (x, y) = data(2000, false);
         let m = fit(&DRIVERS, &x, &y).expect("fits");
-        assert!(m.auc_low > 0.7, "AUC {} ({}–{})", m.auc, m.auc_low, m.auc_high);
+        assert!(
+            m.auc_low > 0.7,
+            "AUC {} ({}–{})",
+            m.auc,
+            m.auc_low,
+            m.auc_high
+        );
         assert!(!m.at_chance());
         let q = &m.effects[0];
         assert_eq!(q.driver, DRIVERS[0], "largest effect first");
         let truth = (PLANTED * q.step).exp();
-        assert!(q.clear() && q.low < truth && truth < q.high, "{q:?} vs {truth}");
+        assert!(
+            q.clear() && q.low < truth && truth < q.high,
+            "{q:?} vs {truth}"
+        );
         let noise = &m.effects[1];
         assert!(!noise.clear(), "{noise:?}");
     }
@@ -482,14 +494,23 @@ mod tests {
     fn shuffled_outcomes_give_a_chance_level_auc() {
         let (x, y) = data(2000, true);
         let m = fit(&DRIVERS, &x, &y).expect("fits");
-        assert!(m.at_chance(), "AUC {} ({}–{})", m.auc, m.auc_low, m.auc_high);
+        assert!(
+            m.at_chance(),
+            "AUC {} ({}–{})",
+            m.auc,
+            m.auc_low,
+            m.auc_high
+        );
         assert!((m.auc - 0.5).abs() < 0.05, "{}", m.auc);
     }
 
     #[test]
     fn too_few_calls_or_no_usable_feature_is_said_not_guessed() {
         let (x, y) = data(30, false);
-        assert!(matches!(fit(&DRIVERS, &x, &y), Err(Skip::TooFewCalls { .. })));
+        assert!(matches!(
+            fit(&DRIVERS, &x, &y),
+            Err(Skip::TooFewCalls { .. })
+        ));
         let (x, y) = data(400, false);
         let missing: Vec<Vec<Option<f64>>> = x.iter().map(|_| vec![None, Some(1.0)]).collect();
         assert_eq!(fit(&DRIVERS, &missing, &y), Err(Skip::NoFeatures));

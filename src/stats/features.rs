@@ -156,12 +156,12 @@ impl NumericFeature {
             NumericFeature::TimeToPurposeS => m.time_to_purpose_s,
             NumericFeature::ObjectionsDetected => count(m.objections.len()),
             NumericFeature::BuyingSignals => count(m.buying_signals.len()),
-            NumericFeature::CustomerSentimentStart => {
-                m.customer_sentiment_start.filter(|_| sentiment_windows_distinct(row))
-            }
-            NumericFeature::CustomerSentimentEnd => {
-                m.customer_sentiment_end.filter(|_| sentiment_windows_distinct(row))
-            }
+            NumericFeature::CustomerSentimentStart => m
+                .customer_sentiment_start
+                .filter(|_| sentiment_windows_distinct(row)),
+            NumericFeature::CustomerSentimentEnd => m
+                .customer_sentiment_end
+                .filter(|_| sentiment_windows_distinct(row)),
             NumericFeature::ScriptSectionsCovered => {
                 count(m.sections.iter().filter(|s| s.attempted()).count())
             }

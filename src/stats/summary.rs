@@ -14,8 +14,8 @@ use crate::input::profiles::outcome_map;
 
 use super::applicability::{Applicability, ApplicabilityAcc};
 use super::compare::{Comparison, EffectBar, NumericSamples, compare};
-use super::drivers::{Drivers, DriversAcc};
 use super::compliance::{ComplianceAcc, ComplianceSummary};
+use super::drivers::{Drivers, DriversAcc};
 use super::examples::Examples;
 use super::facts::RowFacts;
 use super::features::Dimension;

@@ -96,7 +96,10 @@ fn assert_no_script_claims(md: &str) {
         "Mean compliance",
         "section: mean score",
     ] {
-        assert!(!md.contains(claim), "{claim:?} in a report without a script:\n{md}");
+        assert!(
+            !md.contains(claim),
+            "{claim:?} in a report without a script:\n{md}"
+        );
     }
 }
 
@@ -110,8 +113,15 @@ fn helpdesk_with_the_built_in_sales_playbook_gets_no_script_claims_and_its_own_w
         "the report says why the script is left out: {}",
         section(&md, 1)
     );
-    assert!(md.contains("`[playbook] enabled = false`"), "names the setting");
-    assert!(section(&md, 1).contains("Resolution: "), "{}", section(&md, 1));
+    assert!(
+        md.contains("`[playbook] enabled = false`"),
+        "names the setting"
+    );
+    assert!(
+        section(&md, 1).contains("Resolution: "),
+        "{}",
+        section(&md, 1)
+    );
     assert!(md.contains("resolved, ") && md.contains(" unresolved, "));
     assert!(
         !md.to_lowercase().contains("conversion") && !md.contains("converted"),
@@ -125,11 +135,7 @@ fn helpdesk_with_the_built_in_sales_playbook_gets_no_script_claims_and_its_own_w
 #[test]
 fn a_disabled_playbook_says_so_and_unmapped_codes_get_the_lines_to_add() {
     let dir = tempfile::tempdir().unwrap();
-    let md = run(
-        dir.path(),
-        &helpdesk_csv(),
-        "[playbook]\nenabled = false\n",
-    );
+    let md = run(dir.path(), &helpdesk_csv(), "[playbook]\nenabled = false\n");
     assert_no_script_claims(&md);
     assert!(md.contains("left out because `[playbook] enabled = false`"));
     assert!(md.contains("left out because no call has a known outcome"));
@@ -139,10 +145,15 @@ fn a_disabled_playbook_says_so_and_unmapped_codes_get_the_lines_to_add() {
         .expect("outcomes section");
     for code in ["resolved", "unresolved", "unclear"] {
         assert!(
-            outcomes.lines().any(|l| l.starts_with(&format!("| {code} | "))),
+            outcomes
+                .lines()
+                .any(|l| l.starts_with(&format!("| {code} | "))),
             "{code} listed with its count: {outcomes}"
         );
-        assert!(outcomes.contains(&format!("\"{code}\"")), "{code} in the lines to add");
+        assert!(
+            outcomes.contains(&format!("\"{code}\"")),
+            "{code} in the lines to add"
+        );
     }
     assert!(outcomes.contains("[outcomes]\nconverted = ["), "{outcomes}");
 }
@@ -154,7 +165,11 @@ fn charity_playbook_without_sections_gets_no_compliance_and_its_words() {
     let md = run(dir.path(), &charity_csv(), config);
     assert_no_script_claims(&md);
     assert!(md.contains("left out because the playbook has no script sections"));
-    assert!(section(&md, 1).contains("Donation rate: 50% (30/60"), "{}", section(&md, 1));
+    assert!(
+        section(&md, 1).contains("Donation rate: 50% (30/60"),
+        "{}",
+        section(&md, 1)
+    );
     assert!(md.contains("30 donated, 30 did not donate"));
 }
 

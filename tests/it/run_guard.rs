@@ -1,8 +1,9 @@
 //! How a run ends when it cannot do its job, through the binary: an input
 //! that cannot be opened records nothing, `report` needs a completed run,
 //! a run in which every call fails says why and exits non-zero, pacing
-//! flags that could never send are refused, and a closed stdout ends the
-//! process quietly.
+//! flags that could never send are refused, a closed stdout ends the
+//! process quietly, and an output folder is written by one run at a time,
+//! file by file atomically, never through a planted symlink.
 
 use std::process::{Command, Stdio};
 
@@ -184,4 +185,70 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(done.status.code(), Some(101), "{err}");
     assert_eq!(insights(&out).len(), 5, "outputs written before printing");
+}
+
+#[test]
+fn a_second_run_on_the_same_output_folder_is_refused_while_the_first_writes() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_calls(dir.path(), 8, 55);
+    let mock = rt.block_on(MockProvider::start(MockConfig {
+        latency_median: std::time::Duration::from_millis(400),
+        ..MockConfig::default()
+    }));
+    let out = dir.path().join("out");
+    let first = llm_command(&input, "ollama", &mock.base_url(Dialect::Ollama), &out)
+        .args(["--max-concurrency", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while mock.log().is_empty() {
+        assert!(started.elapsed().as_secs() < 60, "the first run never sent");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = offline(&input, &out, &[]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains("another callscope run is writing to"),
+        "{}",
+        stderr(&second)
+    );
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let lines = insights(&out);
+    assert_eq!(lines.len(), 8, "only the first run's calls, each once");
+    assert!(failed_ids(&lines).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_at_an_output_path_is_replaced_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_calls(dir.path(), 3, 56);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    for name in ["report.md", "insights.jsonl", "run.json"] {
+        std::os::unix::fs::symlink(&victim, out.join(name)).unwrap();
+    }
+    let run = offline(&input, &out, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    for name in ["report.md", "insights.jsonl", "run.json"] {
+        let meta = std::fs::symlink_metadata(out.join(name)).unwrap();
+        assert!(meta.is_file(), "{name} is a regular file now");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -1,10 +1,10 @@
 //! Section 2: agents — the per-agent table, conversion chart with intervals,
 //! and how the best and weakest ranked agents compare with everyone else.
 
+use crate::config::outcomes::OutcomeWords;
 use crate::report::document::{ChartKind, RateBar, Section};
 use crate::report::format::{examples, opt_duration, opt_pct_points, rate, rate_cell};
 use crate::report::sections::findings::capitalise;
-use crate::config::outcomes::OutcomeWords;
 use crate::stats::{Dimension, GroupStats, Rate, Summary};
 
 /// Agents shown in the chart.
@@ -40,7 +40,10 @@ pub fn build(s: &Summary) -> Section {
     let cols = GroupColumns::of(s);
     sec.table(
         &cols.headers("Agent"),
-        rows.iter().take(TABLE_AGENTS).map(|g| cols.row(g)).collect(),
+        rows.iter()
+            .take(TABLE_AGENTS)
+            .map(|g| cols.row(g))
+            .collect(),
     );
     if rows.len() > TABLE_AGENTS {
         sec.paragraph(format!(
@@ -53,7 +56,10 @@ pub fn build(s: &Summary) -> Section {
     bars.truncate(CHART_AGENTS);
     if !bars.is_empty() {
         sec.chart(
-            &format!("{} by agent (ranked agents, 95% CI)", capitalise(&s.words.rate)),
+            &format!(
+                "{} by agent (ranked agents, 95% CI)",
+                capitalise(&s.words.rate)
+            ),
             ChartKind::RateBars(bars.iter().map(|g| conversion_bar(g)).collect()),
         );
     }
@@ -66,12 +72,19 @@ fn team_table(sec: &mut Section, teams: &[GroupStats], cols: &GroupColumns) {
         return;
     }
     sec.subheading("By team / campaign");
-    sec.table(&cols.headers("Team"), teams.iter().map(|g| cols.row(g)).collect());
+    sec.table(
+        &cols.headers("Team"),
+        teams.iter().map(|g| cols.row(g)).collect(),
+    );
 }
 
 /// The best and the weakest ranked agent against all other calls.
 pub fn standout_sentences(s: &Summary) -> Vec<String> {
-    standouts(s.groups(&Dimension::Agent), s.totals.all.conversion, &s.words)
+    standouts(
+        s.groups(&Dimension::Agent),
+        s.totals.all.conversion,
+        &s.words,
+    )
 }
 
 /// The best and the weakest ranked group against the rest of `total`.
@@ -121,7 +134,13 @@ impl GroupColumns {
     }
 
     pub fn headers<'a>(&'a self, first: &'a str) -> Vec<&'a str> {
-        let mut h = vec![first, "Calls", self.rate.as_str(), "Short calls", "Median duration"];
+        let mut h = vec![
+            first,
+            "Calls",
+            self.rate.as_str(),
+            "Short calls",
+            "Median duration",
+        ];
         if self.script {
             h.push("Mean compliance");
         }

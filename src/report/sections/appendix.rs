@@ -23,7 +23,9 @@ pub fn build(s: &Summary) -> Section {
         let (yes, no) = side_words(target, &s.words);
         let groups: [(&str, fn(&Comparison) -> bool); 3] = [
             ("in the summary", |c| c.headline()),
-            ("below the minimum effect", |c| !c.practical && !c.mechanical),
+            ("below the minimum effect", |c| {
+                !c.practical && !c.mechanical
+            }),
             ("following from call length", |c| c.mechanical),
         ];
         for (what, keep) in groups {

@@ -44,7 +44,10 @@ pub fn build(s: &Summary) -> Section {
         }
     }
     let cols = GroupColumns::of(s);
-    sec.table(&cols.headers("Day"), days.iter().map(|g| cols.row(g)).collect());
+    sec.table(
+        &cols.headers("Day"),
+        days.iter().map(|g| cols.row(g)).collect(),
+    );
     let points: Vec<_> = days
         .iter()
         .filter(|d| d.conversion.n > 0)

@@ -42,9 +42,7 @@ pub fn verdict(m: &DriversModel, w: &OutcomeWords) -> String {
             what(m.target, w)
         )
     } else {
-        format!(
-            "The measured features separate {yes} from {no} calls with a {auc}.",
-        )
+        format!("The measured features separate {yes} from {no} calls with a {auc}.",)
     }
 }
 
@@ -95,7 +93,12 @@ fn model(sec: &mut Section, d: &Drivers, w: &OutcomeWords) {
                     e.driver.label(),
                     format!("{:.2} ({:.2}–{:.2})", e.odds_ratio, e.low, e.high),
                     step_text(e),
-                    if e.clear() { "yes" } else { "no (interval spans 1)" }.to_string(),
+                    if e.clear() {
+                        "yes"
+                    } else {
+                        "no (interval spans 1)"
+                    }
+                    .to_string(),
                 ]
             })
             .collect(),

@@ -23,7 +23,10 @@ pub fn build(s: &Summary) -> Section {
         rate(&two_legs.conversion)
     ));
     let cols = GroupColumns::of(s);
-    sec.table(&cols.headers("Legs"), legs.iter().map(|g| cols.row(g)).collect());
+    sec.table(
+        &cols.headers("Legs"),
+        legs.iter().map(|g| cols.row(g)).collect(),
+    );
     if openers.is_empty() {
         sec.paragraph("No opener leg names its agent, so openers cannot be compared.");
     } else {

@@ -18,8 +18,8 @@ mod patterns;
 mod recommendations;
 
 use crate::report::document::Section;
-pub use findings::capitalise;
 use crate::stats::Summary;
+pub use findings::capitalise;
 
 /// Every section, in order.
 pub fn all(s: &Summary) -> Vec<Section> {

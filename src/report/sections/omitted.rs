@@ -3,10 +3,10 @@
 //! score that does not relate to the outcome, sentiment contrasts whose
 //! windows overlap, outcome codes no `[outcomes]` list names.
 
+use crate::metrics::SENTIMENT_WINDOW_TURNS;
 use crate::report::format::{pct, rate};
 use crate::stats::Summary;
 use crate::stats::applicability::{FIT_SHARE, ScriptFit};
-use crate::metrics::SENTIMENT_WINDOW_TURNS;
 
 const SCRIPT_PARTS: &str = "Script compliance, script blame and script recommendations";
 
@@ -34,7 +34,10 @@ pub fn compliance_ranking_reason(s: &Summary) -> Option<String> {
         return None;
     }
     let evidence = match a.compliance_auc {
-        Some(auc) => format!("it separates {} from {} calls no better than an AUC of {auc:.2} (0.5 is chance), short of a finding that matters", s.words.positive, s.words.negative),
+        Some(auc) => format!(
+            "it separates {} from {} calls no better than an AUC of {auc:.2} (0.5 is chance), short of a finding that matters",
+            s.words.positive, s.words.negative
+        ),
         None => format!("it could not be tested against the {} here", s.words.rate),
     };
     Some(format!(
@@ -47,7 +50,11 @@ fn sentiment_reason(s: &Summary) -> Option<String> {
     if o.hits == 0 {
         return None;
     }
-    let scope = if o.hits == o.n { "left out" } else { "left out for" };
+    let scope = if o.hits == o.n {
+        "left out"
+    } else {
+        "left out for"
+    };
     Some(format!(
         "Customer sentiment at the start against the end: {scope} {} of {} calls, where the customer speaks fewer than {} turns, so the first and last {SENTIMENT_WINDOW_TURNS} turns overlap.",
         o.hits,

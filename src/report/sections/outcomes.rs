@@ -2,8 +2,8 @@
 
 use crate::report::document::Section;
 use crate::report::format::{examples, opt_duration, pct, rate_cell};
-use crate::report::sections::patterns::outcome_by_cohort;
 use crate::report::sections::findings::capitalise;
+use crate::report::sections::patterns::outcome_by_cohort;
 use crate::stats::{Dimension, Summary};
 
 pub fn build(s: &Summary) -> Section {

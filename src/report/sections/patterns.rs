@@ -2,10 +2,10 @@
 //! duration distribution, outcome by cohort, early-termination reasons,
 //! engagement, and what separates short from long calls.
 
+use crate::config::outcomes::OutcomeWords;
 use crate::report::document::{ChartKind, Section};
 use crate::report::format::{duration, examples, rate, rate_cell};
 use crate::report::sections::agents::GroupColumns;
-use crate::config::outcomes::OutcomeWords;
 use crate::report::sections::findings::{self, capitalise};
 use crate::stats::{Dimension, GroupStats, Summary, Target};
 
@@ -58,7 +58,10 @@ pub fn build(s: &Summary) -> Section {
             ChartKind::Histogram { bins, split },
         );
     }
-    sec.chart("Outcome by call length", outcome_by_cohort(lengths, &s.words));
+    sec.chart(
+        "Outcome by call length",
+        outcome_by_cohort(lengths, &s.words),
+    );
     sec.paragraph(findings::tally(s, Target::Shortness));
     sec.bullets(findings::bullets(s, Target::Shortness, 15));
     reasons_table(&mut sec, s.groups(&Dimension::EarlyTermination), &s.words);

@@ -36,7 +36,10 @@ fn from_findings(s: &Summary) -> Vec<String> {
     s.comparisons
         .iter()
         .filter(|c| c.headline() && c.target == Target::Conversion)
-        .filter(|c| s.applicability.compliance_relates || !matches!(&c.detail, ComparisonDetail::Numeric(n) if n.feature.needs_script()))
+        .filter(|c| {
+            s.applicability.compliance_relates
+                || !matches!(&c.detail, ComparisonDetail::Numeric(n) if n.feature.needs_script())
+        })
         .filter_map(|c| match &c.detail {
             ComparisonDetail::Numeric(n)
                 if n.feature.is_agent_behaviour() && n.cliffs_delta.abs() >= COACHING_EFFECT =>

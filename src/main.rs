@@ -1,6 +1,8 @@
 //! The `callscope` binary: runs the command line and turns an error into one
 //! paragraph on stderr and exit code 1.
 
+#![allow(clippy::print_stderr)] // the error paragraph
+
 fn main() {
     restore_sigpipe();
     match callscope::cli::run() {
@@ -15,6 +17,7 @@ fn main() {
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`callscope … |
 /// head -1`) would panic; like other Unix tools, end quietly instead. Output
 /// files are all written before anything is printed.
+#[allow(unsafe_code)] // the one libc call; no safe API sets a signal's disposition
 fn restore_sigpipe() {
     #[cfg(unix)]
     // SAFETY: called first thing in `main`, before any other thread exists;

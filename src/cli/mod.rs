@@ -2,6 +2,8 @@
 //! own module; they call the run layer (`crate::run`) or library stages and
 //! print what came back.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the command line prints
+
 mod analyze;
 mod demo;
 mod init;

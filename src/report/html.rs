@@ -177,10 +177,18 @@ fn table_html(out: &mut String, t: &Table, links: &Links) {
         let _ = write!(out, "<th>{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>");
-    for row in &t.rows {
+    for (i, row) in t.rows.iter().enumerate() {
         out.push_str("<tr>");
-        for cell in row {
-            let _ = write!(out, "<td>{}</td>", links.text(cell));
+        let anchor = t.anchors.get(i).and_then(Option::as_deref);
+        for (j, cell) in row.iter().enumerate() {
+            match anchor.filter(|_| j == 0) {
+                Some(a) => {
+                    let _ = write!(out, "<td><a href=\"#{}\">{}</a></td>", esc(a), esc(cell));
+                }
+                None => {
+                    let _ = write!(out, "<td>{}</td>", links.text(cell));
+                }
+            }
         }
         out.push_str("</tr>");
     }

@@ -8,7 +8,6 @@ use std::fmt::Write;
 use super::escape::html as esc;
 use super::evidence::{CallTranscript, Evidence, EvidenceTurn, Label};
 use super::format::opt_duration;
-use crate::model::Speaker;
 use crate::stats::label::label;
 
 pub const ID: &str = "evidence";
@@ -66,11 +65,7 @@ fn transcript(out: &mut String, t: &CallTranscript) {
 }
 
 fn turn_html(out: &mut String, turn: &EvidenceTurn) {
-    let who = match turn.speaker {
-        Speaker::Agent => "agent",
-        Speaker::Customer => "customer",
-        Speaker::Unknown => "unknown",
-    };
+    let who = turn.speaker.as_str();
     let mark = turn.labels.first().map_or("", |l| l.kind.css());
     let _ = write!(
         out,

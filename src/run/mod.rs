@@ -16,6 +16,6 @@ mod writer;
 
 pub use context::AnalysisContext;
 pub use executor::Executor;
-pub use pipeline::{RunOutcome, RunPlan, dry_run, run};
+pub use pipeline::{RunPlan, dry_run, run};
 pub use settings::{AnalyzeArgs, LlmArgs, LlmSettings, Settings};
 pub use writer::RunCounts;

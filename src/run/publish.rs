@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::analyze::llm::{LlmAnalyzer, narrative};
+use crate::analyze::llm::LlmAnalyzer;
+use crate::engine::Scheduler;
 use crate::export;
 use crate::report::{self, Block, Document, Evidence, ReportContext, Section};
 use crate::stats::{self, CallRow};
@@ -23,7 +24,7 @@ pub fn write_outputs(
     store: &Store,
     run: &RunInfo,
     dir: &Path,
-    narrator: Option<&LlmAnalyzer>,
+    narrator: Option<&Scheduler>,
 ) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     export::write_all(store, run.id, &run.analyzer, dir)?;
@@ -56,10 +57,10 @@ pub fn write_outputs(
     })
 }
 
-/// Asks the LLM for every section's narrative, concurrently, unless the
-/// store has one for the same figures; keeps the rules' text wherever the
+/// Asks the LLM for every section's narrative, concurrently through the
+/// run's scheduler, unless the store has one for the same figures; keeps the rules' text wherever the
 /// answer fails or cites a number not in the figures.
-fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
+fn narrate(doc: &mut Document, llm: &Scheduler, store: &Store) -> Result<()> {
     let mut wanted = Vec::new();
     for (i, section) in doc.sections.iter_mut().enumerate() {
         if !section
@@ -70,7 +71,7 @@ fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
             continue;
         }
         let figures = figures_of(section);
-        let key = narrative_key(llm, &figures);
+        let key = narrative_key(llm.analyzer(), &figures);
         match store.narrative(&key)? {
             Some(paragraphs) => section.replace_narrative(paragraphs),
             None => wanted.push((i, key, figures)),
@@ -86,7 +87,7 @@ fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
     let requests = wanted.iter().map(|(i, _, figures)| {
         let title = &doc.sections[*i].title;
         async move {
-            narrative::write(llm, title, figures)
+            llm.narrative(title, figures)
                 .await
                 .inspect_err(|e| {
                     tracing::info!("section {title:?} keeps its rule-based narrative: {e}")

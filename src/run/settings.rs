@@ -4,13 +4,14 @@
 //! the environment (API keys, whether stderr is a terminal). Everything
 //! below this layer receives resolved values and never looks at flags.
 
+use std::env::VarError;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::analyze::llm::{ProviderKind, ProviderOptions};
+use crate::analyze::llm::{LlmError, ProviderKind, ProviderOptions};
 use crate::config::Config;
 use crate::engine::EngineOptions;
 use crate::input::InputSpec;
@@ -97,9 +98,18 @@ pub struct LlmSettings {
 
 impl Settings {
     /// Resolves the flags against the configuration file, the profile and
-    /// the environment (`env` looks a variable up).
-    pub fn resolve(args: AnalyzeArgs, env: impl Fn(&str) -> Option<String>) -> Result<Settings> {
+    /// the environment (`env` looks a variable up, as `std::env::var`).
+    pub fn resolve(
+        args: AnalyzeArgs,
+        env: impl Fn(&str) -> Result<String, VarError>,
+    ) -> Result<Settings> {
         let config = load_config(args.config.as_deref(), args.profile.as_deref())?;
+        let api_key = args
+            .llm
+            .provider
+            .map(|kind| api_key(kind, &env))
+            .transpose()?
+            .flatten();
         let llm = args.llm.provider.map(|kind| LlmSettings {
             provider: ProviderOptions {
                 model: args.llm.model.clone(),
@@ -107,7 +117,7 @@ impl Settings {
                 timeout: Duration::from_secs_f64(args.llm.timeout_s.max(0.1)),
                 ..ProviderOptions::new(kind)
             },
-            api_key: kind.key_var().and_then(&env),
+            api_key,
             engine: EngineOptions {
                 rpm: args.llm.rpm,
                 tpm: args.llm.tpm,
@@ -128,6 +138,26 @@ impl Settings {
             config,
             llm,
         })
+    }
+}
+
+/// The provider's API key from its environment variable (none for a local
+/// provider); a value that is not UTF-8 is an error naming the variable.
+fn api_key(
+    kind: ProviderKind,
+    env: impl Fn(&str) -> Result<String, VarError>,
+) -> Result<Option<String>> {
+    let Some(var) = kind.key_var() else {
+        return Ok(None);
+    };
+    match env(var) {
+        Ok(key) => Ok(Some(key)),
+        Err(VarError::NotPresent) => Ok(None),
+        Err(VarError::NotUnicode(_)) => {
+            let problem = "is not valid UTF-8".to_string();
+            Err(anyhow::Error::new(LlmError::MalformedKey { var, problem })
+                .context(format!("cannot use provider {}", kind.as_str())))
+        }
     }
 }
 

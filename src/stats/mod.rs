@@ -13,6 +13,7 @@ mod extremes;
 mod facts;
 mod fdr;
 pub mod features;
+pub mod funnel;
 mod group_key;
 pub mod groups;
 pub mod handoff;

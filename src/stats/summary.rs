@@ -19,6 +19,7 @@ use super::drivers::{Drivers, DriversAcc};
 use super::examples::Examples;
 use super::facts::RowFacts;
 use super::features::Dimension;
+use super::funnel::{Funnel, FunnelAcc};
 use super::group_key::GroupKey;
 use super::groups::{GroupStats, GroupTable, Order, Overall};
 use super::handoff::{HandoffAcc, HandoffSummary};
@@ -56,6 +57,8 @@ pub struct Summary {
     pub examples: Examples,
     /// The cross-validated drivers model of each target.
     pub drivers: Vec<Drivers>,
+    /// Where calls are lost, overall and per agent.
+    pub funnel: Funnel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +164,7 @@ struct Accumulator {
     handoff: HandoffAcc,
     examples: Examples,
     drivers: DriversAcc,
+    funnel: FunnelAcc,
 }
 
 impl Accumulator {
@@ -197,6 +201,7 @@ impl Accumulator {
             handoff: HandoffAcc::default(),
             examples: Examples::default(),
             drivers: DriversAcc::new(playbook.purpose_section.is_some()),
+            funnel: FunnelAcc::new(playbook),
         }
     }
 
@@ -228,6 +233,7 @@ impl Accumulator {
         self.inconsistent.add(row);
         self.applicability.add(row);
         self.drivers.add(row, facts.converted, facts.short);
+        self.funnel.add(row, facts.converted);
         self.examples.add(row, facts.short);
     }
 
@@ -366,6 +372,7 @@ impl Accumulator {
             handoff: self.handoff.finish(),
             examples,
             drivers: self.drivers.finish(script),
+            funnel: self.funnel.finish(script),
         }
     }
 }

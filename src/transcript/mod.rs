@@ -13,20 +13,39 @@
 //! (or in a transcript without any) become one unknown turn per line.
 
 mod clock;
+mod cues;
 mod header;
+mod infer;
 mod roles;
+mod sentences;
+mod sequence;
 
 use std::collections::HashSet;
 
 use crate::config::SpeakerMap;
-use crate::model::{Speaker, Turn};
+use crate::model::{Speaker, Transcript, TranscriptShape, Turn};
 
 use header::{Header, KnownLabels, Strictness, header_at};
-pub use roles::{assign_roles, speaker_role};
+pub use infer::{CONFIDENT, Layout, assign_roles};
+pub use roles::speaker_role;
+
+/// Share of a transcript's words that must have a confident role for the
+/// call's roles to count as known.
+pub const MIN_ATTRIBUTED_SHARE: f64 = 0.75;
 
 /// Parses a raw transcript into turns (see the module docs for the formats).
+/// A transcript without any header written as one paragraph becomes one
+/// turn per sentence.
 pub fn parse_text(raw: &str, speakers: &SpeakerMap) -> Vec<Turn> {
     let headers = find_headers(raw, speakers);
+    if headers.is_empty() && is_one_line(raw) {
+        let mut turns: Vec<Turn> = sentences::split(raw)
+            .into_iter()
+            .map(|s| Turn::new(None, s))
+            .collect();
+        assign_roles(&mut turns, speakers, Layout::Sentences);
+        return turns;
+    }
     let first_at = headers.first().map_or(raw.len(), |h| h.at);
     let mut turns = unlabelled_lines(raw.get(..first_at).unwrap_or(""));
     let mut carried: Option<(f64, Option<f64>)> = None;
@@ -45,14 +64,12 @@ pub fn parse_text(raw: &str, speakers: &SpeakerMap) -> Vec<Turn> {
             continue;
         }
         turns.push(Turn {
-            speaker: Speaker::Unknown,
-            label: header.label.clone(),
             start_s,
             end_s,
-            text: text.to_string(),
+            ..Turn::new(header.label.clone(), text)
         });
     }
-    roles::assign_roles(&mut turns, speakers);
+    assign_roles(&mut turns, speakers, Layout::Turns);
     turns
 }
 
@@ -60,14 +77,47 @@ fn unlabelled_lines(text: &str) -> Vec<Turn> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| Turn {
-            speaker: Speaker::Unknown,
-            label: None,
-            start_s: None,
-            end_s: None,
-            text: l.to_string(),
-        })
+        .map(|l| Turn::new(None, l))
         .collect()
+}
+
+/// How `transcript` is written (labelled speakers, lines, one paragraph).
+pub fn shape(transcript: &Transcript) -> TranscriptShape {
+    let turns = &transcript.turns;
+    if turns.is_empty() {
+        return TranscriptShape::Empty;
+    }
+    let mut labels: Vec<String> = turns
+        .iter()
+        .filter_map(|t| t.label.as_deref().map(str::to_lowercase))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    match labels.len() {
+        0 | 1 if is_one_line(&transcript.raw) => TranscriptShape::Paragraph,
+        0 | 1 => TranscriptShape::Lines,
+        2 => TranscriptShape::TwoSpeakers,
+        _ => TranscriptShape::MultiSpeaker,
+    }
+}
+
+/// True when both sides speak with a confident role and at least
+/// `MIN_ATTRIBUTED_SHARE` of the words have one: only then do talk share,
+/// questions, objections by side and compliance mean anything.
+pub fn roles_known(turns: &[Turn]) -> bool {
+    let (mut agent, mut customer, mut attributed, mut total) = (0usize, 0usize, 0usize, 0usize);
+    for turn in turns {
+        let words = turn.text.split_whitespace().count();
+        total += words;
+        match turn.speaker {
+            Speaker::Agent => agent += words,
+            Speaker::Customer => customer += words,
+            Speaker::Other => {}
+            Speaker::Unknown => continue,
+        }
+        attributed += words;
+    }
+    agent > 0 && customer > 0 && attributed as f64 >= MIN_ATTRIBUTED_SHARE * total as f64
 }
 
 /// All turn headers in input order. Labels count at the start of a line;

@@ -7,7 +7,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::reliability_support::{
+use crate::support::cli::{
     callscope, demo_calls, failed_ids, insights, llm_command, offline, run_json, runtime, stderr,
 };
 use crate::support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};

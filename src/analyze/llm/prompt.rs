@@ -143,6 +143,7 @@ fn write_leg(text: &mut String, leg: &Leg) {
         let who = match turn.speaker {
             Speaker::Agent => "Agent",
             Speaker::Customer => "Customer",
+            Speaker::Other => "Other",
             Speaker::Unknown => turn.label.as_deref().unwrap_or("Unknown"),
         };
         let _ = writeln!(
@@ -186,10 +187,7 @@ mod tests {
                     raw: text.into(),
                     turns: vec![Turn {
                         speaker: Speaker::Customer,
-                        label: None,
-                        start_s: None,
-                        end_s: None,
-                        text: text.into(),
+                        ..Turn::new(None, text)
                     }],
                 },
             }],

@@ -92,10 +92,7 @@ pub fn real_calls(limit: usize) -> Vec<Call> {
             .push_str(&format!("{}: {text}\n", &row[turn_i]));
         leg.transcript.turns.push(Turn {
             speaker,
-            label: None,
-            start_s: None,
-            end_s: None,
-            text,
+            ..Turn::new(None, text)
         });
     }
     calls

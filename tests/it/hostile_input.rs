@@ -519,3 +519,43 @@ fn implausible_durations_are_unknown_in_every_form() {
     );
     assert_eq!(run.call("l4")["duration_s"], 120.0);
 }
+
+#[test]
+fn bidi_overrides_and_huge_agent_names_cannot_reorder_or_stretch_the_report() {
+    let long = "L".repeat(10_000);
+    let mut csv = String::from("call_id,agent,duration,disposition,transcript\n");
+    for i in 0..24 {
+        let agent = if i % 2 == 0 {
+            "Ann\u{202E}evil"
+        } else {
+            long.as_str()
+        };
+        let outcome = if i % 3 == 0 { "SALE" } else { "NI" };
+        csv += &format!(
+            "b{i},{agent},{},{outcome},Agent: hello this is the team calling about your plan. Customer: ok tell me more.\n",
+            60 + i * 10
+        );
+    }
+    let run = analyze_text("bidi.csv", &csv);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(run.out.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(run.out.join("report.html")).unwrap();
+    for (name, text) in [("report.md", &md), ("report.html", &html)] {
+        assert!(!text.contains('\u{202E}'), "{name} holds a bidi override");
+        assert!(text.contains("Annevil"), "{name} names the agent");
+    }
+    assert!(
+        md.lines()
+            .filter(|l| l.starts_with('|'))
+            .all(|l| !l.contains(&long)),
+        "a report.md table holds the 10 KB name whole"
+    );
+    assert!(
+        md.contains(&format!("{}…", "L".repeat(60))),
+        "shortened label"
+    );
+    assert!(
+        html.contains(&format!("title=\"{long}\"")),
+        "full name on hover"
+    );
+}

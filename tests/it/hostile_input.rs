@@ -559,3 +559,61 @@ fn bidi_overrides_and_huge_agent_names_cannot_reorder_or_stretch_the_report() {
         "full name on hover"
     );
 }
+
+fn xlsx_calls(sheet: &mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.write_row(0, 0, ["call_id", "agent", "duration", "transcript"])?;
+    let time = rust_xlsxwriter::Format::new().set_num_format("h:mm:ss");
+    for (i, id) in ["v1", "v2"].iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_row(row, 0, [*id, "ann"])?;
+        // 0:07:14 as a time of day: 434 seconds.
+        sheet.write_number_with_format(row, 2, 434.0 / 86_400.0, &time)?;
+        sheet.write(row, 3, "Agent: hi")?;
+    }
+    Ok(())
+}
+
+#[test]
+fn xlsx_reads_the_first_visible_sheet_and_time_formatted_durations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let hidden = book.add_worksheet().set_name("Lookup").expect("name");
+    hidden.write_row(0, 0, ["code", "meaning"]).expect("row");
+    hidden.set_hidden(true);
+    let calls = book.add_worksheet().set_name("Calls").expect("name");
+    xlsx_calls(calls).expect("calls");
+    calls.set_active(true);
+    book.save(dir.path().join("calls.xlsx")).expect("save");
+    let run = analyze_in(dir.path(), "calls.xlsx", &[]);
+    run.assert_counts(2, 0, 0);
+    assert_eq!(run.call("v1")["duration_s"], 434.0);
+}
+
+#[test]
+fn an_empty_first_sheet_names_the_other_sheets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Cover").expect("name");
+    xlsx_calls(book.add_worksheet().set_name("Calls").expect("name")).expect("calls");
+    book.save(dir.path().join("calls.xlsx")).expect("save");
+    analyze_in(dir.path(), "calls.xlsx", &[]).assert_error(
+        "calls.xlsx: sheet `Cover` is empty; sheets found: Cover, Calls (name one with `sheet = \"...\"` in [input])",
+    );
+}
+
+#[test]
+fn a_sheet_with_a_stray_far_cell_is_refused_before_it_is_allocated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    xlsx_calls(sheet).expect("calls");
+    sheet.write(99_000, 1_000, "x").expect("far cell");
+    book.save(dir.path().join("bomb.xlsx")).expect("save");
+    let size = std::fs::metadata(dir.path().join("bomb.xlsx"))
+        .unwrap()
+        .len();
+    assert!(size < 20_000, "a small file: {size} bytes");
+    analyze_in(dir.path(), "bomb.xlsx", &[]).assert_error(
+        "bomb.xlsx: sheet `Sheet1` spans 99001 rows × 1001 columns from its first to its last value, more than the 10000000 cells callscope reads; delete the stray cells beyond the data or export the sheet as CSV",
+    );
+}

@@ -124,7 +124,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     let narrator = scheduler
         .as_deref()
         .filter(|_| record.engine.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, out, narrator)?;
+    let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     if narrator.is_some() {
         record.update(narrator, started);
         store.finish_run(run, &record)?;

@@ -276,51 +276,6 @@ pub enum Speaker {
     Unknown,
 }
 
-/// Why a call did not follow the script (the original's Q3 reasons).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum NonComplianceReason {
-    CustomerHungUpImmediately,
-    CustomerObjectionInterrupted,
-    TechnicalConnectionIssues,
-    NotDecisionMaker,
-    WrongTimingBusy,
-    LanguageBarrier,
-    CustomerAlreadyClient,
-    CustomerNotInterestedUpfront,
-    AgentSkippedSections,
-    AgentDeviatedFromScript,
-}
-
-/// Who is to blame for not following the script. Derived from the reason, so
-/// the three disagreeing sources of the original cannot disagree here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NonComplianceCategory {
-    ExternalFactor,
-    ClientInterruption,
-    AgentError,
-}
-
-impl NonComplianceReason {
-    pub fn category(self) -> NonComplianceCategory {
-        use NonComplianceReason::*;
-        match self {
-            TechnicalConnectionIssues | CustomerAlreadyClient | LanguageBarrier => {
-                NonComplianceCategory::ExternalFactor
-            }
-            CustomerHungUpImmediately
-            | CustomerObjectionInterrupted
-            | CustomerNotInterestedUpfront
-            | NotDecisionMaker
-            | WrongTimingBusy => NonComplianceCategory::ClientInterruption,
-            AgentSkippedSections | AgentDeviatedFromScript => NonComplianceCategory::AgentError,
-        }
-    }
-}
-
 impl Speaker {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -374,4 +329,49 @@ impl RoleSource {
 pub enum AgentPart {
     Opener,
     Closer,
+}
+
+/// Why a call did not follow the script (the original's Q3 reasons).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NonComplianceReason {
+    CustomerHungUpImmediately,
+    CustomerObjectionInterrupted,
+    TechnicalConnectionIssues,
+    NotDecisionMaker,
+    WrongTimingBusy,
+    LanguageBarrier,
+    CustomerAlreadyClient,
+    CustomerNotInterestedUpfront,
+    AgentSkippedSections,
+    AgentDeviatedFromScript,
+}
+
+/// Who is to blame for not following the script. Derived from the reason, so
+/// the three disagreeing sources of the original cannot disagree here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonComplianceCategory {
+    ExternalFactor,
+    ClientInterruption,
+    AgentError,
+}
+
+impl NonComplianceReason {
+    pub fn category(self) -> NonComplianceCategory {
+        use NonComplianceReason::*;
+        match self {
+            TechnicalConnectionIssues | CustomerAlreadyClient | LanguageBarrier => {
+                NonComplianceCategory::ExternalFactor
+            }
+            CustomerHungUpImmediately
+            | CustomerObjectionInterrupted
+            | CustomerNotInterestedUpfront
+            | NotDecisionMaker
+            | WrongTimingBusy => NonComplianceCategory::ClientInterruption,
+            AgentSkippedSections | AgentDeviatedFromScript => NonComplianceCategory::AgentError,
+        }
+    }
 }

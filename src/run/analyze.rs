@@ -124,7 +124,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     // After an early stop the provider is unusable or unaffordable: the
     // narrative stays rule-based.
     let narrator = scheduler.as_deref().filter(|_| record.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, out, narrator)?;
+    let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     if narrator.is_some() {
         record.update(narrator, started);
         store.finish_run(run, &record)?;
@@ -168,9 +168,6 @@ fn llm_analyzer(
         grounding::ground,
     )
     .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
-    if let Some(warning) = llm.provider.plain_http_warning() {
-        eprintln!("warning: {warning}");
-    }
     Ok(Arc::new(analyzer.keyed(ctx.key_material())))
 }
 

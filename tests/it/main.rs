@@ -3,7 +3,6 @@
 
 #![allow(dead_code)] // each test module uses a different part of the shared helpers
 
-mod reliability_support;
 mod support;
 
 mod cache_key;
@@ -11,15 +10,18 @@ mod cli_analyze;
 mod detectors;
 mod cli_llm;
 mod engine_faults;
+mod export_formats;
 mod heuristic_analyzer;
 mod heuristic_playbook;
 mod heuristic_props;
 mod hostile_input;
 mod input_csv;
 mod input_demo;
+mod input_files;
 mod input_persuasionforgood;
 mod input_utterances;
 mod input_xlsx;
+mod layers;
 mod llm_providers;
 mod llm_validation;
 mod narrative_scheduler;

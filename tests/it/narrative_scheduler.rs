@@ -7,7 +7,7 @@ use std::time::Duration;
 use callscope::engine::{Backoff, EngineOptions, Scheduler, StopReason};
 use serde_json::json;
 
-use crate::reliability_support::{demo_calls, llm_command, run_json, runtime, stderr};
+use crate::support::cli::{demo_calls, llm_command, run_json, runtime, stderr};
 use crate::support::fixtures;
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
@@ -73,7 +73,7 @@ async fn a_narrative_over_the_budget_is_not_sent_and_stops_the_run() {
 fn run_json_counts_the_narrative_requests_too() {
     let rt = runtime();
     let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(crate::reliability_support::KEY.into()),
+        api_key: Some(crate::support::cli::KEY.into()),
         narrative: Some(vec![
             "Conversion needs attention; see the table below.".into(),
         ]),

@@ -14,7 +14,7 @@ use callscope::model::Call;
 use callscope::run::{AnalysisContext, Executor, RunPlan};
 use callscope::store::Store;
 
-use crate::reliability_support::runtime;
+use crate::support::cli::runtime;
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 fn grounder_with_a_bug(_: &mut Insight, call: &Call) {

@@ -3,7 +3,8 @@
 //! rebuttal detector: a non-social reply, not a goodbye), how well
 //! (acknowledge / value / question -> quality and AVQ), and whether the
 //! agent returned to a script section afterwards. A reply without a
-//! rebuttal sentence is "poor" and leaves the objection unhandled. The
+//! rebuttal sentence, or one that neither acknowledges nor asks (pushing
+//! the pitch on), is "poor" and leaves the objection unhandled. The
 //! kind is the playbook's objection id when one of its phrases is in the
 //! sentence (so its rebuttal and termination mapping apply), else the
 //! detector's kind (price, timing, trust, ...).
@@ -31,6 +32,12 @@ impl RebuttalParts {
             .iter()
             .filter(|p| **p)
             .count()
+    }
+
+    /// A reply addresses the objection when it acknowledges it or asks
+    /// about it; re-pitching alone is pushing on, not a rebuttal.
+    fn addresses(self) -> bool {
+        self.acknowledge || self.question
     }
 
     /// For a reply that rebuts: 3 parts excellent, 2 good, else partial; a
@@ -77,11 +84,12 @@ fn analyze_one(
 ) -> ObjectionAnalysis {
     let at = objection.turn_index;
     let reply = next_agent_turn(turns, at);
-    let attempted = reply.is_some_and(|(i, _)| {
+    let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, cues));
+    let detected = reply.is_some_and(|(i, _)| {
         tags.iter()
             .any(|t| t.turn_index == i && t.hit(Detector::Rebuttal))
     });
-    let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, cues));
+    let attempted = detected && parts.is_some_and(RebuttalParts::addresses);
     let quality = parts.map_or(RebuttalQuality::None, |p| p.quality(attempted));
     let returned_to = returned_section(metrics, playbook, reply.map_or(at + 1, |(i, _)| i));
     ObjectionAnalysis {

@@ -5,6 +5,8 @@
 //! and the speed-up over the original design (batches of 40 with a barrier
 //! between batches), measured in the same run.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a bench prints its table
+
 #[path = "../tests/it/support/mock_provider.rs"]
 mod mock_provider;
 

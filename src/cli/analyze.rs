@@ -15,7 +15,11 @@ use crate::run::{AnalyzeArgs, Settings};
 const SHOWN_WARNINGS: u64 = 20;
 
 pub fn run(args: AnalyzeArgs) -> Result<i32> {
-    let settings = Settings::resolve(args, |var| std::env::var(var).ok())?;
+    let settings = Settings::resolve(args, |var| std::env::var(var))?;
+    let llm = settings.llm.as_ref();
+    if let Some(warning) = llm.and_then(|l| l.provider.plain_http_warning()) {
+        eprintln!("warning: {warning}");
+    }
     let quiet = settings.quiet;
     let out = settings.out.clone();
     let mut shown = 0u64;

@@ -2,6 +2,8 @@
 //! own module; they call the run layer (`crate::run`) or library stages and
 //! print what came back.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the command line prints
+
 mod analyze;
 mod demo;
 mod init;
@@ -61,7 +63,7 @@ pub fn run() -> Result<i32> {
 
 fn init_logging(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        0 => "warn,usvg=error",
         1 => "info",
         _ => "debug",
     };

@@ -16,6 +16,7 @@ use crate::analyze::llm::{
 };
 use crate::analyze::{Analysis, Insight};
 use crate::model::Call;
+use serde_json::Value;
 
 /// State shared by every call of a run.
 pub(super) struct Shared {
@@ -52,6 +53,14 @@ impl Shared {
         }
     }
 
+    pub(super) fn analyzer(&self) -> &LlmAnalyzer {
+        &self.analyzer
+    }
+
+    pub(super) fn opts(&self) -> &EngineOptions {
+        &self.opts
+    }
+
     fn stats(&self) -> MutexGuard<'_, RunStats> {
         self.stats.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -61,7 +70,7 @@ impl Shared {
         self.opts.shutdown.is_stopping()
     }
 
-    fn stop(&self, reason: StopReason) {
+    pub(super) fn stop(&self, reason: StopReason) {
         let mut s = self.stats();
         if s.stopped.is_none() {
             s.stopped = Some(reason);
@@ -132,9 +141,9 @@ impl Shared {
     }
 }
 
-/// How a call ended.
-enum End {
-    Done(Box<Insight>),
+/// How a task ended.
+pub(super) enum End<T> {
+    Done(Box<T>),
     Failed {
         error: String,
         raw: Option<String>,
@@ -143,13 +152,56 @@ enum End {
     Abandoned,
 }
 
-/// Per-call bookkeeping: the log and what was used.
-struct Ledger {
+/// What one request is for: how its conversation is sent and how the
+/// answer is judged. Every task goes through the same admission, retry
+/// policy, budget and accounting.
+pub(super) trait Task {
+    type Output;
+    /// Re-ask once, with the reason, after an invalid answer.
+    const REASK: bool;
+    fn body(&self, conv: &Conversation) -> Value;
+    /// The answer, or why it is invalid.
+    fn accept(&self, text: &str) -> Result<Self::Output, String>;
+}
+
+/// Analysing one call into an `Insight`.
+struct CallTask<'a> {
+    analyzer: &'a LlmAnalyzer,
+    call: &'a Call,
+}
+
+impl Task for CallTask<'_> {
+    type Output = Insight;
+    const REASK: bool = true;
+
+    fn body(&self, conv: &Conversation) -> Value {
+        self.analyzer.client().body(conv)
+    }
+
+    fn accept(&self, text: &str) -> Result<Insight, String> {
+        self.analyzer.accept(text, self.call)
+    }
+}
+
+/// Per-task bookkeeping: the log and what was used.
+pub(super) struct Ledger {
     log: Vec<RequestLog>,
     tokens_in: Option<u64>,
     tokens_out: Option<u64>,
     spent: f64,
     started: Option<Instant>,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger {
+            log: Vec::new(),
+            tokens_in: Some(0),
+            tokens_out: Some(0),
+            spent: 0.0,
+            started: None,
+        }
+    }
 }
 
 impl Ledger {
@@ -178,38 +230,51 @@ pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> 
     let Job { call, metrics } = job;
     let analyzer = Arc::clone(&shared.analyzer);
     let mut conv = analyzer.conversation(&call, &metrics);
-    let est_in = analyzer.estimate_input(&conv);
-    let est_out = analyzer.expected_output_tokens();
-    let mut ledger = Ledger {
-        log: Vec::new(),
-        tokens_in: Some(0),
-        tokens_out: Some(0),
-        spent: 0.0,
-        started: None,
+    let mut ledger = Ledger::default();
+    let task = CallTask {
+        analyzer: &analyzer,
+        call: &call,
     };
-    let end = match analyzer.check_context(est_in) {
-        Err(e) => End::Failed {
-            error: e.to_string(),
-            raw: None,
-        },
-        Ok(()) => {
-            let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
-            if shared.halted() {
-                return None;
-            }
-            if !shared.budget.reserve(reserve) {
-                shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
-                return None;
-            }
-            let end = drive(&call, &mut conv, &shared, &mut ledger, est_in + est_out).await;
-            shared.budget.settle(reserve, ledger.spent);
-            end
-        }
-    };
+    let end = run_task(&task, &mut conv, &shared, &mut ledger).await;
     finish(&call, &analyzer, ledger, end)
 }
 
-fn finish(call: &Call, analyzer: &LlmAnalyzer, ledger: Ledger, end: End) -> Option<JobResult> {
+/// One task under the run's budget: the context check, a reservation of
+/// its estimated cost, the requests, then what it really cost.
+pub(super) async fn run_task<T: Task>(
+    task: &T,
+    conv: &mut Conversation,
+    shared: &Shared,
+    ledger: &mut Ledger,
+) -> End<T::Output> {
+    let analyzer = &shared.analyzer;
+    let est_in = analyzer.estimate_input(conv);
+    let est_out = analyzer.expected_output_tokens();
+    if let Err(e) = analyzer.check_context(est_in) {
+        return End::Failed {
+            error: e.to_string(),
+            raw: None,
+        };
+    }
+    let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
+    if shared.halted() {
+        return End::Abandoned;
+    }
+    if !shared.budget.reserve(reserve) {
+        shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
+        return End::Abandoned;
+    }
+    let end = drive(task, conv, shared, ledger, est_in + est_out).await;
+    shared.budget.settle(reserve, ledger.spent);
+    end
+}
+
+fn finish(
+    call: &Call,
+    analyzer: &LlmAnalyzer,
+    ledger: Ledger,
+    end: End<Insight>,
+) -> Option<JobResult> {
     let mut provenance = analyzer.provenance();
     provenance.attempts = ledger.log.len() as u32;
     provenance.latency_ms = ledger.started.map(|s| s.elapsed().as_millis() as u64);
@@ -239,14 +304,14 @@ fn finish(call: &Call, analyzer: &LlmAnalyzer, ledger: Ledger, end: End) -> Opti
     })
 }
 
-/// Send until the call is answered, failed, or the run stops.
-async fn drive(
-    call: &Call,
+/// Send until the task is answered, failed, or the run stops.
+async fn drive<T: Task>(
+    task: &T,
     conv: &mut Conversation,
     shared: &Shared,
     ledger: &mut Ledger,
     units: u64,
-) -> End {
+) -> End<T::Output> {
     let analyzer = &shared.analyzer;
     let client = analyzer.client();
     let shutdown = &shared.opts.shutdown;
@@ -259,7 +324,7 @@ async fn drive(
         if shared.halted() {
             return End::Abandoned;
         }
-        let body = client.body(conv);
+        let body = task.body(conv);
         let exchange = tokio::select! {
             ex = client.send(&body) => ex,
             _ = shutdown.aborted() => return End::Abandoned,
@@ -281,16 +346,17 @@ async fn drive(
                     .tokens_out
                     .unwrap_or_else(|| estimate_tokens(&answer.text));
                 ledger.spent += shared.on_answer(tin, tout);
-                match analyzer.accept(&answer.text, call) {
-                    Ok(insight) => return End::Done(Box::new(insight)),
-                    Err(msg) if !reasked => {
+                match task.accept(&answer.text) {
+                    Ok(output) => return End::Done(Box::new(output)),
+                    Err(msg) if T::REASK && !reasked => {
                         reasked = true;
                         analyzer.reask(conv, &answer.text, &msg);
                         None
                     }
                     Err(msg) => {
+                        let after = if T::REASK { " after re-ask" } else { "" };
                         return End::Failed {
-                            error: client.redact(&format!("invalid answer after re-ask: {msg}")),
+                            error: client.redact(&format!("invalid answer{after}: {msg}")),
                             raw: Some(client.redact(&answer.text)),
                         };
                     }
@@ -324,13 +390,13 @@ fn unreachable(shared: &Shared, error: &LlmError) -> bool {
 
 /// Decide what a failed request means: `Ok(wait)` to retry after an
 /// optional back-off, `Err(end)` to end the call.
-fn on_error(
+fn on_error<T>(
     shared: &Shared,
     permit: Permit,
     error: LlmError,
     transient: &mut u32,
     limited: &mut u32,
-) -> Result<Option<std::time::Duration>, End> {
+) -> Result<Option<std::time::Duration>, End<T>> {
     let opts = &shared.opts;
     let fail = |error: &LlmError| End::Failed {
         error: error.to_string(),

@@ -49,6 +49,15 @@ footer{max-width:1100px;margin:0 auto;padding:12px 32px;color:#57606a;font-size:
 section{break-inside:auto}h2,h3{break-after:avoid}figure,table,article.call{break-inside:avoid}.scroll,figure.chart{overflow:visible}}
 ";
 
+/// The page's chart rules (`svg ...`), for charts drawn outside the page.
+pub(super) fn chart_css() -> String {
+    STYLE
+        .lines()
+        .filter(|l| l.starts_with("svg "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The ids that link to an anchor, and how a text is written with them.
 struct Links<'a> {
     ids: BTreeSet<&'a str>,
@@ -177,10 +186,18 @@ fn table_html(out: &mut String, t: &Table, links: &Links) {
         let _ = write!(out, "<th>{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>");
-    for row in &t.rows {
+    for (i, row) in t.rows.iter().enumerate() {
         out.push_str("<tr>");
-        for cell in row {
-            let _ = write!(out, "<td>{}</td>", links.text(cell));
+        let anchor = t.anchors.get(i).and_then(Option::as_deref);
+        for (j, cell) in row.iter().enumerate() {
+            match anchor.filter(|_| j == 0) {
+                Some(a) => {
+                    let _ = write!(out, "<td><a href=\"#{}\">{}</a></td>", esc(a), esc(cell));
+                }
+                None => {
+                    let _ = write!(out, "<td>{}</td>", links.text(cell));
+                }
+            }
         }
         out.push_str("</tr>");
     }

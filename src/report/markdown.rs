@@ -76,6 +76,7 @@ fn chart_md(out: &mut String, c: &Chart) {
                     vec![label.clone(), n.to_string(), class.to_string()]
                 })
                 .collect(),
+            ..Table::default()
         },
         ChartKind::Stacked { legend, rows } => Table {
             headers: std::iter::once(String::new())
@@ -89,6 +90,7 @@ fn chart_md(out: &mut String, c: &Chart) {
                         .collect()
                 })
                 .collect(),
+            ..Table::default()
         },
     };
     table_md(out, &table);
@@ -109,5 +111,6 @@ fn rate_table(bars: &[RateBar]) -> Table {
                 ]
             })
             .collect(),
+        ..Table::default()
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::analyze::grounding;
 use crate::analyze::llm::LlmAnalyzer;
-use crate::engine::{Estimate, RunStats, StopReason};
+use crate::engine::{Estimate, RunStats, Scheduler, StopReason};
 use crate::input::RowWarning;
 use crate::store::Store;
 
@@ -24,7 +24,7 @@ use super::settings::{LlmSettings, Settings};
 use super::writer::RunCounts;
 
 /// `run.json`: what the run did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct RunRecord {
     #[serde(flatten)]
     pub counts: RunCounts,
@@ -88,19 +88,18 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
     check_writable(out)?;
     let store = Store::open(&db_path(out))?;
-    let analyzer_key = match &llm {
-        Some(a) => a.analyzer_key().to_string(),
+    let scheduler = llm
+        .zip(settings.llm)
+        .map(|(analyzer, llm)| Arc::new(Scheduler::new(analyzer, llm.engine)));
+    let analyzer_key = match &scheduler {
+        Some(s) => s.analyzer().analyzer_key().to_string(),
         None => ctx.heuristic_key.clone(),
     };
     let input_name = settings.input.path.display().to_string();
     let run = store.begin_run(&analyzer_key, &input_name, &settings.config)?;
-    let narrator = llm.clone();
-    let executor = match (llm, settings.llm) {
-        (Some(analyzer), Some(llm)) => Executor::Llm {
-            analyzer,
-            opts: llm.engine,
-        },
-        _ => Executor::Heuristic,
+    let executor = match &scheduler {
+        Some(s) => Executor::Llm(Arc::clone(s)),
+        None => Executor::Heuristic,
     };
     let plan = RunPlan {
         spec: &settings.input,
@@ -111,32 +110,49 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         analyzer_key: analyzer_key.clone(),
         limit: settings.limit,
     };
-    let outcome = pipeline::run(plan, executor, on_warning)?;
-    let engine = outcome.engine.unwrap_or_else(|| RunStats {
-        cost_usd: Some(0.0),
-        ..RunStats::default()
-    });
-    let record = RunRecord {
-        counts: outcome.counts,
-        wall_s: started.elapsed().as_secs_f64(),
+    let counts = pipeline::run(plan, executor, on_warning)?;
+    let mut record = RunRecord {
+        counts,
+        wall_s: 0.0,
         analyzer: analyzer_key,
         input: input_name,
-        requests: engine.requests,
-        retries: engine.retries,
-        http_429: engine.http_429,
-        tokens_in: engine.tokens_in,
-        tokens_out: engine.tokens_out,
-        cost_usd: engine.cost_usd,
-        stopped: engine.stopped,
+        ..RunRecord::default()
     };
+    record.update(scheduler.as_deref(), started);
     store.finish_run(run, &record)?;
     let run_info = store.latest_run()?;
     // After an early stop the provider is unusable or unaffordable: the
     // narrative stays rule-based.
-    let narrator = narrator.filter(|_| record.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, out, narrator.as_deref())?;
+    let narrator = scheduler.as_deref().filter(|_| record.stopped.is_none());
+    let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
+    if narrator.is_some() {
+        record.update(narrator, started);
+        store.finish_run(run, &record)?;
+    }
     write_run_json(out, &record)?;
     Ok(Analyzed::Ran { record, written })
+}
+
+impl RunRecord {
+    /// Takes the scheduler's account of every request so far (none for
+    /// the heuristic analyzer, which costs nothing) and the time elapsed.
+    fn update(&mut self, scheduler: Option<&Scheduler>, started: Instant) {
+        let engine = scheduler.map_or_else(
+            || RunStats {
+                cost_usd: Some(0.0),
+                ..RunStats::default()
+            },
+            Scheduler::finish,
+        );
+        self.wall_s = started.elapsed().as_secs_f64();
+        self.requests = engine.requests;
+        self.retries = engine.retries;
+        self.http_429 = engine.http_429;
+        self.tokens_in = engine.tokens_in;
+        self.tokens_out = engine.tokens_out;
+        self.cost_usd = engine.cost_usd;
+        self.stopped = engine.stopped;
+    }
 }
 
 fn llm_analyzer(
@@ -152,9 +168,6 @@ fn llm_analyzer(
         grounding::ground,
     )
     .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
-    if let Some(warning) = llm.provider.plain_http_warning() {
-        eprintln!("warning: {warning}");
-    }
     Ok(Arc::new(analyzer.keyed(ctx.key_material())))
 }
 

@@ -8,8 +8,8 @@ use std::thread;
 
 use crate::analyze::Analysis;
 use crate::analyze::crosscheck;
-use crate::analyze::llm::{LlmAnalyzer, RequestLog};
-use crate::engine::{self, EngineOptions, Job, RunStats};
+use crate::analyze::llm::RequestLog;
+use crate::engine::{Job, Scheduler, StopReason};
 use crate::metrics::Metrics;
 use crate::model::Call;
 use crate::store::CallKey;
@@ -23,11 +23,8 @@ pub(super) const QUEUE: usize = 256;
 pub enum Executor {
     /// The heuristic analyzer on one thread per core.
     Heuristic,
-    /// An LLM through the rate-adaptive engine.
-    Llm {
-        analyzer: Arc<LlmAnalyzer>,
-        opts: EngineOptions,
-    },
+    /// An LLM through the run's scheduler.
+    Llm(Arc<Scheduler>),
 }
 
 /// A finished call on its way to the store.
@@ -56,44 +53,38 @@ pub(super) enum Offer {
 /// Offers work to an executor without blocking.
 pub(super) type Dispatch = Box<dyn FnMut(Work) -> Offer>;
 
-/// The engine thread of an LLM run; it returns the engine's figures.
-pub(super) type EngineHandle = thread::JoinHandle<RunStats>;
+/// The executor's threads, joined when the run ends.
+pub(super) type Threads = Vec<thread::JoinHandle<()>>;
 
 impl Executor {
     /// Starts the workers: where to offer work, where results come back,
-    /// and the engine thread for an LLM run.
-    pub(super) fn start(
-        self,
-        ctx: Arc<AnalysisContext>,
-    ) -> (Dispatch, Receiver<Done>, Option<EngineHandle>) {
+    /// and the threads doing the work.
+    pub(super) fn start(self, ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Threads) {
         match self {
-            Executor::Heuristic => {
-                let (dispatch, done_rx) = spawn_heuristic(ctx);
-                (dispatch, done_rx, None)
-            }
-            Executor::Llm { analyzer, opts } => {
-                let (dispatch, done_rx, handle) = spawn_engine(ctx, analyzer, opts);
-                (dispatch, done_rx, Some(handle))
-            }
+            Executor::Heuristic => spawn_heuristic(ctx),
+            Executor::Llm(scheduler) => spawn_engine(ctx, scheduler),
         }
     }
 }
 
-fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>) {
+fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Threads) {
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(QUEUE);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let work_rx = Arc::new(Mutex::new(work_rx));
     let workers = thread::available_parallelism().map_or(2, |n| n.get());
-    for _ in 0..workers {
-        let (work_rx, done_tx, ctx) = (Arc::clone(&work_rx), done_tx.clone(), Arc::clone(&ctx));
-        thread::spawn(move || heuristic_worker(&work_rx, &done_tx, &ctx));
-    }
+    let threads = (0..workers)
+        .map(|_| {
+            let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+            let ctx = Arc::clone(&ctx);
+            thread::spawn(move || heuristic_worker(&work_rx, &done_tx, &ctx))
+        })
+        .collect();
     let dispatch = move |work| match work_tx.try_send(work) {
         Ok(()) => Offer::Taken,
         Err(mpsc::TrySendError::Full(work)) => Offer::Full(work),
         Err(mpsc::TrySendError::Disconnected(_)) => Offer::Closed,
     };
-    (Box::new(dispatch), done_rx)
+    (Box::new(dispatch), done_rx, threads)
 }
 
 fn heuristic_worker(
@@ -120,31 +111,22 @@ fn heuristic_worker(
     }
 }
 
-/// Runs the engine on its own tokio runtime; jobs go in through a bounded
-/// channel, results come back through `Done`s.
+/// Runs the scheduler on its own tokio runtime; jobs go in through a
+/// bounded channel, results come back through `Done`s.
 fn spawn_engine(
     ctx: Arc<AnalysisContext>,
-    analyzer: Arc<LlmAnalyzer>,
-    opts: EngineOptions,
-) -> (Dispatch, Receiver<Done>, EngineHandle) {
+    scheduler: Arc<Scheduler>,
+) -> (Dispatch, Receiver<Done>, Threads) {
     let (job_tx, job_rx) = tokio::sync::mpsc::channel::<(CallKey, Job)>(QUEUE);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let handle = thread::spawn(move || {
-        let runtime = match tokio::runtime::Builder::new_multi_thread()
+        match tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
         {
-            Ok(rt) => rt,
-            Err(e) => {
-                return RunStats {
-                    stopped: Some(engine::StopReason::Unusable(format!(
-                        "no async runtime: {e}"
-                    ))),
-                    ..RunStats::default()
-                };
-            }
-        };
-        runtime.block_on(drive_engine(job_rx, done_tx, analyzer, opts))
+            Ok(runtime) => runtime.block_on(drive_engine(job_rx, done_tx, &scheduler)),
+            Err(e) => scheduler.stop(StopReason::Unusable(format!("no async runtime: {e}"))),
+        }
     });
     let dispatch = move |work: Work| {
         let permit = match job_tx.try_reserve() {
@@ -160,16 +142,15 @@ fn spawn_engine(
         permit.send((work.key, job));
         Offer::Taken
     };
-    (Box::new(dispatch), done_rx, handle)
+    (Box::new(dispatch), done_rx, vec![handle])
 }
 
 async fn drive_engine(
     job_rx: tokio::sync::mpsc::Receiver<(CallKey, Job)>,
     done_tx: Sender<Done>,
-    analyzer: Arc<LlmAnalyzer>,
-    opts: EngineOptions,
-) -> RunStats {
-    let shutdown = opts.shutdown.clone();
+    scheduler: &Scheduler,
+) {
+    let shutdown = scheduler.shutdown().clone();
     tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
             shutdown.escalate();
@@ -189,20 +170,22 @@ async fn drive_engine(
             Some((job, rx))
         }
     });
-    engine::run(jobs, analyzer, opts, |result| {
-        let entry = keys.lock().ok().and_then(|mut k| k.remove(&result.call_id));
-        if let Some((key, metrics, outcome)) = entry {
-            let mut analysis = result.analysis;
-            if let Some(insight) = &analysis.insight {
-                analysis.provenance.inconsistencies = crosscheck::check(insight, &metrics, outcome);
+    scheduler
+        .run(jobs, |result| {
+            let entry = keys.lock().ok().and_then(|mut k| k.remove(&result.call_id));
+            if let Some((key, metrics, outcome)) = entry {
+                let mut analysis = result.analysis;
+                if let Some(insight) = &analysis.insight {
+                    analysis.provenance.inconsistencies =
+                        crosscheck::check(insight, &metrics, outcome);
+                }
+                let _ = done_tx.send(Done {
+                    key,
+                    metrics,
+                    analysis,
+                    log: result.log,
+                });
             }
-            let _ = done_tx.send(Done {
-                key,
-                metrics,
-                analysis,
-                log: result.log,
-            });
-        }
-    })
-    .await
+        })
+        .await
 }

@@ -15,6 +15,6 @@ mod writer;
 
 pub use context::AnalysisContext;
 pub use executor::Executor;
-pub use pipeline::{RunOutcome, RunPlan, dry_run, run};
-pub use settings::{AnalyzeArgs, LlmArgs, LlmSettings, Settings};
+pub use pipeline::{RunPlan, dry_run, run};
+pub use settings::{AnalyzeArgs, LlmArgs, LlmSettings, OutputArgs, Settings};
 pub use writer::RunCounts;

@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::analyze::llm::LlmAnalyzer;
 use crate::config::Config;
-use crate::engine::{self, Job, RunStats};
+use crate::engine::{self, Job};
 use crate::input::{self, InputSpec, RowResult, RowWarning};
 use crate::model::Call;
 use crate::store::{CallKey, RunId, Store};
@@ -31,18 +31,12 @@ pub struct RunPlan<'a> {
     pub limit: Option<u64>,
 }
 
-/// What a run did: counts, and the engine's figures for LLM runs.
-pub struct RunOutcome {
-    pub counts: RunCounts,
-    pub engine: Option<RunStats>,
-}
-
 /// Streams the plan's input through `executor` into the store.
 pub fn run(
     plan: RunPlan<'_>,
     executor: Executor,
     on_warning: &mut dyn FnMut(&RowWarning),
-) -> anyhow::Result<RunOutcome> {
+) -> anyhow::Result<RunCounts> {
     let rows = input::open(plan.spec, plan.config)?;
     let (row_tx, row_rx) = mpsc::sync_channel::<RowResult>(QUEUE);
     let reader = thread::spawn(move || {
@@ -53,16 +47,28 @@ pub fn run(
         }
     });
     let paid = matches!(executor, Executor::Llm { .. });
-    let (dispatch, done_rx, engine) = executor.start(Arc::clone(&plan.ctx));
+    let (dispatch, done_rx, workers) = executor.start(Arc::clone(&plan.ctx));
     let mut writer = Writer::new(plan.store, plan.run, plan.analyzer_key, paid);
     let result = writer.drive(row_rx, dispatch, &done_rx, plan.limit, on_warning);
     drop(done_rx);
-    let _ = reader.join();
-    let engine = engine.map(|h| h.join().unwrap_or_default());
+    joined(reader, "input reader")?;
+    for worker in workers {
+        joined(worker, "analyzer")?;
+    }
     result.with_context(|| format!("cannot store results in {}", plan.store.path().display()))?;
-    Ok(RunOutcome {
-        counts: writer.counts,
-        engine,
+    Ok(writer.counts)
+}
+
+/// Waits for a thread; a panic in it becomes an error with its message, so
+/// the run never ends as if it had succeeded.
+fn joined(thread: thread::JoinHandle<()>, what: &str) -> anyhow::Result<()> {
+    thread.join().map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        anyhow::anyhow!("internal error: the {what} thread panicked: {message}")
     })
 }
 

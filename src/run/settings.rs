@@ -4,23 +4,28 @@
 //! the environment (API keys, whether stderr is a terminal). Everything
 //! below this layer receives resolved values and never looks at flags.
 
+use std::env::VarError;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::analyze::llm::{ProviderKind, ProviderOptions};
+use crate::analyze::llm::{LlmError, ProviderKind, ProviderOptions};
 use crate::config::Config;
 use crate::engine::EngineOptions;
+use crate::export::Transcripts;
 use crate::input::InputSpec;
+use crate::run::publish::{Format, Outputs};
 
 /// The `analyze` flags as typed on the command line.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalyzeArgs {
-    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl.
+    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl; or a folder of
+    /// files one per call (.vtt, .srt, speech-to-text .json, .txt), or one such file.
     pub input: PathBuf,
-    /// Per-call metadata table joined to an utterance table by call id.
+    /// Per-call metadata table (CRM export) joined by call id to an utterance
+    /// table or a folder of call files.
     #[arg(long)]
     pub calls: Option<PathBuf>,
     /// Built-in input profile: generic, vici-lgs-omc, custom (overrides the config).
@@ -39,7 +44,41 @@ pub struct AnalyzeArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub outputs: OutputArgs,
+    #[command(flatten)]
     pub llm: LlmArgs,
+}
+
+/// The output flags, shared by `analyze` and `report`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Files to write, comma-separated (default: all): md, html, docx, csv, jsonl, parquet, scorecard.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub formats: Vec<Format>,
+    /// Put each call's transcript in insights.jsonl (it then reads back as input).
+    #[arg(long)]
+    pub jsonl_transcripts: bool,
+}
+
+impl OutputArgs {
+    /// The outputs asked for: every format when none is named.
+    pub fn resolve(&self) -> Outputs {
+        let mut formats = if self.formats.is_empty() {
+            Format::ALL.to_vec()
+        } else {
+            self.formats.clone()
+        };
+        formats.sort();
+        formats.dedup();
+        Outputs {
+            formats,
+            transcripts: if self.jsonl_transcripts {
+                Transcripts::Included
+            } else {
+                Transcripts::Omitted
+            },
+        }
+    }
 }
 
 /// The LLM flags; without `--provider` the offline heuristic analyzer runs.
@@ -80,6 +119,7 @@ pub struct Settings {
     pub out: PathBuf,
     pub limit: Option<u64>,
     pub quiet: bool,
+    pub outputs: Outputs,
     pub config: Config,
     /// `None`: the offline heuristic analyzer.
     pub llm: Option<LlmSettings>,
@@ -97,9 +137,18 @@ pub struct LlmSettings {
 
 impl Settings {
     /// Resolves the flags against the configuration file, the profile and
-    /// the environment (`env` looks a variable up).
-    pub fn resolve(args: AnalyzeArgs, env: impl Fn(&str) -> Option<String>) -> Result<Settings> {
+    /// the environment (`env` looks a variable up, as `std::env::var`).
+    pub fn resolve(
+        args: AnalyzeArgs,
+        env: impl Fn(&str) -> Result<String, VarError>,
+    ) -> Result<Settings> {
         let config = load_config(args.config.as_deref(), args.profile.as_deref())?;
+        let api_key = args
+            .llm
+            .provider
+            .map(|kind| api_key(kind, &env))
+            .transpose()?
+            .flatten();
         let llm = args.llm.provider.map(|kind| LlmSettings {
             provider: ProviderOptions {
                 model: args.llm.model.clone(),
@@ -107,7 +156,7 @@ impl Settings {
                 timeout: Duration::from_secs_f64(args.llm.timeout_s.max(0.1)),
                 ..ProviderOptions::new(kind)
             },
-            api_key: kind.key_var().and_then(&env),
+            api_key,
             engine: EngineOptions {
                 rpm: args.llm.rpm,
                 tpm: args.llm.tpm,
@@ -125,9 +174,30 @@ impl Settings {
             out: args.out,
             limit: args.limit,
             quiet: args.quiet,
+            outputs: args.outputs.resolve(),
             config,
             llm,
         })
+    }
+}
+
+/// The provider's API key from its environment variable (none for a local
+/// provider); a value that is not UTF-8 is an error naming the variable.
+fn api_key(
+    kind: ProviderKind,
+    env: impl Fn(&str) -> Result<String, VarError>,
+) -> Result<Option<String>> {
+    let Some(var) = kind.key_var() else {
+        return Ok(None);
+    };
+    match env(var) {
+        Ok(key) => Ok(Some(key)),
+        Err(VarError::NotPresent) => Ok(None),
+        Err(VarError::NotUnicode(_)) => {
+            let problem = "is not valid UTF-8".to_string();
+            Err(anyhow::Error::new(LlmError::MalformedKey { var, problem })
+                .context(format!("cannot use provider {}", kind.as_str())))
+        }
     }
 }
 

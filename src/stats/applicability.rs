@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{OutcomeMap, Playbook};
+use crate::model::Outcome;
 
 use super::compare::{Comparison, ComparisonDetail, Target};
 use super::features::{NumericFeature, sentiment_windows_distinct};
@@ -87,12 +88,7 @@ impl ApplicabilityAcc {
     }
 
     pub fn add(&mut self, row: &CallRow) {
-        let sections = &row.metrics.sections;
-        if !sections.is_empty() && !self.core.is_empty() {
-            let delivered = sections
-                .iter()
-                .filter(|s| s.attempted() && self.core.contains(&s.section))
-                .count();
+        if let Some(delivered) = self.core_delivered(row) {
             self.script_found.record(2 * delivered >= self.core.len());
         }
         if row.metrics.customer_sentiment_start.is_some() {
@@ -100,6 +96,7 @@ impl ApplicabilityAcc {
                 .record(!sentiment_windows_distinct(row));
         }
         if let Some(code) = row.call.disposition.as_deref()
+            && row.call.outcome == Outcome::Unknown
             && self.map.is_unmapped(code)
         {
             let code = code.trim();
@@ -110,6 +107,33 @@ impl ApplicabilityAcc {
             };
             *self.unmapped.entry(key).or_default() += 1;
         }
+    }
+
+    /// Core sections the agent delivered: from the measured phrase coverage,
+    /// else from the analyzer's script assessment; `None` when neither
+    /// exists.
+    fn core_delivered(&self, row: &CallRow) -> Option<usize> {
+        if self.core.is_empty() {
+            return None;
+        }
+        let core = |id: &String| self.core.contains(id);
+        let measured = &row.metrics.sections;
+        if !measured.is_empty() {
+            return Some(
+                measured
+                    .iter()
+                    .filter(|s| s.attempted() && core(&s.section))
+                    .count(),
+            );
+        }
+        let assessed = row.insight()?.script.as_ref()?;
+        Some(
+            assessed
+                .sections
+                .iter()
+                .filter(|s| s.attempted && core(&s.section))
+                .count(),
+        )
     }
 
     /// The verdict on the script, before any test is run.

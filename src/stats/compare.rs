@@ -320,6 +320,7 @@ fn categorical_test(
     let lowest = categories
         .iter()
         .min_by(|a, b| by_rate(a).total_cmp(&by_rate(b)))?;
+    let mechanical = dimension.follows_length(target);
     let detail = CategoricalComparison {
         dimension: dimension.clone(),
         cramers_v: chi.cramers_v,
@@ -327,10 +328,9 @@ fn categorical_test(
         highest: highest.clone(),
         lowest: lowest.clone(),
     };
-    Some((
-        unadjusted(target, ComparisonDetail::Categorical(detail), chi.p),
-        big_enough,
-    ))
+    let mut c = unadjusted(target, ComparisonDetail::Categorical(detail), chi.p);
+    c.mechanical = mechanical;
+    Some((c, big_enough))
 }
 
 /// Runs every test, adjusts with Benjamini-Hochberg, marks findings and

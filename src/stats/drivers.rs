@@ -319,7 +319,9 @@ fn fit_once(x: &Array2<f64>, y: &Array1<bool>) -> Result<(Array1<f64>, f64), Ski
         .max_iterations(MAX_ITERATIONS)
         .fit(&data)
         .map_err(|e| Skip::FitFailed(e.to_string()))?;
-    Ok((model.params().clone(), model.intercept()))
+    // linfa-logistic models the class it met first; turn it into "true".
+    let sign = if model.labels().pos.class { 1.0 } else { -1.0 };
+    Ok((model.params() * sign, model.intercept() * sign))
 }
 
 fn probability(row: ndarray::ArrayView1<f64>, w: &Array1<f64>, b: f64) -> f64 {

@@ -120,6 +120,7 @@ impl NumericFeature {
                 | NumericFeature::ObjectionsDetected
                 | NumericFeature::BuyingSignals
                 | NumericFeature::ScriptSectionsCovered
+                | NumericFeature::CompliancePct
         );
         length || (count && target == Target::Shortness)
     }
@@ -225,6 +226,14 @@ impl Dimension {
             Dimension::EarlyTermination => "early-termination reason".into(),
             Dimension::Attribute(name) => format!("lead attribute {name}"),
         }
+    }
+
+    /// Length itself, and (against short calls) the script and customer
+    /// engagement, which short calls have less room for: restating length.
+    pub fn follows_length(&self, target: Target) -> bool {
+        *self == Dimension::Length
+            || (target == Target::Shortness
+                && matches!(self, Dimension::ScriptFollowed | Dimension::Engagement))
     }
 
     /// Read from the playbook's script sections.

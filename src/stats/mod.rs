@@ -13,6 +13,7 @@ mod extremes;
 mod facts;
 mod fdr;
 pub mod features;
+pub mod funnel;
 mod group_key;
 pub mod groups;
 pub mod handoff;
@@ -22,6 +23,7 @@ mod lead_quality;
 mod mann_whitney;
 pub mod rate;
 pub mod row;
+pub mod speaker_roles;
 mod summary;
 mod value_counts;
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::reliability_support::{
+use crate::support::cli::{
     KEY, callscope, demo_calls, llm_command, offline, run_json, runtime, stderr,
 };
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};

@@ -3,31 +3,36 @@
 
 #![allow(dead_code)] // each test module uses a different part of the shared helpers
 
-mod reliability_support;
 mod support;
 
 mod cache_key;
 mod cli_analyze;
 mod cli_llm;
 mod engine_faults;
+mod export_formats;
 mod heuristic_analyzer;
 mod heuristic_playbook;
 mod heuristic_props;
 mod hostile_input;
 mod input_csv;
 mod input_demo;
+mod input_files;
 mod input_persuasionforgood;
 mod input_utterances;
 mod input_xlsx;
+mod layers;
 mod llm_providers;
 mod llm_validation;
+mod narrative_scheduler;
 mod provider_guard;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;
 mod report_applicability;
 mod report_findings;
+mod report_html;
 mod report_render;
+mod run_panics;
 mod security_secrets;
 mod stats_persuasion;
 mod transcript_formats;

@@ -3,7 +3,7 @@
 //! oversized answers, malformed keys; and the warning for a key sent over
 //! plain `http://`. Each through the binary against the mock provider.
 
-use crate::reliability_support::{KEY, demo_calls, insights, llm_command, runtime};
+use crate::support::cli::{KEY, demo_calls, insights, llm_command, runtime};
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 const PROVIDERS: [(&str, Dialect); 2] = [("gemini", Dialect::Gemini), ("openai", Dialect::OpenAi)];
@@ -61,7 +61,7 @@ fn a_redirect_on_the_same_host_is_followed() {
         let run = llm_command(&input, provider, &base, &out).output().unwrap();
         let err = String::from_utf8_lossy(&run.stderr);
         assert!(run.status.success(), "{provider}: {err}");
-        assert!(crate::reliability_support::failed_ids(&insights(&out)).is_empty());
+        assert!(crate::support::cli::failed_ids(&insights(&out)).is_empty());
     }
     let answers = mock.answers_per_call();
     assert_eq!(answers.len(), 3, "{answers:?}");
@@ -110,7 +110,7 @@ fn an_oversized_answer_is_refused_without_storing_it() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert_ne!(run.status.code(), Some(101), "{err}");
     let lines = insights(&out);
-    assert_eq!(crate::reliability_support::failed_ids(&lines).len(), 3);
+    assert_eq!(crate::support::cli::failed_ids(&lines).len(), 3);
     for line in &lines {
         let reason = line["analysis"]["provenance"]["error"].as_str().unwrap();
         assert!(reason.contains("answer larger than"), "{reason}");

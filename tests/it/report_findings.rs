@@ -5,15 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::support::cli::callscope;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn analyze(args: &[&str], out: &Path) -> String {
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
+    let output = callscope()
         .current_dir(root())
         .arg("analyze")
         .args(args)

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::reliability_support::{KEY, demo_calls, llm_command, run_json, runtime};
+use crate::support::cli::{KEY, demo_calls, llm_command, run_json, runtime};
 use crate::support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};
 
 fn assert_clean(what: &str, bytes: &[u8]) {
@@ -115,14 +115,14 @@ fn the_key_appears_in_no_output_whatever_fails() {
         assert!(out.join("callscope.db").is_file(), "{name}");
         let files = assert_folder_clean(&out);
         assert!(files >= 2, "{name}: {files} files checked");
-        let report = crate::reliability_support::callscope()
+        let report = crate::support::cli::callscope()
             .args(["-vv", "report", "--db"])
             .arg(out.join("callscope.db"))
             .output()
             .unwrap();
         assert_output_clean(&format!("{name}: report"), &report);
         for id in ["C000001", "C000002"] {
-            let inspect = crate::reliability_support::callscope()
+            let inspect = crate::support::cli::callscope()
                 .args(["-vv", "inspect", id, "--db"])
                 .arg(out.join("callscope.db"))
                 .output()
@@ -236,7 +236,7 @@ fn a_key_with_spaces_around_it_is_trimmed_once_and_never_leaks() {
         );
         assert_output_clean(provider, &run);
         assert_folder_clean(&out);
-        let inspect = crate::reliability_support::callscope()
+        let inspect = crate::support::cli::callscope()
             .args(["inspect", "C000001", "--db"])
             .arg(out.join("callscope.db"))
             .output()

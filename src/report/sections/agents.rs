@@ -4,6 +4,7 @@
 use crate::config::outcomes::OutcomeWords;
 use crate::report::document::{ChartKind, RateBar, Section};
 use crate::report::format::{examples, opt_duration, opt_pct_points, rate, rate_cell};
+use crate::report::sections::coaching;
 use crate::report::sections::findings::capitalise;
 use crate::stats::{Dimension, GroupStats, Rate, Summary};
 
@@ -38,13 +39,26 @@ pub fn build(s: &Summary) -> Section {
     let mut rows: Vec<&GroupStats> = agents.iter().collect();
     rows.sort_by_key(|a| (a.rank.is_none(), a.rank, std::cmp::Reverse(a.calls)));
     let cols = GroupColumns::of(s);
-    sec.table(
-        &cols.headers("Agent"),
-        rows.iter()
-            .take(TABLE_AGENTS)
-            .map(|g| cols.row(g))
+    let coach = coaching::anchors(s);
+    let total = s.totals.all.conversion;
+    let shown: Vec<&&GroupStats> = rows.iter().take(TABLE_AGENTS).collect();
+    let mut headers = cols.headers("Agent");
+    headers.push("Against the rest");
+    sec.linked_table(
+        &headers,
+        shown
+            .iter()
+            .map(|g| {
+                let mut row = cols.row(g);
+                row.push(against_rest(g, total));
+                row
+            })
             .collect(),
+        shown.iter().map(|g| coach.get(&g.key).cloned()).collect(),
     );
+    if !coach.is_empty() {
+        sec.paragraph("Each ranked agent's name links to their coaching section: their biggest gaps against the team's best converters, with their own example calls.");
+    }
     if rows.len() > TABLE_AGENTS {
         sec.paragraph(format!(
             "{} more unranked agents with fewer calls are not listed.",
@@ -76,6 +90,18 @@ fn team_table(sec: &mut Section, teams: &[GroupStats], cols: &GroupColumns) {
         &cols.headers("Team"),
         teams.iter().map(|g| cols.row(g)).collect(),
     );
+}
+
+/// Whether a ranked agent's interval separates from the rest of the team:
+/// ranks order point estimates, this says which differences are real.
+fn against_rest(g: &GroupStats, total: Rate) -> String {
+    let rest = g.conversion.rest_of(total);
+    match (g.rank, g.conversion.clearly_differs(&rest)) {
+        (None, _) => "–".into(),
+        (Some(_), false) => "in line (intervals overlap)".into(),
+        (Some(_), true) if g.conversion.value() > rest.value() => "above".into(),
+        (Some(_), true) => "below".into(),
+    }
 }
 
 /// The best and the weakest ranked agent against all other calls.

@@ -6,6 +6,9 @@ use crate::report::document::Section;
 use crate::report::sections::findings::{self, side_words};
 use crate::stats::{Comparison, Summary, Target};
 
+/// Which findings a group of the appendix lists.
+type Keep = fn(&Comparison) -> bool;
+
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("appendix", "Appendix: every finding");
     let found: Vec<&Comparison> = s.comparisons.iter().filter(|c| c.finding).collect();
@@ -21,7 +24,7 @@ pub fn build(s: &Summary) -> Section {
     ));
     for target in [Target::Conversion, Target::Shortness] {
         let (yes, no) = side_words(target, &s.words);
-        let groups: [(&str, fn(&Comparison) -> bool); 3] = [
+        let groups: [(&str, Keep); 3] = [
             ("in the summary", |c| c.headline()),
             ("below the minimum effect", |c| {
                 !c.practical && !c.mechanical

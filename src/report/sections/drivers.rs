@@ -55,7 +55,7 @@ fn step_text(e: &DriverEffect) -> String {
 }
 
 /// The effect in words: "odds ×1.80 (95% CI 1.40–2.30) for 2.1 more".
-pub(super) fn effect_text(e: &DriverEffect) -> String {
+pub fn effect_text(e: &DriverEffect) -> String {
     format!(
         "odds ×{:.2} (95% CI {:.2}–{:.2}) for {}",
         e.odds_ratio,

@@ -3,6 +3,7 @@
 
 mod agents;
 mod appendix;
+mod coaching;
 mod compliance;
 mod daily;
 mod drivers;
@@ -22,9 +23,9 @@ use crate::report::document::Section;
 use crate::stats::Summary;
 pub use findings::capitalise;
 
-/// Every section, in order.
+/// Every section, in order; the per-agent coaching sections last.
 pub fn all(s: &Summary) -> Vec<Section> {
-    vec![
+    let mut sections = vec![
         executive::build(s),
         agents::build(s),
         patterns::build(s),
@@ -39,5 +40,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         examples::build(s),
         drivers::build(s),
         appendix::build(s),
-    ]
+    ];
+    sections.extend(coaching::build_all(s));
+    sections
 }

@@ -1,4 +1,6 @@
-//! Shared test support: the mock LLM provider and small fixtures.
+//! Shared test support: running the binary and reading what a run left
+//! (`cli`), the mock LLM provider and small in-process fixtures.
 
+pub mod cli;
 pub mod fixtures;
 pub mod mock_provider;

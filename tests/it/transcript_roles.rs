@@ -8,27 +8,43 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/shapes.csv")
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/roles")
+        .join(name)
 }
 
-/// Analyses the shapes fixture; returns each call's closer-leg turns.
-fn analysed() -> Vec<(String, Vec<Value>)> {
+/// Analyses `input` through the binary; returns `insights.jsonl`'s calls
+/// and the Markdown report.
+fn analyse(input: &Path, extra: &[&str]) -> (Vec<Value>, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     Command::cargo_bin("callscope")
         .unwrap()
         .arg("analyze")
-        .arg(fixture())
+        .arg(input)
+        .args(extra)
         .arg("--out")
         .arg(&out)
         .assert()
         .success();
     let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
-    jsonl
+    let calls = jsonl
         .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (
+        calls,
+        std::fs::read_to_string(out.join("report.md")).unwrap(),
+    )
+}
+
+/// The shapes fixture: each call's closer-leg turns.
+fn analysed() -> Vec<(String, Vec<Value>)> {
+    analyse(&fixture("shapes.csv"), &[])
+        .0
+        .into_iter()
+        .map(|v| {
             let turns = v["legs"][0]["transcript"]["turns"]
                 .as_array()
                 .unwrap()
@@ -110,22 +126,7 @@ fn every_shape_gets_roles_with_source_and_confidence() {
 
 #[test]
 fn calls_with_unknown_roles_get_no_side_metrics_and_no_invented_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/unknown.csv");
-    Command::cargo_bin("callscope")
-        .unwrap()
-        .args(["analyze"])
-        .arg(input)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
-    let calls: Vec<Value> = jsonl
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (calls, _) = analyse(&fixture("unknown.csv"), &[]);
     assert_eq!(calls.len(), 2);
     for call in &calls {
         let m = &call["metrics"];
@@ -158,22 +159,7 @@ fn calls_with_unknown_roles_get_no_side_metrics_and_no_invented_reason() {
 
 #[test]
 fn handoff_features_are_measured_per_call_and_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/handoff_vici.csv");
-    Command::cargo_bin("callscope")
-        .unwrap()
-        .arg("analyze")
-        .arg(input)
-        .args(["--profile", "vici-lgs-omc", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
-    let calls: Vec<Value> = jsonl
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (calls, report) = analyse(&fixture("handoff_vici.csv"), &["--profile", "vici-lgs-omc"]);
     let h1 = &calls[0]["metrics"]["handoff"];
     assert_eq!(h1["transfer_turn"], 0);
     assert_eq!(
@@ -201,7 +187,6 @@ fn handoff_features_are_measured_per_call_and_reported() {
         ["agent", "agent", "customer", "agent", "customer"]
     );
 
-    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
         report.contains("Measured on 2 two-leg calls with both transcripts"),
         "{report}"

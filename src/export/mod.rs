@@ -2,14 +2,15 @@
 //! object per call; with transcripts it reads back as input, since its top
 //! level is the call schema), `insights.csv` (wide, one column per scalar
 //! field, for BI tools and ML), `calls.parquet` (the CSV's columns, typed)
-//! and `utterances.parquet` (one row per turn: the one export that holds the
-//! transcripts by default).
+//! `utterances.parquet` (one row per turn: the one export that holds the
+//! transcripts by default) and the per-sentence detections `utterances.csv`.
 
 mod columns;
 mod csv_cell;
 mod parquet;
 mod scorecard;
 mod turns;
+pub mod utterances;
 
 use std::collections::BTreeSet;
 use std::fs::File;

@@ -22,7 +22,7 @@ mod rows;
 pub mod speaker_roles;
 mod stt;
 mod subtitles;
-mod table;
+pub mod table;
 mod utterances;
 pub mod values;
 
@@ -217,6 +217,11 @@ pub fn open(spec: &InputSpec, cfg: &Config) -> Result<CallStream, InputError> {
             utterances::open(table, meta, cfg)
         }
     }
+}
+
+/// Opens any table (CSV, TSV, XLSX...) by its extension, e.g. a label file.
+pub fn open_plain_table(path: &Path, cfg: &Config) -> Result<table::Table, InputError> {
+    open_table(path, format_of(path, InputFormat::Auto), cfg)
 }
 
 fn open_table(path: &Path, format: InputFormat, cfg: &Config) -> Result<table::Table, InputError> {

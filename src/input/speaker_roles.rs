@@ -54,6 +54,7 @@ pub fn transcript_of(
         Transcript {
             raw: raw_text(&turns),
             turns,
+            rows: Vec::new(),
         },
         source,
     )

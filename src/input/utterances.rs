@@ -20,7 +20,7 @@ use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::Config;
-use crate::model::{Call, Transcript, Turn};
+use crate::model::{Call, Transcript, Turn, UtteranceRow};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
 pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
@@ -59,6 +59,7 @@ struct Group {
     id: String,
     row: u64,
     turns: Vec<Turn>,
+    rows: Vec<UtteranceRow>,
     last_turn_key: Option<String>,
     warnings: Vec<RowWarning>,
 }
@@ -141,6 +142,7 @@ impl Utterances {
             id,
             row: raw.row,
             turns: Vec::new(),
+            rows: Vec::new(),
             last_turn_key: None,
             warnings: Vec::new(),
         });
@@ -182,18 +184,32 @@ impl Utterances {
                     .unwrap_or("")
                     .eq_ignore_ascii_case(&label)
             });
+        let turn_value = key.clone().filter(|k| !k.is_empty());
+        let open_turns = group.turns.len();
         match group.turns.last_mut() {
             Some(last) if continues => {
                 last.text.push(' ');
+                group.rows.push(UtteranceRow {
+                    turn_index: index_u32(open_turns.saturating_sub(1)),
+                    start: last.text.len(),
+                    turn: turn_value,
+                });
                 last.text.push_str(text);
                 last.end_s = end_s.or(last.end_s);
             }
             // The speaker is decided for the whole call in `close_group`.
-            _ => group.turns.push(Turn {
-                start_s,
-                end_s,
-                ..Turn::new((!label.is_empty()).then_some(label), text)
-            }),
+            _ => {
+                group.rows.push(UtteranceRow {
+                    turn_index: index_u32(open_turns),
+                    start: 0,
+                    turn: turn_value,
+                });
+                group.turns.push(Turn {
+                    start_s,
+                    end_s,
+                    ..Turn::new((!label.is_empty()).then_some(label), text)
+                });
+            }
         }
         group.last_turn_key = key;
     }
@@ -232,7 +248,8 @@ impl Utterances {
             crate::transcript::Layout::Turns,
         );
         let raw = raw_text(&turns);
-        attach(&mut call, Transcript { raw, turns });
+        let rows = group.rows;
+        attach(&mut call, Transcript { raw, turns, rows });
         self.pending
             .push_back(RowResult::Call(Box::new(call), warnings));
     }
@@ -242,4 +259,8 @@ impl Utterances {
         let (call, warnings) = self.meta.as_mut()?.next_unmatched()?;
         Some(RowResult::Call(Box::new(call), warnings))
     }
+}
+
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }

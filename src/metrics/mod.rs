@@ -6,6 +6,7 @@
 //! confidence (`transcript::roles_known`): without them it is absent or
 //! empty, so unknown speakers never become 0 customer words.
 
+pub mod handoff;
 mod lexicon;
 pub mod phrases;
 mod script;
@@ -24,7 +25,7 @@ use script::Normalized;
 
 /// Version of the metric definitions; part of every cache key (the LLM
 /// prompt carries the metrics). Bump when a metric's meaning changes.
-pub const METRICS_VERSION: &str = "m1";
+pub const METRICS_VERSION: &str = "m2";
 
 /// Customer turns whose text gives the start / end sentiment.
 pub const SENTIMENT_WINDOW_TURNS: usize = 3;
@@ -49,6 +50,7 @@ pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
         return Metrics {
             turns: Some(u32::try_from(turns.len()).unwrap_or(u32::MAX)),
             shape,
+            handoff: handoff::measure(call),
             length_class,
             transcript_span_s: talk::span_s(turns),
             ..Metrics::default()
@@ -67,6 +69,7 @@ pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
         turns: Some(u32::try_from(turns.len()).unwrap_or(u32::MAX)),
         shape,
         roles_known,
+        handoff: handoff::measure(call),
         agent_turns: counts.map(|c| c.agent_turns),
         customer_turns: counts.map(|c| c.customer_turns),
         agent_words: counts.map(|c| c.agent_words),

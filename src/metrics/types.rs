@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{LengthClass, Speaker, TranscriptShape};
 
+use super::handoff::HandoffFeatures;
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Metrics {
     /// Turns in the main (closer) leg; `None` when it has no transcript.
@@ -17,6 +19,9 @@ pub struct Metrics {
     /// absent without it, never 0.
     #[serde(default)]
     pub roles_known: bool,
+    /// Opener-to-closer handoff of a two-leg call with both transcripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<HandoffFeatures>,
     /// Turns by each side (need speaker roles).
     #[serde(default)]
     pub agent_turns: Option<u32>,

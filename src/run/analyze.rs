@@ -59,7 +59,7 @@ pub fn db_path(out: &Path) -> PathBuf {
 /// as they are found.
 pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> Result<Analyzed> {
     let started = Instant::now();
-    let ctx = Arc::new(AnalysisContext::new(&settings.config));
+    let ctx = Arc::new(AnalysisContext::new(&settings.config)?);
     let llm = settings
         .llm
         .as_ref()

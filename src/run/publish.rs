@@ -118,7 +118,9 @@ fn write_exports(
             Format::Csv => {
                 let path = dir.join("insights.csv");
                 export::write_csv(store, id, analyzer, &path)?;
-                files.push(path);
+                let sentences = dir.join("utterances.csv");
+                export::utterances::write(store, id, &sentences)?;
+                files.extend([path, sentences]);
             }
             Format::Jsonl => {
                 let path = dir.join("insights.jsonl");

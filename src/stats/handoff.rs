@@ -1,10 +1,18 @@
-//! Opener-to-closer handoff on two-leg calls: the opener quality the analyzer
-//! rated and the opener issues and strengths it named most often.
+//! Opener-to-closer handoff on two-leg calls: the measured handoff features
+//! (transfer found, consent asked and given, framing, agenda and time asked
+//! in the closer's first minute) with the conversion of calls with and
+//! without each; the opener quality the analyzer rated and the opener issues
+//! and strengths it named most often; and, for every call, whether its roles
+//! are known, by transcript shape.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::metrics::handoff::{Framing, HandoffFeatures};
+use crate::model::{Outcome, TranscriptShape};
+
+use super::Rate;
 use super::row::CallRow;
 
 /// Distinct free-text items counted per list (the rest are not tracked).
@@ -20,6 +28,56 @@ pub struct HandoffSummary {
     pub rated_calls: u64,
     pub top_issues: Vec<Mention>,
     pub top_strengths: Vec<Mention>,
+    /// Two-leg calls whose handoff features were measured.
+    #[serde(default)]
+    pub measured_calls: u64,
+    /// Conversion of measured calls with and without each feature.
+    #[serde(default)]
+    pub features: Vec<FeatureRate>,
+    /// Conversion by the opener's framing of the call.
+    #[serde(default)]
+    pub framing: Vec<(Framing, Rate)>,
+    /// Every analysed call by its closer transcript's shape: how many have
+    /// their roles known with confidence.
+    #[serde(default)]
+    pub roles: Vec<RoleCoverage>,
+}
+
+/// A handoff feature: how many measured calls show it, and the conversion
+/// of calls with it and without it (outcome known only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureRate {
+    pub feature: String,
+    pub calls: u64,
+    pub with: Rate,
+    pub without: Rate,
+}
+
+/// Calls of one transcript shape and how many have known roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleCoverage {
+    pub shape: TranscriptShape,
+    pub calls: u64,
+    pub roles_known: u64,
+}
+
+/// The handoff features reported, in order.
+const FEATURES: [&str; 5] = [
+    "transfer found in the closer recording",
+    "opener asked for consent to the transfer",
+    "prospect agreed to the transfer",
+    "closer set an agenda in the first minute",
+    "closer asked for time in the first minute",
+];
+
+fn feature_values(f: &HandoffFeatures) -> [bool; 5] {
+    [
+        f.transfer_turn.is_some(),
+        f.consent_asked,
+        f.consent_given == Some(true),
+        f.agenda_set,
+        f.time_asked,
+    ]
 }
 
 /// A free-text item and how many calls named it.
@@ -64,6 +122,10 @@ impl Mentions {
 
 #[derive(Debug, Default)]
 pub struct HandoffAcc {
+    measured: u64,
+    features: [(u64, Rate, Rate); 5],
+    framing: BTreeMap<Framing, Rate>,
+    roles: BTreeMap<TranscriptShape, (u64, u64)>,
     two_leg: u64,
     quality_sum: f64,
     rated: u64,
@@ -73,6 +135,12 @@ pub struct HandoffAcc {
 
 impl HandoffAcc {
     pub fn add(&mut self, row: &CallRow) {
+        let roles = self.roles.entry(row.metrics.shape).or_default();
+        roles.0 += 1;
+        roles.1 += u64::from(row.metrics.roles_known);
+        if let Some(f) = &row.metrics.handoff {
+            self.add_features(f, row.call.outcome);
+        }
         let (Some(_), Some(insight)) = (row.call.opener_leg(), row.insight()) else {
             return;
         };
@@ -92,8 +160,48 @@ impl HandoffAcc {
             .for_each(|t| self.strengths.add(t, id));
     }
 
+    fn add_features(&mut self, f: &HandoffFeatures, outcome: Outcome) {
+        self.measured += 1;
+        let converted = match outcome {
+            Outcome::Converted => Some(true),
+            Outcome::NotConverted => Some(false),
+            Outcome::Unknown => None,
+        };
+        for (slot, has) in self.features.iter_mut().zip(feature_values(f)) {
+            slot.0 += u64::from(has);
+            if let Some(c) = converted {
+                if has { &mut slot.1 } else { &mut slot.2 }.record(c);
+            }
+        }
+        let framing = self.framing.entry(f.framing).or_default();
+        if let Some(c) = converted {
+            framing.record(c);
+        }
+    }
+
     pub fn finish(self) -> HandoffSummary {
         HandoffSummary {
+            measured_calls: self.measured,
+            features: FEATURES
+                .iter()
+                .zip(self.features)
+                .map(|(name, (calls, with, without))| FeatureRate {
+                    feature: (*name).to_string(),
+                    calls,
+                    with,
+                    without,
+                })
+                .collect(),
+            framing: self.framing.into_iter().collect(),
+            roles: self
+                .roles
+                .into_iter()
+                .map(|(shape, (calls, roles_known))| RoleCoverage {
+                    shape,
+                    calls,
+                    roles_known,
+                })
+                .collect(),
             two_leg_calls: self.two_leg,
             mean_opener_quality: (self.rated > 0).then(|| self.quality_sum / self.rated as f64),
             rated_calls: self.rated,

@@ -26,6 +26,7 @@ pub mod row;
 pub mod speaker_roles;
 mod summary;
 mod value_counts;
+pub mod weekly;
 
 pub use chi_square::{ChiSquare, chi_square};
 pub use compare::{Comparison, ComparisonDetail, EffectBar, Target};

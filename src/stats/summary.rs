@@ -28,6 +28,7 @@ use super::label::label;
 use super::lead_quality::{MAX_BUCKETS, bucket, is_lead_attribute};
 use super::row::{AnalysisState, CallRow, LengthBucket};
 use super::speaker_roles::RoleNotes;
+use super::weekly::Weekly;
 
 /// Group key of calls with one leg in the legs grouping.
 pub const ONE_LEG: &str = "one leg";
@@ -60,6 +61,8 @@ pub struct Summary {
     pub drivers: Vec<Drivers>,
     /// Where calls are lost, overall and per agent.
     pub funnel: Funnel,
+    /// Outcome, agents and objections per calendar week.
+    pub weekly: Weekly,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +172,7 @@ struct Accumulator {
     examples: Examples,
     drivers: DriversAcc,
     funnel: FunnelAcc,
+    weekly: Weekly,
 }
 
 impl Accumulator {
@@ -207,6 +211,7 @@ impl Accumulator {
             examples: Examples::default(),
             drivers: DriversAcc::new(playbook.purpose_section.is_some()),
             funnel: FunnelAcc::new(playbook),
+            weekly: Weekly::default(),
         }
     }
 
@@ -240,6 +245,7 @@ impl Accumulator {
         self.applicability.add(row);
         self.drivers.add(row, facts.converted, facts.short);
         self.funnel.add(row, facts.converted);
+        self.weekly.add(row, facts.converted);
         self.examples.add(row, facts.short);
     }
 
@@ -380,6 +386,7 @@ impl Accumulator {
             examples,
             drivers: self.drivers.finish(script),
             funnel: self.funnel.finish(script),
+            weekly: self.weekly,
         }
     }
 }

@@ -66,7 +66,7 @@ static ROLE_CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             3.0,
         ),
         (
-            r"(?:my name is|this is|i'?m) \w+(?: \w+)? (?:with|from|at|of) ",
+            r"(?:my name is|this is) \w+(?: \w+)? (?:with|from|at|of) ",
             2.5,
         ),
         (
@@ -89,7 +89,7 @@ static ROLE_CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             1.8,
         ),
         (
-            r"are you the (?:owner|decision maker|person)|is this the (?:owner|business)|do you (?:currently )?(?:use|have|run|work with|advertise)",
+            r"are you the (?:owner|decision maker|person)|is this the (?:owner|business)|do you (?:currently )?(?:use|run|work with|advertise)",
             1.5,
         ),
         (
@@ -130,24 +130,17 @@ static ROLE_CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             -2.5,
         ),
         (
-            r"how much (?:is|does|will|would|do)|what does it cost|send me (?:an? )?(?:email|information|info|text)",
+            r"how much (?:is|does) (?:it|this|that)|what does it cost|send me (?:an? )?(?:email|information|info|text)",
             -1.5,
         ),
         (
             r"word of mouth|referrals?|i'?ve been (?:in|doing)|we'?ve been (?:in|doing)|(?:i|we) do (?:mostly|mainly)",
             -1.8,
         ),
-        (
-            r"speaking|this is (?:he|she|him|her)|yes it is|that'?s me",
-            -2.0,
-        ),
+        (r"this is (?:he|she|him|her)|yes it is|that'?s me", -2.0),
         (
             r"my (?:account|order|bill|internet|phone|card|package|payment|service) (?:is|isn'?t|was|won'?t|doesn'?t|has)",
             -1.5,
-        ),
-        (
-            r"(?:i'?m|i am) (?:doing )?(?:good|well|fine|great|okay)",
-            -0.8,
         ),
     ])
 });
@@ -184,6 +177,11 @@ static OUTBOUND: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// True when `text` hands the call to another agent.
+pub fn is_handoff(text: &str) -> bool {
+    HANDOFF.is_match(&text.replace(['\u{2019}', '\u{2018}'], "'"))
+}
+
 /// The evidence in `text` (one sentence, line or turn).
 pub(crate) fn score(text: &str) -> Evidence {
     let text = text.replace(['\u{2019}', '\u{2018}'], "'");
@@ -203,7 +201,7 @@ pub(crate) fn score(text: &str) -> Evidence {
     Evidence {
         agent_log_odds: log_odds.clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS),
         machine: MACHINE.is_match(&text),
-        handoff: HANDOFF.is_match(&text),
+        handoff: is_handoff(&text),
         answers_phone: ANSWER.is_match(&text),
         inbound_greeting: INBOUND.is_match(&text),
         outbound_intro: OUTBOUND.is_match(&text),

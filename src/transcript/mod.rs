@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use crate::config::SpeakerMap;
 use crate::model::{Speaker, Transcript, TranscriptShape, Turn};
 
+pub use cues::is_handoff;
 use header::{Header, KnownLabels, Strictness, header_at};
 pub use infer::{CONFIDENT, Layout, assign_roles};
 pub use roles::speaker_role;
@@ -101,23 +102,23 @@ pub fn shape(transcript: &Transcript) -> TranscriptShape {
     }
 }
 
-/// True when both sides speak with a confident role and at least
-/// `MIN_ATTRIBUTED_SHARE` of the words have one: only then do talk share,
-/// questions, objections by side and compliance mean anything.
+/// True when the agent is identified and at least `MIN_ATTRIBUTED_SHARE` of
+/// the words have a confident role: only then do talk share, questions,
+/// objections by side and compliance mean anything. (A customer who never
+/// speaks while the rest is attributed has a known 0 words.)
 pub fn roles_known(turns: &[Turn]) -> bool {
-    let (mut agent, mut customer, mut attributed, mut total) = (0usize, 0usize, 0usize, 0usize);
+    let (mut agent, mut attributed, mut total) = (0usize, 0usize, 0usize);
     for turn in turns {
         let words = turn.text.split_whitespace().count();
         total += words;
         match turn.speaker {
             Speaker::Agent => agent += words,
-            Speaker::Customer => customer += words,
-            Speaker::Other => {}
+            Speaker::Customer | Speaker::Other => {}
             Speaker::Unknown => continue,
         }
         attributed += words;
     }
-    agent > 0 && customer > 0 && attributed as f64 >= MIN_ATTRIBUTED_SHARE * total as f64
+    agent > 0 && attributed as f64 >= MIN_ATTRIBUTED_SHARE * total as f64
 }
 
 /// All turn headers in input order. Labels count at the start of a line;

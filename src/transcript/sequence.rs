@@ -101,15 +101,26 @@ pub(crate) fn label_marginals(
         scores.push(score);
     }
     let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let temperature = tempering(units.len());
     let mut marginals = vec![[0.0; STATES]; labels];
     for (combo, score) in scores.iter().enumerate() {
-        let w = (score - top).exp();
+        let w = ((score - top) / temperature).exp();
         for (label, m) in marginals.iter_mut().enumerate() {
             m[combo / STATES.pow(label as u32) % STATES] += w;
         }
     }
     Some(marginals.into_iter().map(normalized).collect())
 }
+
+/// The turns of a label are not independent evidence (one speaker's habits
+/// repeat): the joint score is tempered by the square root of the number of
+/// units over `TEMPER_UNITS`, so a long call is not more certain than its
+/// cues warrant.
+fn tempering(units: usize) -> f64 {
+    (units as f64 / TEMPER_UNITS).sqrt().max(1.0)
+}
+
+const TEMPER_UNITS: f64 = 4.0;
 
 /// Labels scored jointly at most (3^8 assignments).
 const MAX_JOINT_LABELS: usize = 8;

@@ -8,6 +8,7 @@ mod support;
 mod cache_key;
 mod cli_analyze;
 mod cli_llm;
+mod detectors;
 mod engine_faults;
 mod export_formats;
 mod heuristic_analyzer;

@@ -155,3 +155,57 @@ fn calls_with_unknown_roles_get_no_side_metrics_and_no_invented_reason() {
     assert_eq!(calls[0]["metrics"]["shape"], "paragraph");
     assert_eq!(calls[1]["metrics"]["shape"], "lines");
 }
+
+#[test]
+fn handoff_features_are_measured_per_call_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/handoff_vici.csv");
+    Command::cargo_bin("callscope")
+        .unwrap()
+        .arg("analyze")
+        .arg(input)
+        .args(["--profile", "vici-lgs-omc", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
+    let calls: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let h1 = &calls[0]["metrics"]["handoff"];
+    assert_eq!(h1["transfer_turn"], 0);
+    assert_eq!(
+        (h1["consent_asked"].as_bool(), h1["consent_given"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(h1["framing"], "customers");
+    assert_eq!(
+        (h1["agenda_set"].as_bool(), h1["time_asked"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let h2 = &calls[1]["metrics"]["handoff"];
+    assert!(h2["transfer_turn"].is_null() && h2["consent_given"].is_null());
+    assert_eq!(h2["framing"], "marketing");
+    assert_eq!(
+        (h2["agenda_set"].as_bool(), h2["time_asked"].as_bool()),
+        (Some(false), Some(false))
+    );
+    let closer = calls[0]["legs"][1]["transcript"]["turns"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        speakers(&closer),
+        ["agent", "agent", "customer", "agent", "customer"]
+    );
+
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("Measured on 2 two-leg calls with both transcripts"),
+        "{report}"
+    );
+    assert!(report.contains("| opener asked for consent to the transfer | 1/2 |"));
+    assert!(report.contains("Speaker roles are known with confidence in 2 of 2 calls"));
+}

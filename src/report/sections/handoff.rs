@@ -1,10 +1,12 @@
 //! Section 5: opener vs closer handoff on two-leg calls — conversion by number
-//! of legs and by opener agent, opener quality, named issues and strengths.
+//! of legs and by opener agent, the measured handoff (transfer, consent,
+//! framing, the closer's agenda and ask for time) with conversion with and
+//! without each, opener quality, named issues and strengths.
 
 use crate::report::document::Section;
-use crate::report::format::{examples, rate};
+use crate::report::format::{examples, rate, rate_cell};
 use crate::report::sections::agents::{GroupColumns, standouts};
-use crate::stats::handoff::Mention;
+use crate::stats::handoff::{HandoffSummary, Mention};
 use crate::stats::{Dimension, GroupStats, Rate, Summary, TWO_LEGS};
 
 pub fn build(s: &Summary) -> Section {
@@ -33,6 +35,7 @@ pub fn build(s: &Summary) -> Section {
         opener_table(&mut sec, openers, s);
     }
     let h = &s.handoff;
+    measured(&mut sec, h);
     if let Some(q) = h.mean_opener_quality {
         sec.paragraph(format!(
             "The analyzer rated the opener's handoff {q:.1}/10 on average over {} of {} analysed two-leg calls.",
@@ -46,6 +49,48 @@ pub fn build(s: &Summary) -> Section {
         &h.top_strengths,
     );
     sec
+}
+
+/// The handoff features measured from both transcripts.
+fn measured(sec: &mut Section, h: &HandoffSummary) {
+    sec.subheading("The handoff, measured");
+    if h.measured_calls == 0 {
+        sec.paragraph(
+            "No two-leg call has text in both transcripts, so the handoff cannot be measured.",
+        );
+        return;
+    }
+    sec.paragraph(format!(
+        "Measured on {} two-leg calls with both transcripts. Conversion counts calls with a known outcome.",
+        h.measured_calls
+    ));
+    let rows = h
+        .features
+        .iter()
+        .map(|f| {
+            vec![
+                f.feature.clone(),
+                format!("{}/{}", f.calls, h.measured_calls),
+                rate_cell(&f.with),
+                rate_cell(&f.without),
+            ]
+        })
+        .collect();
+    sec.table(
+        &[
+            "Handoff feature",
+            "Calls",
+            "Converted with",
+            "Converted without",
+        ],
+        rows,
+    );
+    let framing = h
+        .framing
+        .iter()
+        .map(|(f, r)| vec![f.as_str().to_string(), rate_cell(r)])
+        .collect();
+    sec.table(&["Opener framed the call as", "Converted"], framing);
 }
 
 fn opener_table(sec: &mut Section, openers: &[GroupStats], s: &Summary) {

@@ -12,11 +12,13 @@ mod executive;
 mod findings;
 mod handoff;
 mod lead_quality;
+mod method;
 mod objections;
 mod omitted;
 mod outcomes;
 mod patterns;
 mod recommendations;
+mod speakers;
 
 use crate::report::document::Section;
 use crate::stats::Summary;
@@ -30,6 +32,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         patterns::build(s),
         lead_quality::build(s),
         handoff::build(s),
+        speakers::build(s),
         daily::build(s),
         outcomes::build(s),
         compliance::build(s),
@@ -38,6 +41,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         examples::build(s),
         drivers::build(s),
         appendix::build(s),
+        method::build(s),
     ];
     sections.extend(coaching::build_all(s));
     sections

@@ -4,12 +4,26 @@
 #![allow(clippy::print_stderr)] // the error paragraph
 
 fn main() {
+    restore_sigpipe();
     match callscope::cli::run() {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("error: {}", describe(&e));
             std::process::exit(1);
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`callscope … |
+/// head -1`) would panic; like other Unix tools, end quietly instead. Output
+/// files are all written before anything is printed.
+#[allow(unsafe_code)] // the one libc call; no safe API sets a signal's disposition
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists;
+    // setting a signal's disposition to its default has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -37,7 +37,11 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
             print_estimate(&estimate, &analyzer_key);
             Ok(super::exit::OK)
         }
-        Analyzed::Ran { record, written } => {
+        Analyzed::Ran {
+            record,
+            written,
+            failures,
+        } => {
             if !quiet {
                 print_summary(&record, &written, &out);
             }
@@ -47,9 +51,28 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
                 );
                 return Ok(super::exit::STOPPED);
             }
+            if !failures.is_empty() {
+                print_failures(&record, &failures, &out);
+                return Ok(super::exit::ERROR);
+            }
             Ok(super::exit::OK)
         }
     }
+}
+
+/// Every call failed: the most common reasons and where to look further.
+fn print_failures(record: &RunRecord, failures: &[(String, u64)], out: &Path) {
+    eprintln!(
+        "error: every call failed ({} of {}); the most common reasons:",
+        record.counts.calls_failed, record.counts.calls_total
+    );
+    for (reason, calls) in failures {
+        eprintln!("  {calls} calls: {reason}");
+    }
+    eprintln!(
+        "See one call's requests and answers with `callscope inspect CALL_ID --db {}`.",
+        analyze::db_path(out).display()
+    );
 }
 
 fn print_estimate(est: &Estimate, analyzer_key: &str) {

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::run::publish;
+use crate::run::{output_lock, publish};
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -29,6 +29,8 @@ pub fn run(args: Args) -> Result<i32> {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."))
     });
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let _lock = output_lock::lock(&out)?;
     for file in publish::write_outputs(&store, &run, &out, None, &args.outputs.resolve())?.files {
         println!("wrote {}", file.display());
     }

@@ -256,6 +256,17 @@ pub(super) async fn run_task<T: Task>(
             raw: None,
         };
     }
+    // Providers refuse a request larger than the per-minute token limit;
+    // waiting for the pacer would only delay that.
+    if let Some(tpm) = shared.opts.tpm.filter(|&t| est_in + est_out > t) {
+        return End::Failed {
+            error: format!(
+                "the call needs ~{} tokens, more than --tpm {tpm} allows in a minute",
+                est_in + est_out
+            ),
+            raw: None,
+        };
+    }
     let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
     if shared.halted() {
         return End::Abandoned;

@@ -5,6 +5,7 @@
 //! `utterances.parquet` (one row per turn: the one export that holds the
 //! transcripts by default) and the per-sentence detections `utterances.csv`.
 
+pub mod atomic;
 mod columns;
 mod csv_cell;
 mod parquet;
@@ -13,7 +14,6 @@ mod turns;
 pub mod utterances;
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -23,6 +23,8 @@ use crate::analyze::Analysis;
 use crate::metrics::Metrics;
 use crate::model::Call;
 use crate::store::{Detail, RunId, Store, StoredRow};
+
+use atomic::AtomicFile;
 
 pub use csv_cell::neutralise_formula;
 use parquet::ParquetTable;
@@ -77,7 +79,8 @@ pub fn write_jsonl(
     path: &Path,
     transcripts: Transcripts,
 ) -> Result<(), ExportError> {
-    let mut out = BufWriter::new(File::create(path).map_err(io_err(path))?);
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = BufWriter::new(file.file());
     let mut failure = None;
     let detail = match transcripts {
         Transcripts::Included => Detail::Full,
@@ -100,7 +103,9 @@ pub fn write_jsonl(
     if let Some(e) = failure {
         return Err(io_err(path)(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 pub fn write_csv(
@@ -110,8 +115,8 @@ pub fn write_csv(
     path: &Path,
 ) -> Result<(), ExportError> {
     let attributes = attribute_keys(store, run, analyzer)?;
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -128,7 +133,9 @@ pub fn write_csv(
     if let Some(e) = failure {
         return Err(csv_err(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 /// `calls.parquet`: the wide CSV's columns, typed, nulls for unknown.
@@ -203,8 +210,8 @@ pub fn write_scorecard(
         Ok(())
     })?;
     let (header, rows) = card.records(min_calls);
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -214,7 +221,9 @@ pub fn write_scorecard(
         out.write_record(row.iter().map(|c| neutralise_formula(c)))
             .map_err(csv_err)?;
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 /// Every pass-through attribute name in the run, sorted: one column each.

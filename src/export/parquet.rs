@@ -19,6 +19,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::types::Type;
 
+use super::atomic::AtomicFile;
 use super::columns::Cell;
 use crate::model::CallTime;
 
@@ -28,6 +29,8 @@ const ROW_GROUP: usize = 16_384;
 /// A Parquet file being written, one row at a time.
 pub struct ParquetTable {
     writer: SerializedFileWriter<File>,
+    /// The temporary the writer fills; renamed into place by `finish`.
+    target: AtomicFile,
     columns: Vec<Column>,
     rows: usize,
 }
@@ -55,11 +58,13 @@ impl ParquetTable {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .build();
-        let file = File::create(path)?;
+        let mut target = AtomicFile::create(path)?;
+        let file = target.file().try_clone()?;
         let writer = SerializedFileWriter::new(file, Arc::new(root), Arc::new(props))?;
         let columns = schema.iter().map(|(_, cell)| Column::empty(cell)).collect();
         Ok(ParquetTable {
             writer,
+            target,
             columns,
             rows: 0,
         })
@@ -81,6 +86,7 @@ impl ParquetTable {
     pub fn finish(mut self) -> Result<(), ParquetError> {
         self.flush()?;
         self.writer.close()?;
+        self.target.commit()?;
         Ok(())
     }
 

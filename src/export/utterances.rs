@@ -2,10 +2,10 @@
 //! (one per input row for utterance tables), with each detector's decision.
 //! Text cells get the same formula-injection defence as `insights.csv`.
 
-use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
+use super::atomic::AtomicFile;
 use super::{ExportError, io_err, neutralise_formula};
 use crate::analyze::detect::{Detector, ObjectionKind, SentenceTag};
 use crate::store::{RunId, Store};
@@ -30,8 +30,8 @@ pub const HEADER: [&str; 13] = [
 /// Writes the detections of `run` (by its detector key) to `path`; a run
 /// without detections gets the header only.
 pub fn write(store: &Store, run: RunId, path: &Path) -> Result<(), ExportError> {
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -51,7 +51,9 @@ pub fn write(store: &Store, run: RunId, path: &Path) -> Result<(), ExportError> 
     if let Some(e) = failure {
         return Err(csv_err(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 fn record(call_id: &str, t: &SentenceTag) -> [String; 13] {

@@ -12,12 +12,15 @@
 
 mod call_file;
 mod columns;
+mod date_order;
+pub mod dates;
 mod decode;
 mod dedup;
 mod folder;
 mod jsonl;
 mod meta;
 pub mod profiles;
+mod row_shape;
 mod rows;
 pub mod speaker_roles;
 mod stt;
@@ -102,6 +105,22 @@ pub enum InputError {
     Csv { file: String, message: String },
     #[error("{file}: cannot open as a spreadsheet: {message}")]
     Xlsx { file: String, message: String },
+    #[error("{file}: sheet `{sheet}` is empty; sheets found: {} (name one with `sheet = \"...\"` in [input])", .found.join(", "))]
+    EmptySheet {
+        file: String,
+        sheet: String,
+        found: Vec<String>,
+    },
+    #[error(
+        "{file}: sheet `{sheet}` spans {rows} rows × {columns} columns from its first to its last value, more than the {} cells callscope reads; delete the stray cells beyond the data or export the sheet as CSV",
+        table::MAX_SHEET_CELLS
+    )]
+    SheetTooLarge {
+        file: String,
+        sheet: String,
+        rows: u32,
+        columns: u32,
+    },
     #[error("{file}: no sheet named `{sheet}`; sheets found: {}", .found.join(", "))]
     Sheet {
         file: String,

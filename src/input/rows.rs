@@ -1,15 +1,19 @@
 //! One row per call: builds a `Call` (legs, transcript parts, durations,
 //! date, disposition, pass-through attributes) from a table row.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use chrono::{TimeDelta, Utc};
 
 use super::columns::{CallColumns, Col, LegCols, Resolver};
+use super::date_order;
+use super::dates::{DateOrder, TWO_DIGIT_YEAR_RULE, parse_date};
 use super::dedup::Dedup;
 use super::profiles::{mapping_spec, outcome_map};
+use super::row_shape::Shape;
 use super::table::{RawRow, Table};
-use super::values::{clean, join_parts, parse_datetime, parse_duration};
+use super::values::{clean, join_parts, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::{Config, OutcomeMap, SpeakerMap};
 use crate::model::{Call, CallTime, Leg, Transcript};
@@ -21,6 +25,10 @@ pub struct BuildCtx {
     pub file: String,
     pub outcomes: OutcomeMap,
     pub speakers: SpeakerMap,
+    /// How this file's slash dates are read.
+    pub date_order: DateOrder,
+    /// The file's one two-digit-year warning was given.
+    two_digit_warned: Cell<bool>,
 }
 
 impl BuildCtx {
@@ -29,6 +37,8 @@ impl BuildCtx {
             file: file.to_string(),
             outcomes: outcome_map(cfg),
             speakers: cfg.speakers.clone(),
+            date_order: DateOrder::MonthFirst,
+            two_digit_warned: Cell::new(false),
         }
     }
 
@@ -41,24 +51,69 @@ impl BuildCtx {
 pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
     let mut resolver = Resolver::new(&table.file, &table.headers);
     let cols = resolver.call_columns(&mapping_spec(&cfg.input))?;
-    let notes = resolver.notes;
-    let ctx = BuildCtx::new(&table.file, cfg);
-    let mut dedup = Dedup::default();
-    let inner = table.rows.filter_map(move |row| match row {
-        Err(w) => Some(RowResult::Skipped(w)),
-        Ok(raw) if is_blank(&raw) => None,
-        Ok(raw) => Some(match call_from_row(&raw, &cols, &ctx) {
-            Err(w) => RowResult::Skipped(w),
-            Ok((call, warnings)) => match dedup.check(&ctx.file, &call.id, raw.row) {
-                Some(w) => RowResult::Skipped(w),
-                None => RowResult::Call(Box::new(call), warnings),
-            },
-        }),
-    });
+    let mut notes = resolver.notes;
+    let (rows, dates) = date_order::decide(table.rows, cols.started_at.as_ref(), &table.file);
+    notes.extend(dates.note);
+    let ctx = BuildCtx {
+        date_order: dates.order,
+        ..BuildCtx::new(&table.file, cfg)
+    };
+    let shape = Shape {
+        file: table.file.clone(),
+        transcript_last: cols
+            .legs
+            .iter()
+            .flat_map(|leg| &leg.transcript)
+            .any(|c| c.idx + 1 == table.headers.len()),
+        headers: table.headers,
+        delimiter: table.delimiter,
+    };
+    let mut reader = RowReader {
+        ctx,
+        cols,
+        shape,
+        dedup: Dedup::default(),
+        ambiguous: dates.ambiguous,
+    };
     Ok(CallStream {
-        inner: Box::new(inner),
+        inner: Box::new(rows.map(move |row| reader.read(row))),
         notes,
     })
+}
+
+/// Turns the rows of one file into calls, with the file-level state:
+/// duplicate ids and the date-order warning still to give.
+struct RowReader {
+    ctx: BuildCtx,
+    cols: CallColumns,
+    shape: Shape,
+    dedup: Dedup,
+    ambiguous: Option<RowWarning>,
+}
+
+impl RowReader {
+    fn read(&mut self, row: Result<RawRow, RowWarning>) -> RowResult {
+        let mut raw = match row {
+            Err(w) => return RowResult::Skipped(w),
+            Ok(raw) if is_blank(&raw) => {
+                let blank = "blank row; skipped".to_string();
+                return RowResult::Skipped(RowWarning::new(&self.ctx.file, raw.row, None, blank));
+            }
+            Ok(raw) => raw,
+        };
+        let misfit = self.shape.fit(&mut raw);
+        raw.warnings.extend(misfit);
+        match call_from_row(&raw, &self.cols, &self.ctx) {
+            Err(w) => RowResult::Skipped(w),
+            Ok((call, mut warnings)) => match self.dedup.check(&self.ctx.file, &call.id, raw.row) {
+                Some(w) => RowResult::Skipped(w),
+                None => {
+                    warnings.extend(self.ambiguous.take());
+                    RowResult::Call(Box::new(call), warnings)
+                }
+            },
+        }
+    }
 }
 
 /// A row with no value in any cell (trailing spreadsheet rows).
@@ -84,7 +139,7 @@ impl Cells<'_> {
     fn parsed<T>(
         &mut self,
         col: &Option<Col>,
-        parse: fn(&str) -> Result<Option<T>, String>,
+        parse: impl Fn(&str) -> Result<Option<T>, String>,
     ) -> Option<T> {
         let col = col.as_ref()?;
         parse(self.raw.cell(col.idx)).unwrap_or_else(|e| {
@@ -97,8 +152,20 @@ impl Cells<'_> {
     }
 
     /// The call's start; a date in the future is kept as given, with a warning.
+    /// Two-digit years follow `TWO_DIGIT_YEAR_RULE`, with one warning per file.
     fn started_at(&mut self, col: &Option<Col>) -> Option<CallTime> {
-        let time = self.parsed(col, parse_datetime)?;
+        let parsed = self.parsed(col, |v| parse_date(v, self.ctx.date_order))?;
+        if let Some(col) = col.as_ref().filter(|_| parsed.two_digit_year)
+            && !self.ctx.two_digit_warned.replace(true)
+        {
+            let message = format!(
+                "two-digit year in `{}` read by the rule {TWO_DIGIT_YEAR_RULE}; every two-digit year in this file is read the same way",
+                self.raw.cell(col.idx).trim()
+            );
+            self.warnings
+                .push(self.ctx.warn(self.raw.row, col, message));
+        }
+        let time = parsed.time;
         if let Some(col) = col.as_ref().filter(|_| is_future(&time)) {
             let message = format!(
                 "date `{}` is in the future; kept as given",

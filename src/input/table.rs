@@ -5,7 +5,9 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Range, Reader, Sheets, open_workbook_auto};
+use calamine::{
+    Cell, Data, DataRef, Dimensions, Range, Reader, SheetVisible, Sheets, Xlsx, open_workbook_auto,
+};
 
 use super::decode::{SniffError, decode_cell, sniff};
 use super::{InputError, RowWarning};
@@ -33,6 +35,8 @@ pub struct Table {
     pub file: String,
     pub headers: Vec<String>,
     pub rows: RowIter,
+    /// The delimiter of a delimited file (`None` for spreadsheets).
+    pub delimiter: Option<u8>,
 }
 
 /// Opens a delimited text file, streaming.
@@ -85,6 +89,7 @@ pub fn open_csv(path: &Path) -> Result<Table, InputError> {
         file,
         headers,
         rows: Box::new(rows),
+        delimiter: Some(sniffed.delimiter),
     })
 }
 
@@ -238,8 +243,13 @@ impl CsvRows {
     }
 }
 
-/// Opens a spreadsheet sheet (the named one, or the first). The sheet is
-/// held in memory; spreadsheets are bounded by their row limit.
+/// Most cells a sheet's used range may span (rows × columns from the first
+/// to the last cell holding a value): about 320 MB in memory. A few stray
+/// cells far away could otherwise make a 5 KB file take gigabytes.
+pub const MAX_SHEET_CELLS: u64 = 10_000_000;
+
+/// Opens a spreadsheet sheet (the named one, or the first visible one). The
+/// sheet is held in memory, bounded by [`MAX_SHEET_CELLS`] for .xlsx files.
 pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> {
     let file = path.display().to_string();
     let xlsx_err = |e: calamine::Error| InputError::Xlsx {
@@ -258,18 +268,22 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
                 sheet: s.to_string(),
                 found: names.clone(),
             })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| InputError::Empty { file: file.clone() })?,
+        None => first_visible(&book).ok_or_else(|| InputError::Empty { file: file.clone() })?,
     };
-    let mut range = book.worksheet_range(&name).map_err(xlsx_err)?;
+    let mut range = match &mut book {
+        Sheets::Xlsx(x) => bounded_range(x, &name, &file)?,
+        other => other.worksheet_range(&name).map_err(xlsx_err)?,
+    };
     fill_merged(&mut range, &merged_regions(&mut book, &name));
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
     let mut rows = range.rows();
     let headers: Vec<String> = rows
         .next()
-        .ok_or_else(|| InputError::Empty { file: file.clone() })?
+        .ok_or_else(|| InputError::EmptySheet {
+            file: file.clone(),
+            sheet: name.clone(),
+            found: names.clone(),
+        })?
         .iter()
         .map(|c| cell_text(c).trim().to_string())
         .collect();
@@ -285,7 +299,54 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
         file,
         headers,
         rows: Box::new(rows),
+        delimiter: None,
     })
+}
+
+/// The first sheet a person opening the workbook can see (hidden sheets
+/// hold lookups and scratch data, not the export).
+fn first_visible(book: &Sheets<BufReader<File>>) -> Option<String> {
+    let sheets = book.sheets_metadata();
+    sheets
+        .iter()
+        .find(|s| s.visible == SheetVisible::Visible)
+        .or(sheets.first())
+        .map(|s| s.name.clone())
+}
+
+/// An .xlsx sheet read cell by cell, keeping only cells with a value and
+/// refusing a used range over [`MAX_SHEET_CELLS`] before it is allocated.
+fn bounded_range(
+    book: &mut Xlsx<BufReader<File>>,
+    sheet: &str,
+    file: &str,
+) -> Result<Range<Data>, InputError> {
+    let xlsx_err = |e: calamine::XlsxError| InputError::Xlsx {
+        file: file.to_string(),
+        message: e.to_string(),
+    };
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(xlsx_err)?;
+    let mut cells = Vec::new();
+    let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+    while let Some(cell) = reader.next_cell().map_err(xlsx_err)? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        first = (first.0.min(row), first.1.min(col));
+        last = (last.0.max(row), last.1.max(col));
+        let spanned = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
+        if spanned > MAX_SHEET_CELLS {
+            return Err(InputError::SheetTooLarge {
+                file: file.to_string(),
+                sheet: sheet.to_string(),
+                rows: last.0 - first.0 + 1,
+                columns: last.1 - first.1 + 1,
+            });
+        }
+        cells.push(Cell::new((row, col), Data::from(cell.get_value().clone())));
+    }
+    Ok(Range::from_sparse(cells))
 }
 
 /// The merged regions of a sheet (none for formats calamine cannot tell;
@@ -351,10 +412,14 @@ impl Iterator for SheetRows {
     }
 }
 
-/// A spreadsheet cell as the text a CSV export would hold.
+/// A spreadsheet cell as the text a CSV export would hold. A date-time
+/// without a date (a serial below 1: a cell formatted `h:mm:ss`) is a
+/// duration, written in seconds like a duration-formatted cell.
 fn cell_text(cell: &Data) -> String {
     match cell {
-        Data::DateTime(dt) if dt.is_duration() => (dt.as_f64() * 86_400.0).to_string(),
+        Data::DateTime(dt) if dt.is_duration() || (0.0..1.0).contains(&dt.as_f64()) => {
+            (dt.as_f64() * 86_400.0).round().to_string()
+        }
         Data::DateTime(dt) => {
             let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
             format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")

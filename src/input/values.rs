@@ -2,9 +2,7 @@
 //! exports write them. A value that cannot be parsed is an error string for
 //! the caller to turn into a row warning; it never becomes a zero.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
-
-use crate::model::CallTime;
+pub use super::dates::parse_datetime;
 
 /// Tokens that spreadsheet and pandas exports write for "no value".
 const NULL_TOKENS: [&str; 7] = ["", "-", "nan", "none", "null", "n/a", "na"];
@@ -29,16 +27,48 @@ pub fn parse_duration(raw: &str) -> Result<Option<f64>, String> {
     if parts.len() > 3 {
         return Err(bad());
     }
+    let total = match parts.as_slice() {
+        [seconds] => plain_seconds(seconds).ok_or_else(bad)?,
+        _ => clock(&parts).ok_or_else(bad)?,
+    };
+    if total > MAX_DURATION_S {
+        return Err(format!(
+            "implausible duration `{v}` (longer than {} days)",
+            MAX_DURATION_S / 86_400.0
+        ));
+    }
+    Ok(Some(total))
+}
+
+/// Longest plausible call: a week. Anything longer is a unit mix-up or a
+/// corrupt cell, and would otherwise distort every length statistic.
+pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
+
+/// Seconds written as a number: `95`, `95.5`, `1e3` (not `inf`, not signed).
+fn plain_seconds(v: &str) -> Option<f64> {
+    let digits_first = v.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    let number_chars = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    (digits_first && number_chars)
+        .then(|| v.parse::<f64>().ok())
+        .flatten()
+        .filter(|s| s.is_finite())
+}
+
+/// `mm:ss` or `hh:mm:ss`: minutes and seconds below 60, a fraction only in
+/// the seconds.
+fn clock(parts: &[&str]) -> Option<f64> {
     let mut total = 0.0;
     for (i, part) in parts.iter().enumerate() {
         let is_last = i + 1 == parts.len();
-        let value = parse_component(part, is_last).ok_or_else(bad)?;
-        if parts.len() > 1 && i > 0 && value >= 60.0 {
-            return Err(bad());
+        let value = parse_component(part, is_last)?;
+        if i > 0 && value >= 60.0 {
+            return None;
         }
         total = total * 60.0 + value;
     }
-    Ok(Some(total))
+    total.is_finite().then_some(total)
 }
 
 /// One `:`-separated component: digits, and a fraction only in the last one.
@@ -50,56 +80,6 @@ fn parse_component(part: &str, allow_fraction: bool) -> Option<f64> {
         return None;
     }
     part.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// Date-time layouts without an offset, tried in order.
-const LOCAL_FORMATS: [&str; 10] = [
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%d %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-];
-
-/// Date-only layouts (midnight local time).
-const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d"];
-
-/// ISO 8601 (with or without offset, or date only) and the US forms dialers
-/// write (`12/16/2025 8:32`, `12/16/2025 08:32:10`, `12/16/2025`).
-pub fn parse_datetime(raw: &str) -> Result<Option<CallTime>, String> {
-    let Some(v) = clean(raw) else {
-        return Ok(None);
-    };
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Ok(Some(CallTime::Zoned(t)));
-    }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f%:z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%d %H:%M:%S%.f%z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(v, fmt) {
-            return Ok(Some(CallTime::Zoned(t)));
-        }
-    }
-    if let Some(t) = LOCAL_FORMATS
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-    {
-        return Ok(Some(CallTime::Local(t)));
-    }
-    DATE_FORMATS
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(v, f).ok())
-        .map(|d| Some(CallTime::Local(d.and_time(chrono::NaiveTime::MIN))))
-        .ok_or_else(|| {
-            format!("cannot parse date `{v}` (expected ISO 8601 or mm/dd/yyyy [hh:mm[:ss]])")
-        })
 }
 
 /// Joins a transcript split over several cells, dropping empty parts and
@@ -121,6 +101,7 @@ pub fn join_parts<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CallTime;
 
     #[test]
     fn durations_in_every_form() {
@@ -132,8 +113,14 @@ mod tests {
         for null in ["", "-", "nan", "NaN", "null", "None"] {
             assert_eq!(parse_duration(null), Ok(None), "{null}");
         }
-        for bad in ["-5", "abc", "1:75", "1:2:3:4", "inf", "1e3", "5 min"] {
+        assert_eq!(parse_duration("1e3"), Ok(Some(1000.0)));
+        for bad in ["-5", "abc", "1:75", "1:2:3:4", "inf", "5 min", "e5", "1e-"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        let huge = format!("{}:00:00", "9".repeat(300));
+        for implausible in ["1e9", "1e308", "700000", huge.as_str()] {
+            let err = parse_duration(implausible).expect_err(implausible);
+            assert!(err.contains("implausible duration"), "{err}");
         }
     }
 

@@ -1,5 +1,26 @@
 //! Escaping of every text that reaches a rendered report, so input text
-//! (agent names, quotes) can never become markup in HTML or in Markdown.
+//! (agent names, quotes) can never become markup in HTML or in Markdown,
+//! nor reorder the report's own text with bidirectional controls; and the
+//! shortening of long row labels.
+
+/// Longest row label shown whole; a longer one is cut (the full text on
+/// hover in HTML) so that it cannot push a table off the screen.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+/// `label` cut to [`MAX_LABEL_CHARS`] with an ellipsis; `None` when it fits.
+pub fn shortened(label: &str) -> Option<String> {
+    let (cut, _) = label.char_indices().nth(MAX_LABEL_CHARS)?;
+    Some(format!("{}…", &label[..cut]))
+}
+
+/// Bidirectional embeddings, overrides, isolates and marks (U+202E reverses
+/// everything after it): dropped from input text.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn html(s: &str) -> String {
@@ -11,6 +32,7 @@ pub fn html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if is_bidi_control(c) => {}
             c if c.is_control() && c != '\n' && c != '\t' => out.push(' '),
             c => out.push(c),
         }
@@ -30,6 +52,7 @@ pub fn markdown(s: &str) -> String {
                 out.push('\\');
                 out.push(ch);
             }
+            c if is_bidi_control(c) => {}
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -61,6 +84,17 @@ mod tests {
             html(r#"<script>alert('x')</script> & "y""#),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+    }
+
+    #[test]
+    fn bidi_controls_are_dropped_and_long_labels_shortened() {
+        let name = "Ann\u{202E}gnol\u{2066}x\u{2069}";
+        assert_eq!(html(name), "Anngnolx");
+        assert_eq!(markdown(name), "Anngnolx");
+        assert_eq!(shortened("short"), None);
+        let long = "a".repeat(10_000);
+        let cut = shortened(&long).expect("cut");
+        assert_eq!(cut.chars().count(), MAX_LABEL_CHARS + 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::collections::BTreeSet;
 
 use super::document::{Block, Document, NarrativeSource, Section, Table};
-use super::escape::html as esc;
+use super::escape::{html as esc, shortened};
 use super::evidence::{Evidence, is_separator, trim_token};
 use super::{svg, transcripts};
 
@@ -195,9 +195,19 @@ fn table_html(out: &mut String, t: &Table, links: &Links) {
                 Some(a) => {
                     let _ = write!(out, "<td><a href=\"#{}\">{}</a></td>", esc(a), esc(cell));
                 }
-                None => {
-                    let _ = write!(out, "<td>{}</td>", links.text(cell));
-                }
+                None => match shortened(cell).filter(|_| j == 0) {
+                    Some(short) => {
+                        let _ = write!(
+                            out,
+                            "<td><span title=\"{}\">{}</span></td>",
+                            esc(cell),
+                            esc(&short)
+                        );
+                    }
+                    None => {
+                        let _ = write!(out, "<td>{}</td>", links.text(cell));
+                    }
+                },
             }
         }
         out.push_str("</tr>");

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::document::{Block, Chart, ChartKind, Document, RateBar, Section, Table};
-use super::escape::markdown as esc;
+use super::escape::{markdown as esc, shortened};
 use super::format::pct;
 
 pub fn render(doc: &Document) -> String {
@@ -51,7 +51,14 @@ fn code_md(out: &mut String, text: &str) {
 
 fn table_md(out: &mut String, t: &Table) {
     let row = |cells: &[String]| {
-        let escaped: Vec<String> = cells.iter().map(|c| esc(c)).collect();
+        let escaped: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(j, c)| match shortened(c).filter(|_| j == 0) {
+                Some(short) => esc(&short),
+                None => esc(c),
+            })
+            .collect();
         format!("| {} |\n", escaped.join(" | "))
     };
     out.push_str(&row(&t.headers));

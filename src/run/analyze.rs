@@ -43,12 +43,17 @@ pub enum Analyzed {
         estimate: Estimate,
         analyzer_key: String,
     },
-    /// The run finished (or stopped early: `record.stopped`).
+    /// The run finished (or stopped early: `record.stopped`). `failures`:
+    /// when calls failed and none was analysed, the most common reasons.
     Ran {
         record: Box<RunRecord>,
         written: Written,
+        failures: Vec<(String, u64)>,
     },
 }
+
+/// Failure reasons listed when every call failed.
+const FAILURE_REASONS: usize = 5;
 
 /// The database inside an output folder.
 pub fn db_path(out: &Path) -> PathBuf {
@@ -81,10 +86,14 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
             analyzer_key: analyzer.analyzer_key().to_string(),
         });
     }
+    // Open the input before anything is created or recorded: a typo in its
+    // name must leave no database and no run behind.
+    let rows = crate::input::open(&settings.input, &settings.config)?;
     let out = &settings.out;
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
     check_writable(out)?;
+    let _lock = super::output_lock::lock(out)?;
     let store = Store::open(&db_path(out))?;
     let scheduler = llm
         .zip(settings.llm)
@@ -100,8 +109,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         None => Executor::Heuristic,
     };
     let plan = RunPlan {
-        spec: &settings.input,
-        config: &settings.config,
+        rows,
         ctx: Arc::clone(&ctx),
         store: &store,
         run,
@@ -130,9 +138,16 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         store.finish_run(run, &record)?;
     }
     write_run_json(out, &record)?;
+    let c = &record.counts;
+    let failures = if c.calls_failed > 0 && c.calls_analyzed + c.calls_cached == 0 {
+        store.failure_reasons(run_info.id, &record.analyzer, FAILURE_REASONS)?
+    } else {
+        Vec::new()
+    };
     Ok(Analyzed::Ran {
         record: Box::new(record),
         written,
+        failures,
     })
 }
 
@@ -164,7 +179,26 @@ fn llm_analyzer(
         grounding::ground,
     )
     .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
+    check_pacing(llm, &analyzer)?;
     Ok(Arc::new(analyzer.keyed(ctx.key_material())))
+}
+
+/// `--rpm 0` would never send; a `--tpm` below the smallest request (the
+/// instructions, schema and expected answer of an empty call) could never
+/// send one either. Both are refused before anything starts.
+fn check_pacing(llm: &LlmSettings, analyzer: &LlmAnalyzer) -> Result<()> {
+    if llm.engine.rpm == Some(0) {
+        anyhow::bail!(
+            "--rpm 0 would never send a request: give the requests per minute your plan allows (at least 1)"
+        );
+    }
+    let smallest = analyzer.smallest_request_tokens();
+    if let Some(tpm) = llm.engine.tpm.filter(|&t| t < smallest) {
+        anyhow::bail!(
+            "--tpm {tpm} is below the smallest request (~{smallest} tokens: instructions, answer schema and expected answer), so no call could ever be sent; give the tokens per minute your plan allows"
+        );
+    }
+    Ok(())
 }
 
 /// Fails early, naming the folder, when nothing can be written in it
@@ -179,5 +213,6 @@ fn check_writable(dir: &Path) -> Result<()> {
 fn write_run_json(out: &Path, record: &RunRecord) -> Result<()> {
     let path = out.join("run.json");
     let json = serde_json::to_string_pretty(record)?;
-    std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))
+    crate::export::atomic::write(&path, (json + "\n").as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }

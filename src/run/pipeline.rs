@@ -12,7 +12,7 @@ use anyhow::Context;
 use crate::analyze::llm::LlmAnalyzer;
 use crate::config::Config;
 use crate::engine::{self, Job};
-use crate::input::{self, InputSpec, RowResult, RowWarning};
+use crate::input::{self, CallStream, InputSpec, RowResult, RowWarning};
 use crate::model::Call;
 use crate::store::{CallKey, RunId, Store};
 
@@ -20,10 +20,10 @@ use super::context::AnalysisContext;
 use super::executor::{Executor, QUEUE};
 use super::writer::{RunCounts, Writer};
 
-/// A run's input, config and destination.
+/// A run's input (already opened, so a run is only recorded for an input
+/// that can be read), context and destination.
 pub struct RunPlan<'a> {
-    pub spec: &'a InputSpec,
-    pub config: &'a Config,
+    pub rows: CallStream,
     pub ctx: Arc<AnalysisContext>,
     pub store: &'a Store,
     pub run: RunId,
@@ -37,7 +37,7 @@ pub fn run(
     executor: Executor,
     on_warning: &mut dyn FnMut(&RowWarning),
 ) -> anyhow::Result<RunCounts> {
-    let rows = input::open(plan.spec, plan.config)?;
+    let rows = plan.rows;
     let (row_tx, row_rx) = mpsc::sync_channel::<RowResult>(QUEUE);
     let reader = thread::spawn(move || {
         for row in rows {

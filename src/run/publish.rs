@@ -251,5 +251,6 @@ fn summarize(store: &Store, run: &RunInfo) -> Result<stats::Summary> {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    crate::export::atomic::write(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -39,7 +39,7 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("corrupt stored record: {0}")]
     Corrupt(String),
-    #[error("no run recorded in this database")]
+    #[error("no completed run in this database: run `callscope analyze` first")]
     NoRun,
     #[error("row reader stopped early")]
     Closed,
@@ -194,12 +194,14 @@ impl Store {
         Ok(())
     }
 
-    /// The most recent run, for `report` and `inspect`.
+    /// The most recent completed run (one that recorded its figures), for
+    /// `report` and `inspect`.
     pub fn latest_run(&self) -> Result<RunInfo> {
         let row = self
             .conn
             .query_row(
-                "SELECT id, analyzer, input, config_json FROM runs ORDER BY id DESC LIMIT 1",
+                "SELECT id, analyzer, input, config_json FROM runs
+                 WHERE stats_json IS NOT NULL ORDER BY id DESC LIMIT 1",
                 [],
                 |r| {
                     Ok((
@@ -373,6 +375,29 @@ impl Store {
             })?;
         }
         Ok(())
+    }
+
+    /// The most common failure reasons of a run's calls by `analyzer`, with
+    /// how many calls each ended, most common first (at most `top`).
+    pub fn failure_reasons(
+        &self,
+        run: RunId,
+        analyzer: &str,
+        top: usize,
+    ) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT COALESCE(json_extract(a.provenance_json, '$.error'), 'no reason recorded') AS reason,
+                    COUNT(*) AS n
+             FROM run_calls rc
+             JOIN analyses a ON a.call_id = rc.call_id
+                  AND a.content_hash = rc.content_hash AND a.analyzer = ?2
+             WHERE rc.run_id = ?1 AND a.ok = 0
+             GROUP BY reason ORDER BY n DESC, reason LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![run.0, analyzer, top as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// The rows of a run as an iterator, read on a thread of its own with its

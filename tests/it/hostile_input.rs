@@ -403,3 +403,217 @@ fn xlsx_with_several_sheets_and_merged_cells() {
     }
     assert_eq!(run.call("x2")["duration_s"], 40.0);
 }
+
+/// Writes `text` to `name` in a fresh folder and analyses it from there.
+fn analyze_text(name: &str, text: &str) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), text).expect("write fixture");
+    analyze_in(dir.path(), name, &[])
+}
+
+fn transcript(call: &Value) -> &str {
+    call["legs"][0]["transcript"]["raw"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+#[test]
+fn unquoted_commas_in_the_last_transcript_column_are_joined_back_with_a_warning() {
+    let run = analyze_text(
+        "extra.csv",
+        "call_id,agent,duration,transcript\nk1,ann,30,Agent: hi, how are you, fine\nk2,bob,40,\"Agent: hello\"\n",
+    );
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: extra.csv:2: transcript: 6 cells under a header of 4: the transcript holds unquoted `,`; the extra cells are joined back into it"
+        ]
+    );
+    assert_eq!(transcript(&run.call("k1")), "Agent: hi, how are you, fine");
+    assert_eq!(transcript(&run.call("k2")), "Agent: hello");
+}
+
+#[test]
+fn a_short_row_mid_file_warns_and_blank_rows_count_as_skipped() {
+    let run = analyze_text(
+        "short.csv",
+        "call_id,agent,duration,transcript\ns1,ann\n,,,\ns2,bob,40,Agent: hi\n\n,  ,,\ns3,cy,50,Agent: yo\n",
+    );
+    run.assert_counts(3, 2, 3);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: short.csv:2: 2 of 4 cells; the missing ones (from `duration`) read as empty",
+            "warning: short.csv:3: blank row; skipped",
+            "warning: short.csv:5: blank row; skipped",
+        ]
+    );
+    assert_eq!(run.call("s1")["duration_s"], Value::Null);
+}
+
+#[test]
+fn day_first_dates_are_read_day_first_when_only_that_reading_works() {
+    let run = analyze_text(
+        "dayfirst.csv",
+        "call_id,agent,date,transcript\nd1,ann,05/06/2025 09:00,Agent: hi\nd2,bob,20/11/2025 15:47,Agent: hi\n",
+    );
+    run.assert_counts(2, 0, 0);
+    assert_eq!(run.call("d1")["started_at"], "2025-06-05T09:00:00");
+    assert_eq!(run.call("d2")["started_at"], "2025-11-20T15:47:00");
+}
+
+#[test]
+fn ambiguous_dates_are_read_month_first_with_one_warning_naming_the_rule() {
+    let run = analyze_text(
+        "ambiguous.csv",
+        "call_id,agent,date,transcript\na1,ann,05/06/2025,Agent: hi\na2,bob,07/08/2025,Agent: hi\n",
+    );
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: ambiguous.csv:2: date: dates such as `05/06/2025` read both ways; read month first (mm/dd), as no date in the first 1000 rows has a first number above 12 (which would make the file day first)"
+        ]
+    );
+    assert_eq!(run.call("a1")["started_at"], "2025-05-06T00:00:00");
+}
+
+#[test]
+fn two_digit_years_follow_the_rule_with_one_warning_and_implausible_years_are_unknown() {
+    let run = analyze_text(
+        "years.csv",
+        "call_id,agent,date,transcript\ny1,ann,12/16/25 8:32,Agent: hi\ny2,bob,20/11/25 15:47,Agent: hi\ny3,cy,0000-01-01,Agent: hi\ny4,dee,12/17/99,Agent: hi\n",
+    );
+    run.assert_counts(4, 0, 3);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: years.csv:2: date: two-digit year in `12/16/25 8:32` read by the rule 00-68 as 2000-2068, 69-99 as 1969-1999; every two-digit year in this file is read the same way",
+            "warning: years.csv:3: date: cannot parse date `20/11/25 15:47`: no such day (mm/dd/yyyy, month first in this file); treated as unknown",
+            "warning: years.csv:4: date: implausible year 0 in date `0000-01-01` (expected 1900-2100); treated as unknown",
+        ]
+    );
+    assert_eq!(run.call("y1")["started_at"], "2025-12-16T08:32:00");
+    assert_eq!(run.call("y4")["started_at"], "1999-12-17T00:00:00");
+}
+
+#[test]
+fn implausible_durations_are_unknown_in_every_form() {
+    let huge = format!("{}:00:00", "9".repeat(300));
+    let run = analyze_text(
+        "long.csv",
+        &format!(
+            "call_id,agent,duration,transcript\nl1,ann,{huge},Agent: hi\nl2,bob,1e308,Agent: hi\nl3,cy,1e9,Agent: hi\nl4,dee,1.2e2,Agent: hi\n"
+        ),
+    );
+    run.assert_counts(4, 0, 3);
+    for id in ["l1", "l2", "l3"] {
+        assert_eq!(run.call(id)["duration_s"], Value::Null, "{id}");
+        assert_eq!(run.call(id)["metrics"]["length_class"], "unknown", "{id}");
+    }
+    assert!(
+        run.warnings()
+            .iter()
+            .all(|w| w.contains("implausible duration"))
+    );
+    assert_eq!(run.call("l4")["duration_s"], 120.0);
+}
+
+#[test]
+fn bidi_overrides_and_huge_agent_names_cannot_reorder_or_stretch_the_report() {
+    let long = "L".repeat(10_000);
+    let mut csv = String::from("call_id,agent,duration,disposition,transcript\n");
+    for i in 0..24 {
+        let agent = if i % 2 == 0 {
+            "Ann\u{202E}evil"
+        } else {
+            long.as_str()
+        };
+        let outcome = if i % 3 == 0 { "SALE" } else { "NI" };
+        csv += &format!(
+            "b{i},{agent},{},{outcome},Agent: hello this is the team calling about your plan. Customer: ok tell me more.\n",
+            60 + i * 10
+        );
+    }
+    let run = analyze_text("bidi.csv", &csv);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(run.out.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(run.out.join("report.html")).unwrap();
+    for (name, text) in [("report.md", &md), ("report.html", &html)] {
+        assert!(!text.contains('\u{202E}'), "{name} holds a bidi override");
+        assert!(text.contains("Annevil"), "{name} names the agent");
+    }
+    assert!(
+        md.lines()
+            .filter(|l| l.starts_with('|'))
+            .all(|l| !l.contains(&long)),
+        "a report.md table holds the 10 KB name whole"
+    );
+    assert!(
+        md.contains(&format!("{}…", "L".repeat(60))),
+        "shortened label"
+    );
+    assert!(
+        html.contains(&format!("title=\"{long}\"")),
+        "full name on hover"
+    );
+}
+
+fn xlsx_calls(sheet: &mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.write_row(0, 0, ["call_id", "agent", "duration", "transcript"])?;
+    let time = rust_xlsxwriter::Format::new().set_num_format("h:mm:ss");
+    for (i, id) in ["v1", "v2"].iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_row(row, 0, [*id, "ann"])?;
+        // 0:07:14 as a time of day: 434 seconds.
+        sheet.write_number_with_format(row, 2, 434.0 / 86_400.0, &time)?;
+        sheet.write(row, 3, "Agent: hi")?;
+    }
+    Ok(())
+}
+
+#[test]
+fn xlsx_reads_the_first_visible_sheet_and_time_formatted_durations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let hidden = book.add_worksheet().set_name("Lookup").expect("name");
+    hidden.write_row(0, 0, ["code", "meaning"]).expect("row");
+    hidden.set_hidden(true);
+    let calls = book.add_worksheet().set_name("Calls").expect("name");
+    xlsx_calls(calls).expect("calls");
+    calls.set_active(true);
+    book.save(dir.path().join("calls.xlsx")).expect("save");
+    let run = analyze_in(dir.path(), "calls.xlsx", &[]);
+    run.assert_counts(2, 0, 0);
+    assert_eq!(run.call("v1")["duration_s"], 434.0);
+}
+
+#[test]
+fn an_empty_first_sheet_names_the_other_sheets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Cover").expect("name");
+    xlsx_calls(book.add_worksheet().set_name("Calls").expect("name")).expect("calls");
+    book.save(dir.path().join("calls.xlsx")).expect("save");
+    analyze_in(dir.path(), "calls.xlsx", &[]).assert_error(
+        "calls.xlsx: sheet `Cover` is empty; sheets found: Cover, Calls (name one with `sheet = \"...\"` in [input])",
+    );
+}
+
+#[test]
+fn a_sheet_with_a_stray_far_cell_is_refused_before_it_is_allocated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    xlsx_calls(sheet).expect("calls");
+    sheet.write(99_000, 1_000, "x").expect("far cell");
+    book.save(dir.path().join("bomb.xlsx")).expect("save");
+    let size = std::fs::metadata(dir.path().join("bomb.xlsx"))
+        .unwrap()
+        .len();
+    assert!(size < 20_000, "a small file: {size} bytes");
+    analyze_in(dir.path(), "bomb.xlsx", &[]).assert_error(
+        "bomb.xlsx: sheet `Sheet1` spans 99001 rows × 1001 columns from its first to its last value, more than the 10000000 cells callscope reads; delete the stray cells beyond the data or export the sheet as CSV",
+    );
+}

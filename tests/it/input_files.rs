@@ -37,11 +37,11 @@ fn load_folder() -> (HashMap<String, Call>, Vec<String>) {
     (calls, problems)
 }
 
-/// (speaker, label, start, end, text) of one turn.
-type TurnRow = (Speaker, Option<String>, Option<f64>, Option<f64>, String);
+/// A turn as (speaker, label, start, end, text).
+type TurnView = (Speaker, Option<String>, Option<f64>, Option<f64>, String);
 
 /// Every turn of one call.
-fn turns(call: &Call) -> Vec<TurnRow> {
+fn turns(call: &Call) -> Vec<TurnView> {
     call.legs[0]
         .transcript
         .turns

@@ -33,6 +33,7 @@ mod report_applicability;
 mod report_findings;
 mod report_html;
 mod report_render;
+mod run_guard;
 mod run_panics;
 mod security_secrets;
 mod stats_persuasion;

@@ -49,8 +49,7 @@ fn a_panic_in_the_engine_is_an_error_not_a_quiet_success() {
     };
     let run = store.begin_run(&key, "demo", &config).expect("run");
     let plan = RunPlan {
-        spec: &spec,
-        config: &config,
+        rows: callscope::input::open(&spec, &config).expect("input opens"),
         ctx,
         store: &store,
         run,

@@ -178,6 +178,12 @@ impl LlmAnalyzer {
                 .sum::<u64>()
     }
 
+    /// Tokens of the smallest possible request and its answer: the
+    /// instructions, the answer schema and the expected answer.
+    pub fn smallest_request_tokens(&self) -> u64 {
+        self.schema_tokens + estimate_tokens(self.prompt.system()) + self.expected_output_tokens
+    }
+
     /// A call whose prompt plus expected answer exceeds the context budget
     /// is flagged, never truncated.
     pub fn check_context(&self, tokens_in: u64) -> Result<(), LlmError> {

@@ -63,7 +63,7 @@ pub fn run() -> Result<i32> {
 
 fn init_logging(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        0 => "warn,usvg=error",
         1 => "info",
         _ => "debug",
     };

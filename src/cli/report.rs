@@ -16,6 +16,8 @@ pub struct Args {
     /// Where to write the report (default: the database's folder).
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    outputs: crate::run::OutputArgs,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -29,7 +31,7 @@ pub fn run(args: Args) -> Result<i32> {
     });
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let _lock = output_lock::lock(&out)?;
-    for file in publish::write_outputs(&store, &run, &out, None)?.files {
+    for file in publish::write_outputs(&store, &run, &out, None, &args.outputs.resolve())?.files {
         println!("wrote {}", file.display());
     }
     Ok(super::exit::OK)

@@ -44,6 +44,20 @@ impl AtomicFile {
     }
 }
 
+/// A new, empty file at `path` for a writer that needs the file itself
+/// (Parquet): whatever was there, a symlink included, is removed first and
+/// the file is created exclusively, so no link is ever followed.
+pub fn create_fresh(path: &Path) -> io::Result<File> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = AtomicFile::create(path)?;

@@ -8,12 +8,14 @@
 //! - A call with no metadata row still appears (outcome unknown) with a warning;
 //!   a metadata row with no utterances appears with an empty transcript.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::columns::{Resolver, UtteranceCols};
 use super::dedup::Dedup;
-use super::profiles::{mapping_spec, utterance_spec};
-use super::rows::{BuildCtx, call_from_row, is_blank};
+use super::meta::{MetaIndex, attach};
+use super::profiles::utterance_spec;
+use super::rows::{BuildCtx, is_blank};
+use super::speaker_roles::raw_text;
 use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
@@ -50,63 +52,6 @@ pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStrea
         inner: Box::new(stream),
         notes,
     })
-}
-
-/// The metadata table: calls without transcripts, by id, in file order.
-struct MetaIndex {
-    file: String,
-    calls: HashMap<String, (Call, Vec<RowWarning>)>,
-    order: VecDeque<String>,
-}
-
-impl MetaIndex {
-    /// Loads every metadata row; skipped rows become warnings in `pending`.
-    fn load(
-        table: Table,
-        cfg: &Config,
-        notes: &mut Vec<String>,
-        pending: &mut VecDeque<RowResult>,
-    ) -> Result<MetaIndex, InputError> {
-        let mut spec = mapping_spec(&cfg.input);
-        spec.legs.clear();
-        spec.transcript.clear();
-        let mut resolver = Resolver::new(&table.file, &table.headers);
-        let cols = resolver.call_columns(&spec)?;
-        notes.extend(
-            resolver
-                .notes
-                .into_iter()
-                .map(|n| format!("{}: {n}", table.file)),
-        );
-        let ctx = BuildCtx::new(&table.file, cfg);
-        let mut index = MetaIndex {
-            file: table.file,
-            calls: HashMap::new(),
-            order: VecDeque::new(),
-        };
-        let mut dedup = Dedup::default();
-        for row in table.rows {
-            let raw = match row {
-                Ok(raw) if is_blank(&raw) => continue,
-                Ok(raw) => raw,
-                Err(w) => {
-                    pending.push_back(RowResult::Skipped(w));
-                    continue;
-                }
-            };
-            match call_from_row(&raw, &cols, &ctx) {
-                Err(w) => pending.push_back(RowResult::Skipped(w)),
-                Ok((call, warnings)) => match dedup.check(&index.file, &call.id, raw.row) {
-                    Some(w) => pending.push_back(RowResult::Skipped(w)),
-                    None => {
-                        index.order.push_back(call.id.clone());
-                        index.calls.insert(call.id.clone(), (call, warnings));
-                    }
-                },
-            }
-        }
-        Ok(index)
-    }
 }
 
 /// The utterances of the call being read.
@@ -260,7 +205,7 @@ impl Utterances {
         };
         self.seen.remember(&group.id, group.row);
         let mut warnings = group.warnings;
-        let mut call = match self.meta.as_mut().map(|m| m.calls.remove(&group.id)) {
+        let mut call = match self.meta.as_mut().map(|m| m.take(&group.id)) {
             Some(Some((call, meta_warnings))) => {
                 warnings.extend(meta_warnings);
                 call
@@ -286,26 +231,15 @@ impl Utterances {
             &self.ctx.speakers,
             crate::transcript::Layout::Turns,
         );
-        let raw = turns
-            .iter()
-            .map(|t| format!("{}: {}", t.label.as_deref().unwrap_or("?"), t.text))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if let Some(leg) = call.legs.last_mut() {
-            leg.transcript = Transcript { raw, turns };
-        }
+        let raw = raw_text(&turns);
+        attach(&mut call, Transcript { raw, turns });
         self.pending
             .push_back(RowResult::Call(Box::new(call), warnings));
     }
 
     /// After the utterances: metadata rows that had none, in file order.
     fn next_meta_only(&mut self) -> Option<RowResult> {
-        let meta = self.meta.as_mut()?;
-        while let Some(id) = meta.order.pop_front() {
-            if let Some((call, warnings)) = meta.calls.remove(&id) {
-                return Some(RowResult::Call(Box::new(call), warnings));
-            }
-        }
-        None
+        let (call, warnings) = self.meta.as_mut()?.next_unmatched()?;
+        Some(RowResult::Call(Box::new(call), warnings))
     }
 }

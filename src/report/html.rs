@@ -49,6 +49,15 @@ footer{max-width:1100px;margin:0 auto;padding:12px 32px;color:#57606a;font-size:
 section{break-inside:auto}h2,h3{break-after:avoid}figure,table,article.call{break-inside:avoid}.scroll,figure.chart{overflow:visible}}
 ";
 
+/// The page's chart rules (`svg ...`), for charts drawn outside the page.
+pub(super) fn chart_css() -> String {
+    STYLE
+        .lines()
+        .filter(|l| l.starts_with("svg "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The ids that link to an anchor, and how a text is written with them.
 struct Links<'a> {
     ids: BTreeSet<&'a str>,

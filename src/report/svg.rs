@@ -18,16 +18,31 @@ const LABEL_CHARS: usize = 28;
 const PALETTE: [&str; 3] = ["#2e7d32", "#c62828", "#9e9e9e"];
 
 pub fn render(c: &Chart) -> String {
-    let (height, body) = match &c.kind {
-        ChartKind::RateBars(bars) => rate_bars(bars),
-        ChartKind::Histogram { bins, split } => histogram(bins, *split),
-        ChartKind::Trend(points) => trend(points),
-        ChartKind::Stacked { legend, rows } => stacked(legend, rows),
-    };
+    let (height, body) = draw(c);
     format!(
         "<figure class=\"chart\"><svg class=\"chart-svg\" role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\">{body}</svg><figcaption>{t}</figcaption></figure>\n",
         t = esc(&c.title)
     )
+}
+
+/// The chart as a standalone SVG document carrying the report's chart
+/// styles on a white ground, for rasterising (the DOCX report).
+pub fn standalone(c: &Chart) -> String {
+    let (height, body) = draw(c);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\"><style>{}</style><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>{body}</svg>",
+        super::html::chart_css()
+    )
+}
+
+/// The chart's height and its marks.
+fn draw(c: &Chart) -> (f64, String) {
+    match &c.kind {
+        ChartKind::RateBars(bars) => rate_bars(bars),
+        ChartKind::Histogram { bins, split } => histogram(bins, *split),
+        ChartKind::Trend(points) => trend(points),
+        ChartKind::Stacked { legend, rows } => stacked(legend, rows),
+    }
 }
 
 fn short_label(s: &str) -> String {

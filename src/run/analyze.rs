@@ -135,7 +135,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     // After an early stop the provider is unusable or unaffordable: the
     // narrative stays rule-based.
     let narrator = scheduler.as_deref().filter(|_| record.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, out, narrator)?;
+    let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     if narrator.is_some() {
         record.update(narrator, started);
         store.finish_run(run, &record)?;

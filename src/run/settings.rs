@@ -14,14 +14,18 @@ use anyhow::Result;
 use crate::analyze::llm::{LlmError, ProviderKind, ProviderOptions};
 use crate::config::Config;
 use crate::engine::EngineOptions;
+use crate::export::Transcripts;
 use crate::input::InputSpec;
+use crate::run::publish::{Format, Outputs};
 
 /// The `analyze` flags as typed on the command line.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalyzeArgs {
-    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl.
+    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl; or a folder of
+    /// files one per call (.vtt, .srt, speech-to-text .json, .txt), or one such file.
     pub input: PathBuf,
-    /// Per-call metadata table joined to an utterance table by call id.
+    /// Per-call metadata table (CRM export) joined by call id to an utterance
+    /// table or a folder of call files.
     #[arg(long)]
     pub calls: Option<PathBuf>,
     /// Built-in input profile: generic, vici-lgs-omc, custom (overrides the config).
@@ -40,7 +44,41 @@ pub struct AnalyzeArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub outputs: OutputArgs,
+    #[command(flatten)]
     pub llm: LlmArgs,
+}
+
+/// The output flags, shared by `analyze` and `report`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Files to write, comma-separated (default: all): md, html, docx, csv, jsonl, parquet, scorecard.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub formats: Vec<Format>,
+    /// Put each call's transcript in insights.jsonl (it then reads back as input).
+    #[arg(long)]
+    pub jsonl_transcripts: bool,
+}
+
+impl OutputArgs {
+    /// The outputs asked for: every format when none is named.
+    pub fn resolve(&self) -> Outputs {
+        let mut formats = if self.formats.is_empty() {
+            Format::ALL.to_vec()
+        } else {
+            self.formats.clone()
+        };
+        formats.sort();
+        formats.dedup();
+        Outputs {
+            formats,
+            transcripts: if self.jsonl_transcripts {
+                Transcripts::Included
+            } else {
+                Transcripts::Omitted
+            },
+        }
+    }
 }
 
 /// The LLM flags; without `--provider` the offline heuristic analyzer runs.
@@ -81,6 +119,7 @@ pub struct Settings {
     pub out: PathBuf,
     pub limit: Option<u64>,
     pub quiet: bool,
+    pub outputs: Outputs,
     pub config: Config,
     /// `None`: the offline heuristic analyzer.
     pub llm: Option<LlmSettings>,
@@ -135,6 +174,7 @@ impl Settings {
             out: args.out,
             limit: args.limit,
             quiet: args.quiet,
+            outputs: args.outputs.resolve(),
             config,
             llm,
         })

@@ -23,6 +23,7 @@ mod lead_quality;
 mod mann_whitney;
 pub mod rate;
 pub mod row;
+pub mod speaker_roles;
 mod summary;
 mod value_counts;
 

@@ -27,6 +27,7 @@ use super::histogram::DurationHistogram;
 use super::label::label;
 use super::lead_quality::{MAX_BUCKETS, bucket, is_lead_attribute};
 use super::row::{AnalysisState, CallRow, LengthBucket};
+use super::speaker_roles::RoleNotes;
 
 /// Group key of calls with one leg in the legs grouping.
 pub const ONE_LEG: &str = "one leg";
@@ -77,6 +78,8 @@ pub struct Totals {
     pub all: GroupStats,
     /// LLM answers that contradict the calls' measurements.
     pub inconsistent: Inconsistent,
+    /// Calls whose speaker roles did not come from labels.
+    pub speaker_roles: RoleNotes,
 }
 
 /// How many LLM answers the cross-check flagged, with a few examples.
@@ -155,6 +158,7 @@ struct Accumulator {
     days: Option<(NaiveDate, NaiveDate)>,
     analyzers: BTreeMap<String, u64>,
     inconsistent: Inconsistent,
+    speaker_roles: RoleNotes,
     overall: Overall,
     tables: BTreeMap<Dimension, GroupTable<GroupKey>>,
     dropped_attributes: BTreeSet<String>,
@@ -192,6 +196,7 @@ impl Accumulator {
             days: None,
             analyzers: BTreeMap::new(),
             inconsistent: Inconsistent::default(),
+            speaker_roles: RoleNotes::default(),
             overall: Overall::default(),
             tables: BTreeMap::new(),
             dropped_attributes: BTreeSet::new(),
@@ -231,6 +236,7 @@ impl Accumulator {
         self.compliance.add(row, &self.core_sections, facts.short);
         self.handoff.add(row);
         self.inconsistent.add(row);
+        self.speaker_roles.add(row);
         self.applicability.add(row);
         self.drivers.add(row, facts.converted, facts.short);
         self.funnel.add(row, facts.converted);
@@ -363,6 +369,7 @@ impl Accumulator {
                 analyzers: self.analyzers.into_iter().collect(),
                 all,
                 inconsistent: self.inconsistent,
+                speaker_roles: self.speaker_roles,
             },
             groupings,
             dropped_lead_attributes: self.dropped_attributes.into_iter().collect(),

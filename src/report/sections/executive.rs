@@ -212,6 +212,8 @@ fn statistics(sec: &mut Section, s: &Summary) {
                 .collect(),
         );
     }
+    // Bullets, not a paragraph, so an LLM narrative cannot drop them.
+    sec.bullets(t.speaker_roles.lines());
     let all = &t.all;
     if all.conversion.n > 0 {
         sec.paragraph(format!(

@@ -14,7 +14,6 @@ mod turns;
 pub mod utterances;
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -25,6 +24,7 @@ use crate::metrics::Metrics;
 use crate::model::Call;
 use crate::store::{Detail, RunId, Store, StoredRow};
 
+use atomic::AtomicFile;
 pub use csv_cell::neutralise_formula;
 use parquet::ParquetTable;
 
@@ -78,7 +78,8 @@ pub fn write_jsonl(
     path: &Path,
     transcripts: Transcripts,
 ) -> Result<(), ExportError> {
-    let mut out = BufWriter::new(File::create(path).map_err(io_err(path))?);
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = BufWriter::new(file.file());
     let mut failure = None;
     let detail = match transcripts {
         Transcripts::Included => Detail::Full,
@@ -101,7 +102,9 @@ pub fn write_jsonl(
     if let Some(e) = failure {
         return Err(io_err(path)(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 pub fn write_csv(
@@ -111,8 +114,8 @@ pub fn write_csv(
     path: &Path,
 ) -> Result<(), ExportError> {
     let attributes = attribute_keys(store, run, analyzer)?;
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -129,7 +132,9 @@ pub fn write_csv(
     if let Some(e) = failure {
         return Err(csv_err(e));
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 /// `calls.parquet`: the wide CSV's columns, typed, nulls for unknown.
@@ -204,8 +209,8 @@ pub fn write_scorecard(
         Ok(())
     })?;
     let (header, rows) = card.records(min_calls);
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -215,7 +220,9 @@ pub fn write_scorecard(
         out.write_record(row.iter().map(|c| neutralise_formula(c)))
             .map_err(csv_err)?;
     }
-    out.flush().map_err(io_err(path))
+    out.flush().map_err(io_err(path))?;
+    drop(out);
+    file.commit().map_err(io_err(path))
 }
 
 /// Every pass-through attribute name in the run, sorted: one column each.

@@ -5,7 +5,7 @@
 //! and the speed-up over the original design (batches of 40 with a barrier
 //! between batches), measured in the same run.
 
-#[path = "../tests/support/mock_provider.rs"]
+#[path = "../tests/it/support/mock_provider.rs"]
 mod mock_provider;
 
 use std::sync::Arc;

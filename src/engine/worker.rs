@@ -11,7 +11,7 @@ use super::limiter::{AdaptiveLimit, Permit};
 use super::pacer::{Pacer, Pause};
 use super::{EngineOptions, Job, JobResult, RunStats, StopReason};
 use crate::analyze::llm::{
-    Answer, Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmError, RequestLog, estimate_tokens,
+    Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmError, RequestLog, Usage,
 };
 use crate::analyze::{Analysis, Insight};
 use crate::model::Call;
@@ -166,10 +166,10 @@ impl Ledger {
     }
 
     /// Reported usage; unknown once any answer lacks it.
-    fn add_usage(&mut self, answer: &Answer) {
+    fn add_usage(&mut self, usage: &Usage) {
         let sum = |acc: Option<u64>, v: Option<u64>| Some(acc? + v?);
-        self.tokens_in = sum(self.tokens_in, answer.tokens_in);
-        self.tokens_out = sum(self.tokens_out, answer.tokens_out);
+        self.tokens_in = sum(self.tokens_in, usage.tokens_in);
+        self.tokens_out = sum(self.tokens_out, usage.tokens_out);
     }
 }
 
@@ -249,7 +249,7 @@ async fn drive(
     let analyzer = &shared.analyzer;
     let client = analyzer.client();
     let shutdown = &shared.opts.shutdown;
-    let (mut reasked, mut transient, mut limited) = (false, 0u32, 0u32);
+    let mut tries = Tries::default();
     loop {
         let permit = tokio::select! {
             p = shared.admit(units) => p,
@@ -268,22 +268,27 @@ async fn drive(
         if exchange.status.is_some() {
             shared.reached.store(true, Ordering::Relaxed);
         }
+        if exchange.status.is_some_and(|s| (200..300).contains(&s)) {
+            // A 2xx answer is billed whether or not it is usable.
+            ledger.add_usage(&exchange.usage);
+            let tin = exchange
+                .usage
+                .tokens_in
+                .unwrap_or_else(|| analyzer.estimate_input(conv));
+            let tout = exchange
+                .usage
+                .tokens_out
+                .unwrap_or_else(|| analyzer.expected_output_tokens());
+            ledger.spent += shared.on_answer(tin, tout);
+        }
         let retry = match exchange.result {
             Ok(answer) => {
                 shared.limit.on_success();
                 drop(permit);
-                ledger.add_usage(&answer);
-                let tin = answer
-                    .tokens_in
-                    .unwrap_or_else(|| analyzer.estimate_input(conv));
-                let tout = answer
-                    .tokens_out
-                    .unwrap_or_else(|| estimate_tokens(&answer.text));
-                ledger.spent += shared.on_answer(tin, tout);
                 match analyzer.accept(&answer.text, call) {
                     Ok(insight) => return End::Done(Box::new(insight)),
-                    Err(msg) if !reasked => {
-                        reasked = true;
+                    Err(msg) if !tries.reasked => {
+                        tries.reasked = true;
                         analyzer.reask(conv, &answer.text, &msg);
                         None
                     }
@@ -295,7 +300,7 @@ async fn drive(
                     }
                 }
             }
-            Err(error) => match on_error(shared, permit, error, &mut transient, &mut limited) {
+            Err(error) => match on_error(shared, permit, error, &mut tries) {
                 Ok(wait) => wait,
                 Err(end) => return end,
             },
@@ -313,6 +318,20 @@ async fn drive(
 /// Retries of a connection error while the provider has never answered in
 /// this run; then the run stops.
 const UNREACHABLE_RETRIES: u32 = 2;
+/// Retries of an answer the provider blocked for its content.
+const BLOCKED_RETRIES: u32 = 1;
+
+/// What one call has used of each retry allowance. Every loop is bounded:
+/// one re-ask of an invalid answer, `BLOCKED_RETRIES` after a block,
+/// `EngineOptions::max_retries` transient errors, and
+/// `EngineOptions::max_rate_limit_retries` 429s.
+#[derive(Debug, Default)]
+struct Tries {
+    reasked: bool,
+    transient: u32,
+    limited: u32,
+    blocked: u32,
+}
 
 /// A connection error from a provider that has never answered in this run
 /// (wrong host, no network): no call can succeed, so the run stops (resumable)
@@ -327,8 +346,7 @@ fn on_error(
     shared: &Shared,
     permit: Permit,
     error: LlmError,
-    transient: &mut u32,
-    limited: &mut u32,
+    tries: &mut Tries,
 ) -> Result<Option<std::time::Duration>, End> {
     let opts = &shared.opts;
     let fail = |error: &LlmError| End::Failed {
@@ -345,24 +363,31 @@ fn on_error(
                 _ => None,
             };
             shared.on_rate_limited(&permit, retry_after);
-            *limited += 1;
-            if *limited > opts.max_rate_limit_retries {
+            tries.limited += 1;
+            if tries.limited > opts.max_rate_limit_retries {
                 return Err(fail(&error));
             }
             Ok(Some(
-                retry_after.unwrap_or_else(|| opts.backoff.delay(*limited)),
+                retry_after.unwrap_or_else(|| opts.backoff.delay(tries.limited)),
             ))
         }
         ErrorClass::Transient => {
-            *transient += 1;
-            if unreachable(shared, &error) && *transient > UNREACHABLE_RETRIES {
+            tries.transient += 1;
+            if unreachable(shared, &error) && tries.transient > UNREACHABLE_RETRIES {
                 shared.stop(StopReason::Unusable(error.to_string()));
                 return Err(End::Abandoned);
             }
-            if *transient > opts.max_retries {
+            if tries.transient > opts.max_retries {
                 return Err(fail(&error));
             }
-            Ok(Some(opts.backoff.delay(*transient)))
+            Ok(Some(opts.backoff.delay(tries.transient)))
+        }
+        ErrorClass::Blocked => {
+            tries.blocked += 1;
+            if tries.blocked > BLOCKED_RETRIES {
+                return Err(fail(&error));
+            }
+            Ok(None)
         }
         ErrorClass::FatalRun => {
             shared.stop(match &error {

@@ -2,12 +2,11 @@
 //! every result stored, re-runs served from the cache, quota stops resumable,
 //! dry runs send nothing, and the API key never lands anywhere.
 
-
 use std::path::{Path, PathBuf};
 
+use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 use assert_cmd::Command;
 use serde_json::Value;
-use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 const KEY: &str = "test-key-SECRET-4242-do-not-leak";
 

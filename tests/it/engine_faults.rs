@@ -3,7 +3,6 @@
 //! quota / insufficient_quota, budget, dry run, Ctrl-C, and streaming
 //! without a batch barrier. No call is ever answered twice.
 
-
 use std::sync::Arc;
 use std::time::Duration;
 

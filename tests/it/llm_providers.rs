@@ -2,7 +2,6 @@
 //! shape, key in the right header, usage parsed, and the key never showing
 //! up in results, logs or errors.
 
-
 use std::time::Duration;
 
 use callscope::analyze::llm::{LlmAnalyzer, LlmError, ProviderKind, ProviderOptions};

@@ -2,7 +2,6 @@
 //! with the validation error, then the call fails with the raw answer kept;
 //! a call over the context budget is flagged without being sent.
 
-
 use std::sync::Arc;
 use std::time::Duration;
 

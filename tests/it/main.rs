@@ -20,6 +20,7 @@ mod input_utterances;
 mod input_xlsx;
 mod llm_providers;
 mod llm_validation;
+mod llm_wire;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;

@@ -3,16 +3,15 @@
 //! the requests in flight finish, stores them, exits with the documented
 //! code 3, and the next run resumes from what was stored.
 
-
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use crate::reliability_support::{
     demo_calls, integrity, llm_command, run_json, runtime, stderr, stored_ok,
 };
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// Requests in flight at most (`--max-concurrency`).
 const CONCURRENCY: usize = 4;

@@ -4,7 +4,6 @@
 //! analysed or failed with its reason, none is answered twice, and a re-run
 //! sends only the failed ones.
 
-
 use std::collections::BTreeSet;
 
 use crate::reliability_support::{failed_ids, insights, llm_command, run_json, runtime, stderr};

@@ -8,7 +8,6 @@
 //! mount. Without the right to mount, the same cases use RLIMIT_FSIZE and
 //! `chmod`, which do stop an unprivileged user.
 
-
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -178,10 +177,14 @@ fn unresolvable_provider_host_stops_the_run_with_a_clear_error() {
     let input = demo_calls(dir.path(), 60, 24);
     let out = dir.path().join("out");
     seeded_out(&input, &out, "5");
-    let result =
-        crate::reliability_support::llm_command(&input, "gemini", "http://nonexistent.invalid", &out)
-            .output()
-            .unwrap();
+    let result = crate::reliability_support::llm_command(
+        &input,
+        "gemini",
+        "http://nonexistent.invalid",
+        &out,
+    )
+    .output()
+    .unwrap();
     let err = stderr(&result);
     assert_eq!(result.status.code(), Some(3), "stopped early: {err}");
     assert!(err.contains("nonexistent.invalid"), "names the host: {err}");

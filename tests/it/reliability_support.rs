@@ -2,7 +2,6 @@
 //! running the binary against the mock provider, and reading back what a
 //! run left in its output folder.
 
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -71,8 +71,7 @@ fn planted_patterns_of_the_demo_data_are_findings() {
 
 /// Donations per persuader, straight from calls.csv.
 fn donation_counts() -> (BTreeMap<String, (u32, u32)>, u32, u32) {
-    let mut rdr =
-        csv::Reader::from_path(root().join("data/persuasionforgood/calls.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(root().join("data/persuasionforgood/calls.csv")).unwrap();
     let mut per_agent: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let (mut donated, mut total) = (0, 0);
     for rec in rdr.deserialize::<BTreeMap<String, String>>() {

@@ -4,7 +4,6 @@
 //! output folder (database, WAL, run.json, reports, exports), `inspect` and
 //! `report` output, and the analyzer's `Debug` form.
 
-
 use std::path::Path;
 use std::process::Output;
 

@@ -170,8 +170,8 @@ fn no_transcript_means_no_metrics_but_a_length_class() {
 /// One PersuasionForGood dialogue, rebuilt from the shared utterance table
 /// (B4 = 0 persuader, 1 persuadee).
 fn persuasion_for_good_call(id: &str) -> Call {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data/persuasionforgood/full_dialog.csv");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/persuasionforgood/full_dialog.csv");
     let mut reader = csv::Reader::from_path(&path).expect("shared PersuasionForGood data");
     let speakers = SpeakerMap {
         agent: vec!["0".into()],

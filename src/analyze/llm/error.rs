@@ -20,6 +20,10 @@ pub enum LlmError {
     Connect { url: String, message: String },
     #[error("unusable answer: {reason}")]
     BadAnswer { reason: String, raw: String },
+    #[error("the provider blocked the answer: {reason}")]
+    Blocked { reason: String },
+    #[error("the answer was cut at the output cap (raise [llm] max_output_tokens)")]
+    Truncated,
     #[error("the provider refused the API key (HTTP {status}): {message}")]
     Unauthorized { status: u16, message: String },
     #[error("request rejected HTTP {status}: {message}")]
@@ -43,6 +47,9 @@ pub enum ErrorClass {
     RateLimit,
     /// Transient: retry with back-off, up to a limit.
     Transient,
+    /// The provider refused this content (safety block, refusal): sent once
+    /// more, as it can be a fluke, then the call fails with the reason.
+    Blocked,
     /// Stop starting calls: nothing more can succeed in this run.
     FatalRun,
     /// This call failed; others may still work.
@@ -61,7 +68,10 @@ impl LlmError {
             | LlmError::InsufficientQuota { .. }
             | LlmError::Unauthorized { .. }
             | LlmError::MissingKey { .. } => ErrorClass::FatalRun,
-            LlmError::Client { .. } | LlmError::ContextBudget { .. } => ErrorClass::FatalCall,
+            LlmError::Blocked { .. } => ErrorClass::Blocked,
+            LlmError::Client { .. } | LlmError::ContextBudget { .. } | LlmError::Truncated => {
+                ErrorClass::FatalCall
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::error::{LlmError, redact};
 use super::schema;
-use super::wire::{self, Answer, Conversation};
+use super::wire::{self, Answer, Conversation, Generation, Usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -84,8 +84,9 @@ impl ProviderKind {
     pub fn shape_schema(self, resolved: &Value) -> Value {
         match self {
             ProviderKind::Gemini => schema::gemini(resolved),
-            ProviderKind::OpenAi => schema::openai_strict(resolved),
-            ProviderKind::Ollama => resolved.clone(),
+            // Ollama's grammar lets a model stop after the required keys:
+            // every field is required (nullable) there too.
+            ProviderKind::OpenAi | ProviderKind::Ollama => schema::openai_strict(resolved),
         }
     }
 }
@@ -98,6 +99,10 @@ pub struct ProviderOptions {
     pub base_url: Option<String>,
     pub timeout: Duration,
     pub temperature: f32,
+    /// Output cap sent with every request (`[llm] max_output_tokens`).
+    pub max_output_tokens: u64,
+    /// Gemini thinking budget in tokens (`[llm] thinking_budget`).
+    pub thinking_budget: Option<i64>,
 }
 
 impl ProviderOptions {
@@ -108,6 +113,8 @@ impl ProviderOptions {
             base_url: None,
             timeout: Duration::from_secs(120),
             temperature: 0.1,
+            max_output_tokens: crate::config::llm::DEFAULT_MAX_OUTPUT_TOKENS,
+            thinking_budget: None,
         }
     }
 
@@ -130,6 +137,8 @@ pub struct Exchange {
     /// Response body with any secret redacted.
     pub response_body: Option<String>,
     pub latency: Duration,
+    /// Tokens billed for a 2xx answer, usable or not (unknown otherwise).
+    pub usage: Usage,
 }
 
 /// An API key: only ever written into a request header.
@@ -151,7 +160,7 @@ pub struct LlmClient {
     key: Option<Secret>,
     http: reqwest::Client,
     schema: Value,
-    temperature: f32,
+    generation: Generation,
     num_ctx: u64,
 }
 
@@ -183,7 +192,11 @@ impl LlmClient {
             key: key.map(Secret),
             http,
             schema: opts.kind.shape_schema(resolved_schema),
-            temperature: opts.temperature,
+            generation: Generation {
+                temperature: Some(opts.temperature),
+                max_output_tokens: opts.max_output_tokens,
+                thinking_budget: opts.thinking_budget,
+            },
             num_ctx: context_budget,
         })
     }
@@ -216,13 +229,12 @@ impl LlmClient {
     /// The request body for a conversation answering with `schema`
     /// (already shaped for this provider by `ProviderKind::shape_schema`).
     pub fn body_with(&self, conv: &Conversation, schema: &Value) -> Value {
+        let g = &self.generation;
         match self.kind {
-            ProviderKind::Gemini => wire::gemini::request(conv, schema, self.temperature),
-            ProviderKind::OpenAi => {
-                wire::openai::request(&self.model, conv, schema, self.temperature)
-            }
+            ProviderKind::Gemini => wire::gemini::request(conv, schema, g),
+            ProviderKind::OpenAi => wire::openai::request(&self.model, conv, schema, g),
             ProviderKind::Ollama => {
-                wire::ollama::request(&self.model, conv, schema, self.temperature, self.num_ctx)
+                wire::ollama::request(&self.model, conv, schema, g, self.num_ctx)
             }
         }
     }
@@ -246,16 +258,31 @@ impl LlmClient {
             Ok(t) => redact(&t, self.secret()),
             Err(e) => return self.transport_failure(&e, started),
         };
-        let result = if (200..300).contains(&status) {
-            self.parse(&text)
+        let (result, usage) = if (200..300).contains(&status) {
+            (self.parse(&text), self.usage(&text))
         } else {
-            Err(self.classify(status, &headers, &text))
+            (
+                Err(self.classify(status, &headers, &text)),
+                Usage::default(),
+            )
         };
         Exchange {
             result,
             status: Some(status),
             response_body: Some(text),
             latency: started.elapsed(),
+            usage,
+        }
+    }
+
+    fn usage(&self, body: &str) -> Usage {
+        let Ok(v) = serde_json::from_str::<Value>(body) else {
+            return Usage::default();
+        };
+        match self.kind {
+            ProviderKind::Gemini => wire::gemini::usage(&v),
+            ProviderKind::OpenAi => wire::openai::usage(&v),
+            ProviderKind::Ollama => wire::ollama::usage(&v),
         }
     }
 
@@ -288,6 +315,7 @@ impl LlmClient {
             status: None,
             response_body: None,
             latency: started.elapsed(),
+            usage: Usage::default(),
         }
     }
 }

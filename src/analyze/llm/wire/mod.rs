@@ -32,12 +32,43 @@ pub enum Role {
     Assistant,
 }
 
-/// The model's answer text and the token usage the provider reported.
+/// The model's answer text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub text: String,
+}
+
+/// Tokens a provider reported for one answer (what it bills). Thinking
+/// tokens are billed as output and counted in `tokens_out`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
     pub tokens_in: Option<u64>,
     pub tokens_out: Option<u64>,
+}
+
+impl Usage {
+    /// Usage from the counters at JSON pointers `input` and `outputs` (summed;
+    /// unknown when the first output counter is absent).
+    pub(crate) fn at(v: &Value, input: &str, outputs: &[&str]) -> Usage {
+        let get = |p: &str| v.pointer(p).and_then(Value::as_u64);
+        let tokens_out = outputs.split_first().and_then(|(first, rest)| {
+            Some(get(first)? + rest.iter().filter_map(|p| get(p)).sum::<u64>())
+        });
+        Usage {
+            tokens_in: get(input),
+            tokens_out,
+        }
+    }
+}
+
+/// What a request asks of the model besides the conversation: sampling
+/// temperature (`None` for models that refuse one), the output cap and the
+/// thinking budget (Gemini 2.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Generation {
+    pub temperature: Option<f32>,
+    pub max_output_tokens: u64,
+    pub thinking_budget: Option<i64>,
 }
 
 const MAX_MESSAGE: usize = 300;

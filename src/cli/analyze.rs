@@ -55,8 +55,8 @@ struct LlmArgs {
     /// Provider address: gemini scheme+host, openai API root with /v1, ollama host.
     #[arg(long, requires = "provider")]
     base_url: Option<String>,
-    /// Most requests in flight; the engine adapts below it on 429s.
-    #[arg(long, default_value_t = 64, requires = "provider")]
+    /// Most requests in flight; below it concurrency follows rate × latency.
+    #[arg(long, default_value_t = crate::engine::DEFAULT_MAX_CONCURRENCY, requires = "provider")]
     max_concurrency: usize,
     /// Requests per minute allowed by your plan.
     #[arg(long, requires = "provider")]
@@ -210,7 +210,6 @@ fn llm_analyzer(
 fn engine_options(args: &LlmArgs, quiet: bool) -> EngineOptions {
     EngineOptions {
         max_concurrency: args.max_concurrency.max(1),
-        initial_concurrency: args.max_concurrency.clamp(1, 8),
         rpm: args.rpm,
         tpm: args.tpm,
         budget_usd: args.budget_usd,

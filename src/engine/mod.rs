@@ -10,10 +10,12 @@
 pub mod backoff;
 pub mod budget;
 pub mod estimate;
+pub mod estimator;
 pub mod limiter;
 pub mod pacer;
 pub mod pipeline;
 pub mod progress;
+pub mod rate;
 pub mod shutdown;
 mod worker;
 
@@ -30,7 +32,11 @@ use crate::model::Call;
 
 pub use backoff::Backoff;
 pub use estimate::{Estimate, estimate};
+pub use estimator::Calibration;
 pub use shutdown::Shutdown;
+
+/// The ceiling on requests in flight when none is given.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 512;
 
 /// One call to analyse.
 #[derive(Debug, Clone)]
@@ -85,14 +91,21 @@ pub struct RunStats {
     pub stopped: Option<StopReason>,
     /// Set by a dry run, which sends nothing.
     pub estimate: Option<Estimate>,
+    /// Estimated against reported tokens of the answers of this run.
+    pub calibration: Calibration,
 }
 
 /// The engine flags: `--max-concurrency --rpm --tpm --budget-usd --dry-run`.
+/// Every retry loop is bounded: per call, one re-ask of an invalid answer,
+/// one retry of a blocked answer, `max_retries` transient errors and
+/// `max_rate_limit_retries` 429s (each after the server's wait or the
+/// back-off).
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
+    /// Most requests in flight; below it the rate controller sizes
+    /// concurrency from the rate × the observed latency.
     pub max_concurrency: usize,
-    /// Requests in flight at the start, before adapting.
-    pub initial_concurrency: usize,
+    /// Upper bounds from the plan; without them the limit is found.
     pub rpm: Option<u32>,
     pub tpm: Option<u64>,
     pub budget_usd: Option<f64>,
@@ -115,14 +128,13 @@ pub struct EngineOptions {
 impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
-            max_concurrency: 128,
-            initial_concurrency: 8,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
             rpm: None,
             tpm: None,
             budget_usd: None,
             dry_run: false,
             max_retries: 5,
-            max_rate_limit_retries: 30,
+            max_rate_limit_retries: 10,
             backoff: Backoff::default(),
             progress: false,
             total: None,

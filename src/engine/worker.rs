@@ -4,11 +4,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::budget::Budget;
-use super::limiter::{AdaptiveLimit, Permit};
-use super::pacer::{Pacer, Pause};
+use super::budget::{Budget, Grant};
+use super::rate::{RateController, Ticket};
 use super::{EngineOptions, Job, JobResult, RunStats, StopReason};
 use crate::analyze::llm::{
     Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmError, RequestLog, Usage,
@@ -20,10 +19,7 @@ use crate::model::Call;
 pub(super) struct Shared {
     analyzer: Arc<LlmAnalyzer>,
     opts: EngineOptions,
-    limit: Arc<AdaptiveLimit>,
-    rpm: Option<Pacer>,
-    tpm: Option<Pacer>,
-    pause: Pause,
+    rate: RateController,
     budget: Budget,
     stats: Mutex<RunStats>,
     /// Some request got an HTTP answer: the provider can be reached.
@@ -34,12 +30,7 @@ impl Shared {
     pub(super) fn new(analyzer: Arc<LlmAnalyzer>, opts: &EngineOptions) -> Self {
         let cost_known = analyzer.price().is_some();
         Shared {
-            limit: AdaptiveLimit::new(opts.initial_concurrency, opts.max_concurrency),
-            rpm: opts.rpm.map(|r| Pacer::per_minute(f64::from(r), 1.0)),
-            tpm: opts
-                .tpm
-                .map(|t| Pacer::per_minute(t as f64, t as f64 / 60.0)),
-            pause: Pause::default(),
+            rate: RateController::new(opts.rpm, opts.tpm, opts.max_concurrency),
             budget: Budget::new(opts.budget_usd),
             stats: Mutex::new(RunStats {
                 cost_usd: cost_known.then_some(0.0),
@@ -94,34 +85,33 @@ impl Shared {
         stats
     }
 
-    /// Wait until a request of `units` tokens may be sent.
-    async fn admit(&self, units: u64) -> Permit {
-        let permit = self.limit.acquire().await;
-        self.pause.wait().await;
-        if let Some(rpm) = &self.rpm {
-            rpm.take(1).await;
-        }
-        if let Some(tpm) = &self.tpm {
-            tpm.take(units).await;
-        }
-        permit
-    }
-
-    fn on_rate_limited(&self, permit: &Permit, retry_after: Option<std::time::Duration>) {
+    fn on_rate_limited(&self, ticket: &Ticket, latency: Duration, retry_after: Option<Duration>) {
         self.stats().http_429 += 1;
-        self.limit.on_rate_limited(permit);
-        if let Some(wait) = retry_after {
-            let until = tokio::time::Instant::now() + wait;
-            self.pause.extend(until);
-            if let Some(rpm) = &self.rpm {
-                rpm.hold_until(until);
-            }
-        }
+        self.rate.on_rate_limited(ticket, latency, retry_after);
     }
 
-    fn on_answer(&self, tokens_in: u64, tokens_out: u64) -> f64 {
+    /// The expected tokens of a call: its prompt estimate corrected by
+    /// what answers so far really used, and the expected answer.
+    fn expected(&self, estimate_in: u64) -> (u64, u64) {
+        let s = self.stats();
+        let configured = self.analyzer.expected_output_tokens();
+        (
+            s.calibration.input(estimate_in),
+            s.calibration.output(configured),
+        )
+    }
+
+    /// Account a 2xx answer (billed whether usable or not); unknown usage
+    /// is estimated. Returns its cost.
+    fn on_answer(&self, estimate_in: u64, usage: &Usage) -> f64 {
+        let (expected_in, expected_out) = self.expected(estimate_in);
+        let tokens_in = usage.tokens_in.unwrap_or(expected_in);
+        let tokens_out = usage.tokens_out.unwrap_or(expected_out);
         let cost = self.analyzer.cost(tokens_in, tokens_out);
         let mut s = self.stats();
+        if let (Some(i), Some(o)) = (usage.tokens_in, usage.tokens_out) {
+            s.calibration.record(estimate_in, i, o);
+        }
         s.tokens_in += tokens_in;
         s.tokens_out += tokens_out;
         if let (Some(total), Some(c)) = (s.cost_usd.as_mut(), cost) {
@@ -178,7 +168,6 @@ pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> 
     let analyzer = Arc::clone(&shared.analyzer);
     let mut conv = analyzer.conversation(&call, &metrics);
     let est_in = analyzer.estimate_input(&conv);
-    let est_out = analyzer.expected_output_tokens();
     let mut ledger = Ledger {
         log: Vec::new(),
         tokens_in: Some(0),
@@ -192,15 +181,21 @@ pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> 
             raw: None,
         },
         Ok(()) => {
-            let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
+            let (expected_in, expected_out) = shared.expected(est_in);
+            let reserve = analyzer.cost(expected_in, expected_out).unwrap_or(0.0);
             if shared.halted() {
                 return None;
             }
-            if !shared.budget.reserve(reserve) {
+            let grant = tokio::select! {
+                g = shared.budget.reserve(reserve) => g,
+                _ = shared.opts.shutdown.stopped() => return None,
+            };
+            if grant == Grant::Exhausted {
                 shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
                 return None;
             }
-            let end = drive(&call, &mut conv, &shared, &mut ledger, est_in + est_out).await;
+            let units = expected_in + expected_out;
+            let end = drive(&call, &mut conv, &shared, &mut ledger, units).await;
             shared.budget.settle(reserve, ledger.spent);
             end
         }
@@ -251,8 +246,8 @@ async fn drive(
     let shutdown = &shared.opts.shutdown;
     let mut tries = Tries::default();
     loop {
-        let permit = tokio::select! {
-            p = shared.admit(units) => p,
+        let ticket = tokio::select! {
+            t = shared.rate.admit(units) => t,
             _ = shutdown.stopped() => return End::Abandoned,
         };
         if shared.halted() {
@@ -267,24 +262,18 @@ async fn drive(
         ledger.record(client.url(), &body, &exchange);
         if exchange.status.is_some() {
             shared.reached.store(true, Ordering::Relaxed);
+            shared
+                .rate
+                .on_limits(&exchange.limits, tokio::time::Instant::now());
         }
         if exchange.status.is_some_and(|s| (200..300).contains(&s)) {
-            // A 2xx answer is billed whether or not it is usable.
             ledger.add_usage(&exchange.usage);
-            let tin = exchange
-                .usage
-                .tokens_in
-                .unwrap_or_else(|| analyzer.estimate_input(conv));
-            let tout = exchange
-                .usage
-                .tokens_out
-                .unwrap_or_else(|| analyzer.expected_output_tokens());
-            ledger.spent += shared.on_answer(tin, tout);
+            ledger.spent += shared.on_answer(analyzer.estimate_input(conv), &exchange.usage);
         }
         let retry = match exchange.result {
             Ok(answer) => {
-                shared.limit.on_success();
-                drop(permit);
+                shared.rate.on_answer(exchange.latency);
+                drop(ticket);
                 match analyzer.accept(&answer.text, call) {
                     Ok(insight) => return End::Done(Box::new(insight)),
                     Err(msg) if !tries.reasked => {
@@ -300,7 +289,7 @@ async fn drive(
                     }
                 }
             }
-            Err(error) => match on_error(shared, permit, error, &mut tries) {
+            Err(error) => match on_error(shared, ticket, exchange.latency, error, &mut tries) {
                 Ok(wait) => wait,
                 Err(end) => return end,
             },
@@ -344,10 +333,11 @@ fn unreachable(shared: &Shared, error: &LlmError) -> bool {
 /// optional back-off, `Err(end)` to end the call.
 fn on_error(
     shared: &Shared,
-    permit: Permit,
+    ticket: Ticket,
+    latency: Duration,
     error: LlmError,
     tries: &mut Tries,
-) -> Result<Option<std::time::Duration>, End> {
+) -> Result<Option<Duration>, End> {
     let opts = &shared.opts;
     let fail = |error: &LlmError| End::Failed {
         error: error.to_string(),
@@ -362,7 +352,7 @@ fn on_error(
                 LlmError::RateLimited { retry_after } => *retry_after,
                 _ => None,
             };
-            shared.on_rate_limited(&permit, retry_after);
+            shared.on_rate_limited(&ticket, latency, retry_after);
             tries.limited += 1;
             if tries.limited > opts.max_rate_limit_retries {
                 return Err(fail(&error));

@@ -4,77 +4,12 @@
 //! reasoning models, Ollama's every-field-required schema shown in the
 //! prompt, and a blocked answer failing after one retry with its reason.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::support::mock_provider::{Dialect, Logged, MockConfig, MockProvider};
+use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
+use crate::support::runtime;
 
-const KEY: &str = "wire-test-key";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// `callscope analyze` of the demo calls with `config` as `callscope.toml`.
-fn analyze(
-    mock: &MockProvider,
-    dialect: Dialect,
-    dir: &Path,
-    config: &str,
-    extra: &[&str],
-) -> Value {
-    let provider = match dialect {
-        Dialect::Gemini => "gemini",
-        Dialect::OpenAi => "openai",
-        Dialect::Ollama => "ollama",
-    };
-    let config_path = dir.join("callscope.toml");
-    std::fs::write(&config_path, config).unwrap();
-    let out = dir.join("out");
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
-        .env("GEMINI_API_KEY", KEY)
-        .env("OPENAI_API_KEY", KEY)
-        .arg("analyze")
-        .arg(example())
-        .args([
-            "--provider",
-            provider,
-            "--base-url",
-            &mock.base_url(dialect),
-        ])
-        .arg("--config")
-        .arg(&config_path)
-        .arg("--out")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
-}
-
-/// Requests that analysed a call (not the report narrative).
-fn call_requests(mock: &MockProvider) -> Vec<Logged> {
-    mock.log()
-        .into_iter()
-        .filter(|l| l.call_id.is_some())
-        .collect()
-}
+use crate::support::llm_cli::{KEY, analyze, call_requests};
 
 fn keys(object: &Value) -> Vec<String> {
     object.as_object().unwrap().keys().cloned().collect()

@@ -19,6 +19,7 @@ mod input_persuasionforgood;
 mod input_utterances;
 mod input_xlsx;
 mod llm_providers;
+mod llm_rate;
 mod llm_validation;
 mod llm_wire;
 mod reliability_crash;

@@ -23,7 +23,7 @@ pub use error::{ErrorClass, LlmError};
 pub use prompt::{PROMPT_VERSION, Prompt, estimate_tokens};
 pub use provider::{Exchange, LlmClient, ProviderKind, ProviderOptions};
 pub use schema::{PlaybookIds, SCHEMA_VERSION};
-pub use wire::{Answer, Conversation, Generation, Message, Role, Usage};
+pub use wire::{Answer, Conversation, Generation, Message, RateLimits, Role, Usage};
 
 /// Marks each quote of an insight as grounded or not in the call's
 /// transcript (`crate::analyze::grounding::ground` in the pipeline).

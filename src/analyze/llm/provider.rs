@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::error::{LlmError, redact};
 use super::schema;
-use super::wire::{self, Answer, Conversation, Generation, Usage};
+use super::wire::{self, Answer, Conversation, Generation, RateLimits, Usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -139,6 +139,8 @@ pub struct Exchange {
     pub latency: Duration,
     /// Tokens billed for a 2xx answer, usable or not (unknown otherwise).
     pub usage: Usage,
+    /// The rate-limit headers of the answer, when it had any.
+    pub limits: RateLimits,
 }
 
 /// An API key: only ever written into a request header.
@@ -254,6 +256,7 @@ impl LlmClient {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let limits = RateLimits::from_headers(&headers);
         let text = match response.text().await {
             Ok(t) => redact(&t, self.secret()),
             Err(e) => return self.transport_failure(&e, started),
@@ -272,6 +275,7 @@ impl LlmClient {
             response_body: Some(text),
             latency: started.elapsed(),
             usage,
+            limits,
         }
     }
 
@@ -316,6 +320,7 @@ impl LlmClient {
             response_body: None,
             latency: started.elapsed(),
             usage: Usage::default(),
+            limits: RateLimits::default(),
         }
     }
 }

@@ -79,6 +79,9 @@ pub struct MockConfig {
     pub blocked: Option<fn(&str) -> bool>,
     /// Thinking tokens Gemini reports (`thoughtsTokenCount`) per answer.
     pub thoughts_tokens: u64,
+    /// OpenAI answers carry `x-ratelimit-*` headers on every answer (as the
+    /// real service does), not only on 429s.
+    pub ratelimit_headers: bool,
     /// 5xx and malformed answers quote the credentials received.
     pub echo_auth: bool,
     /// Keep each request body in the log (large runs turn it off).
@@ -106,6 +109,7 @@ impl Default for MockConfig {
             poisoned: None,
             blocked: None,
             thoughts_tokens: 0,
+            ratelimit_headers: false,
             echo_auth: false,
             keep_bodies: true,
             seed: 7,
@@ -365,6 +369,26 @@ enum Decision {
 }
 
 impl MockState {
+    /// The limit as a client sees it (per real minute of the mock's clock).
+    fn effective_rpm(&self) -> Option<f64> {
+        self.cfg.rpm.map(|r| r * self.cfg.time_scale)
+    }
+
+    /// `x-ratelimit-*` headers for a successful OpenAI answer.
+    fn limit_headers(&self, dialect: Dialect) -> Vec<(&'static str, String)> {
+        match (dialect, self.cfg.ratelimit_headers, self.effective_rpm()) {
+            (Dialect::OpenAi, true, Some(rpm)) => vec![
+                ("x-ratelimit-limit-requests", format!("{}", rpm.round())),
+                (
+                    "x-ratelimit-remaining-requests",
+                    format!("{}", (rpm - 1.0).round()),
+                ),
+                ("x-ratelimit-reset-requests", "1ms".into()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
     fn chance(&self, p: f64) -> bool {
         p > 0.0 && self.rng.lock().expect("rng").r#gen::<f64>() < p
     }
@@ -488,7 +512,11 @@ async fn handle(
         Decision::Unauthorized(got) => (unauthorized(dialect, got), false, 0),
         Decision::Forbidden => (forbidden(auth.clone()), false, 0),
         Decision::DailyQuota => (daily_quota(dialect, &model), false, 0),
-        Decision::RateLimited(wait) => (rate_limited(dialect, &model, wait, st.cfg.rpm), false, 0),
+        Decision::RateLimited(wait) => (
+            rate_limited(dialect, &model, wait, st.effective_rpm()),
+            false,
+            0,
+        ),
         Decision::Hang => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             (server_error(dialect), false, 0)
@@ -526,7 +554,12 @@ async fn handle(
                 Dialect::Gemini => st.cfg.thoughts_tokens,
                 Dialect::OpenAi | Dialect::Ollama => 0,
             };
-            let (response, billed) = answer(dialect, &model, &content, &body, thoughts);
+            let (mut response, billed) = answer(dialect, &model, &content, &body, thoughts);
+            for (name, value) in st.limit_headers(dialect) {
+                if let Ok(v) = value.parse() {
+                    response.headers_mut().insert(name, v);
+                }
+            }
             (response, true, billed)
         }
     };

@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench analyzer -- 20000` (default 10000 calls).
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a bench prints its table
+
 use std::hint::black_box;
 use std::time::Instant;
 

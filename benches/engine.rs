@@ -10,6 +10,8 @@
 //! real dialogues with real metrics and the generic playbook, and the mean
 //! prompt tokens per request (as the mock counts them) is printed.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a bench prints its table
+
 #[path = "../tests/it/support/mock_provider.rs"]
 mod mock_provider;
 
@@ -121,10 +123,7 @@ fn calls(n: usize) -> Vec<Call> {
         if let Some(d) = dialogues.last_mut() {
             d.1.push(Turn {
                 speaker,
-                label: None,
-                start_s: None,
-                end_s: None,
-                text: unit.to_string(),
+                ..Turn::new(None, unit)
             });
         }
     }

@@ -5,6 +5,9 @@
 //! `cargo bench --bench scale -- 10000 100000` (default sizes: 10000 100000).
 //! The 1M figure of the README: `cargo bench --bench scale -- 100000 1000000`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a bench prints its table
+#![allow(unsafe_code)] // wait4 for the child's peak memory
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;

@@ -1,6 +1,8 @@
 //! The `callscope` binary: runs the command line and turns an error into one
 //! paragraph on stderr and exit code 1.
 
+#![allow(clippy::print_stderr)] // the error paragraph
+
 fn main() {
     match callscope::cli::run() {
         Ok(code) => std::process::exit(code),

@@ -1,9 +1,12 @@
-//! The normalised call: what every input format is turned into and every later
-//! stage reads. Unknown values are `None`, never a made-up zero.
+//! The domain model: the normalised call (what every input format is turned
+//! into and every later stage reads) and the domain vocabulary that both the
+//! configuration and the analysis speak (non-compliance reasons). Unknown
+//! values are `None`, never a made-up zero.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One call as the rest of the pipeline sees it.
@@ -169,6 +172,45 @@ impl Transcript {
     }
 }
 
+/// How a transcript is written, which decides how its roles are found.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptShape {
+    /// No text.
+    #[default]
+    Empty,
+    /// Labelled turns of two speakers.
+    TwoSpeakers,
+    /// Labelled turns of three or more speakers (a handoff, a voicemail).
+    MultiSpeaker,
+    /// One utterance per line, no speaker labels.
+    Lines,
+    /// One paragraph, no turns at all.
+    Paragraph,
+}
+
+impl TranscriptShape {
+    pub const ALL: [TranscriptShape; 5] = [
+        TranscriptShape::TwoSpeakers,
+        TranscriptShape::MultiSpeaker,
+        TranscriptShape::Lines,
+        TranscriptShape::Paragraph,
+        TranscriptShape::Empty,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TranscriptShape::Empty => "empty",
+            TranscriptShape::TwoSpeakers => "two_speakers",
+            TranscriptShape::MultiSpeaker => "multi_speaker",
+            TranscriptShape::Lines => "lines",
+            TranscriptShape::Paragraph => "paragraph",
+        }
+    }
+}
+
 /// One speaker turn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
@@ -181,6 +223,29 @@ pub struct Turn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
     pub text: String,
+    /// How `speaker` was decided and how sure that is (absent when nothing
+    /// decided it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
+}
+
+impl Turn {
+    /// A turn whose speaker is not decided yet.
+    pub fn new(label: Option<String>, text: impl Into<String>) -> Turn {
+        Turn {
+            speaker: Speaker::Unknown,
+            label,
+            start_s: None,
+            end_s: None,
+            text: text.into(),
+            attribution: None,
+        }
+    }
+
+    /// The confidence of the speaker's role; 0 when undecided.
+    pub fn role_confidence(&self) -> f64 {
+        self.attribution.map_or(0.0, |a| f64::from(a.confidence))
+    }
 }
 
 /// Who speaks a turn.
@@ -189,5 +254,107 @@ pub struct Turn {
 pub enum Speaker {
     Agent,
     Customer,
+    /// Neither side of the sale: voicemail, phone menu, conference system.
+    Other,
     Unknown,
+}
+
+impl Speaker {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Agent => "agent",
+            Speaker::Customer => "customer",
+            Speaker::Other => "other",
+            Speaker::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where a turn's role came from, its confidence (0..=1) and, on the agent
+/// side of a handed-over call, which agent.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    pub source: RoleSource,
+    pub confidence: f32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<AgentPart>,
+}
+
+/// What decided a turn's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleSource {
+    /// The speaker label names the role ("Agent", a configured name).
+    Label,
+    /// What the speaker says (introductions, handoff, questions, answers).
+    Content,
+    /// The turn's place in the exchange (speakers alternate).
+    Alternation,
+    /// The label says one role, alternation and content the other: the
+    /// turn is flagged and its speaker left unknown.
+    Contested,
+}
+
+impl RoleSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleSource::Label => "label",
+            RoleSource::Content => "content",
+            RoleSource::Alternation => "alternation",
+            RoleSource::Contested => "contested",
+        }
+    }
+}
+
+/// Which agent speaks, when a call is handed from an opener to a closer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentPart {
+    Opener,
+    Closer,
+}
+
+/// Why a call did not follow the script (the original's Q3 reasons).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NonComplianceReason {
+    CustomerHungUpImmediately,
+    CustomerObjectionInterrupted,
+    TechnicalConnectionIssues,
+    NotDecisionMaker,
+    WrongTimingBusy,
+    LanguageBarrier,
+    CustomerAlreadyClient,
+    CustomerNotInterestedUpfront,
+    AgentSkippedSections,
+    AgentDeviatedFromScript,
+}
+
+/// Who is to blame for not following the script. Derived from the reason, so
+/// the three disagreeing sources of the original cannot disagree here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonComplianceCategory {
+    ExternalFactor,
+    ClientInterruption,
+    AgentError,
+}
+
+impl NonComplianceReason {
+    pub fn category(self) -> NonComplianceCategory {
+        use NonComplianceReason::*;
+        match self {
+            TechnicalConnectionIssues | CustomerAlreadyClient | LanguageBarrier => {
+                NonComplianceCategory::ExternalFactor
+            }
+            CustomerHungUpImmediately
+            | CustomerObjectionInterrupted
+            | CustomerNotInterestedUpfront
+            | NotDecisionMaker
+            | WrongTimingBusy => NonComplianceCategory::ClientInterruption,
+            AgentSkippedSections | AgentDeviatedFromScript => NonComplianceCategory::AgentError,
+        }
+    }
 }

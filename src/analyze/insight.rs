@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::{NonComplianceCategory, NonComplianceReason};
+
 /// What an analyzer concluded about one call. Fields an analyzer cannot judge
 /// stay `None` / empty. Fields are declared evidence first, judgement last:
 /// the JSON Schema keeps this order and a model writes its answer in it, so
@@ -195,48 +197,4 @@ pub struct NonCompliance {
     pub proof: Option<Quote>,
     pub details: Option<String>,
     pub reason: NonComplianceReason,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum NonComplianceReason {
-    CustomerHungUpImmediately,
-    CustomerObjectionInterrupted,
-    TechnicalConnectionIssues,
-    NotDecisionMaker,
-    WrongTimingBusy,
-    LanguageBarrier,
-    CustomerAlreadyClient,
-    CustomerNotInterestedUpfront,
-    AgentSkippedSections,
-    AgentDeviatedFromScript,
-}
-
-/// Who is to blame for not following the script. Derived from the reason, so
-/// the three disagreeing sources of the original cannot disagree here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NonComplianceCategory {
-    ExternalFactor,
-    ClientInterruption,
-    AgentError,
-}
-
-impl NonComplianceReason {
-    pub fn category(self) -> NonComplianceCategory {
-        use NonComplianceReason::*;
-        match self {
-            TechnicalConnectionIssues | CustomerAlreadyClient | LanguageBarrier => {
-                NonComplianceCategory::ExternalFactor
-            }
-            CustomerHungUpImmediately
-            | CustomerObjectionInterrupted
-            | CustomerNotInterestedUpfront
-            | NotDecisionMaker
-            | WrongTimingBusy => NonComplianceCategory::ClientInterruption,
-            AgentSkippedSections | AgentDeviatedFromScript => NonComplianceCategory::AgentError,
-        }
-    }
 }

@@ -5,6 +5,7 @@ pub mod crosscheck;
 pub mod grounding;
 pub mod heuristic;
 pub mod insight;
+pub mod key;
 pub mod llm;
 
 use serde::{Deserialize, Serialize};

@@ -1,13 +1,14 @@
 //! The command line: argument parsing and dispatch. Each subcommand has its
-//! own module; they only wire library stages together.
+//! own module; they call the run layer (`crate::run`) or library stages and
+//! print what came back.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the command line prints
 
 mod analyze;
 mod demo;
 mod init;
 mod inspect;
 mod report;
-
-use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -37,7 +38,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Analyse every call of an export and write the report and exports.
-    Analyze(Box<analyze::Args>),
+    Analyze(Box<crate::run::AnalyzeArgs>),
     /// Write a fully commented callscope.toml to start from.
     Init(init::Args),
     /// Write realistic synthetic calls with planted patterns.
@@ -72,9 +73,4 @@ fn init_logging(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
-}
-
-/// The database inside an output folder.
-fn db_path(out: &std::path::Path) -> PathBuf {
-    out.join("callscope.db")
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::report::publish;
+use crate::run::publish;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]

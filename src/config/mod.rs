@@ -44,6 +44,16 @@ pub struct AnalysisConfig {
     /// Groups with fewer calls are flagged, not ranked.
     #[serde(default = "default_min_group")]
     pub min_group_size: u32,
+    /// Smallest difference in a rate, in percentage points, that a finding
+    /// must show to be reported as one.
+    #[serde(default = "default_min_effect_pp")]
+    pub min_effect_pp: f64,
+    /// Smallest |Cliff's delta| a finding on a measure must show.
+    #[serde(default = "default_min_effect_delta")]
+    pub min_effect_delta: f64,
+    /// Most transcripts the HTML report carries (the cited calls first).
+    #[serde(default = "default_max_transcripts")]
+    pub max_report_transcripts: usize,
 }
 
 fn default_threshold() -> f64 {
@@ -52,12 +62,24 @@ fn default_threshold() -> f64 {
 fn default_min_group() -> u32 {
     10
 }
+fn default_min_effect_pp() -> f64 {
+    5.0
+}
+fn default_min_effect_delta() -> f64 {
+    0.2
+}
+fn default_max_transcripts() -> usize {
+    200
+}
 
 impl Default for AnalysisConfig {
     fn default() -> Self {
         AnalysisConfig {
             short_call_threshold_s: default_threshold(),
             min_group_size: default_min_group(),
+            min_effect_pp: default_min_effect_pp(),
+            min_effect_delta: default_min_effect_delta(),
+            max_report_transcripts: default_max_transcripts(),
         }
     }
 }

@@ -83,6 +83,11 @@ not_converted = []
 unknown = []
 # What an unlisted code means: "unknown" (default), "converted" or "not_converted".
 # default = "unknown"
+# The report's words for the outcome, e.g. for a helpdesk "resolved",
+# "unresolved" and "resolution". Defaults below.
+# positive_label = "converted"
+# negative_label = "not converted"
+# rate_label = "conversion"
 
 # ---------------------------------------------------------------------------
 # Analysis
@@ -93,6 +98,12 @@ unknown = []
 short_call_threshold_s = 300
 # Groups (agents, days, teams) with fewer calls are flagged, not ranked.
 min_group_size = 10
+# A finding must also matter: a rate difference of at least this many
+# percentage points, or a |Cliff's delta| of at least this on a measure.
+min_effect_pp = 5
+min_effect_delta = 0.2
+# Most call transcripts the HTML report carries (the cited calls first).
+max_report_transcripts = 200
 
 # ---------------------------------------------------------------------------
 # LLM analyzers (only with --provider)

@@ -1,6 +1,5 @@
-//! The streaming pipeline: calls flow through metrics and an analyzer into
-//! the store with bounded, rate-adaptive concurrency. `pipeline` drives a
-//! whole run (input to store, heuristic or LLM); the rest is the LLM engine.
+//! The LLM engine: calls flow to an LLM with bounded, rate-adaptive
+//! concurrency (the run layer, `crate::run`, drives a whole run).
 //!
 //! `run` pulls jobs from a stream (no batch barrier), sends each call to the
 //! LLM under an adaptive concurrency limit and optional RPM/TPM pacing,
@@ -12,8 +11,8 @@ pub mod budget;
 pub mod estimate;
 pub mod estimator;
 pub mod limiter;
+mod narrative;
 pub mod pacer;
-pub mod pipeline;
 pub mod progress;
 pub mod rate;
 pub mod shutdown;
@@ -23,6 +22,7 @@ use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tokio::task::JoinSet;
 
 use crate::analyze::Analysis;
@@ -34,9 +34,6 @@ pub use backoff::Backoff;
 pub use estimate::{Estimate, estimate};
 pub use estimator::Calibration;
 pub use shutdown::Shutdown;
-
-/// The ceiling on requests in flight when none is given.
-pub const DEFAULT_MAX_CONCURRENCY: usize = 512;
 
 /// One call to analyse.
 #[derive(Debug, Clone)]
@@ -125,10 +122,15 @@ pub struct EngineOptions {
     pub shutdown: Shutdown,
 }
 
-impl Default for EngineOptions {
-    fn default() -> Self {
+impl EngineOptions {
+    /// The ceiling on requests in flight unless told otherwise; below it
+    /// the rate controller sizes concurrency from rate × latency.
+    pub const DEFAULT_MAX_CONCURRENCY: usize = 512;
+
+    /// The defaults with at most `max` requests in flight (at least 1).
+    pub fn with_max_concurrency(max: usize) -> Self {
         EngineOptions {
-            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            max_concurrency: max.max(1),
             rpm: None,
             tpm: None,
             budget_usd: None,
@@ -144,6 +146,12 @@ impl Default for EngineOptions {
     }
 }
 
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self::with_max_concurrency(Self::DEFAULT_MAX_CONCURRENCY)
+    }
+}
+
 /// Analyse every job of the stream; each result goes to `sink` as soon as
 /// it is complete. Calls not analysed because the run stopped are not
 /// handed to the sink (a re-run picks them up).
@@ -151,7 +159,7 @@ pub async fn run<S, F>(
     jobs: S,
     analyzer: Arc<LlmAnalyzer>,
     opts: EngineOptions,
-    mut sink: F,
+    sink: F,
 ) -> RunStats
 where
     S: Stream<Item = Job>,
@@ -164,44 +172,98 @@ where
             ..RunStats::default()
         };
     }
-    if opts.budget_usd.is_some() && analyzer.price().is_none() {
-        return RunStats {
-            stopped: Some(StopReason::UnknownPrice(
-                analyzer.client().model().to_string(),
-            )),
-            ..RunStats::default()
-        };
-    }
-    let shared = Arc::new(worker::Shared::new(analyzer, &opts));
-    let mut progress = progress::Progress::new(opts.total, opts.cached, opts.progress);
-    let pending_cap = opts.max_concurrency.max(1) * 2;
-    let mut jobs = std::pin::pin!(jobs);
-    let mut set: JoinSet<Option<JobResult>> = JoinSet::new();
-    let mut exhausted = false;
-    loop {
-        let pull = !exhausted && set.len() < pending_cap && !shared.halted();
-        if !pull && set.is_empty() {
-            break;
+    let scheduler = Scheduler::new(analyzer, opts);
+    scheduler.run(jobs, sink).await;
+    scheduler.finish()
+}
+
+/// The one scheduler of a run's LLM requests, the calls' and the report
+/// narrative's alike: one concurrency limit, RPM/TPM pacing, retry policy,
+/// budget, and one account of requests, tokens and cost (`finish`).
+pub struct Scheduler {
+    shared: Arc<worker::Shared>,
+}
+
+impl Scheduler {
+    pub fn new(analyzer: Arc<LlmAnalyzer>, opts: EngineOptions) -> Self {
+        Scheduler {
+            shared: Arc::new(worker::Shared::new(analyzer, &opts)),
         }
-        tokio::select! {
-            biased;
-            Some(joined) = set.join_next(), if !set.is_empty() => {
-                if let Ok(Some(result)) = joined {
-                    let ok = result.analysis.insight.is_some();
-                    shared.count_result(ok);
-                    progress.record(ok, shared.cost());
-                    sink(result);
-                }
+    }
+
+    pub fn analyzer(&self) -> &LlmAnalyzer {
+        self.shared.analyzer()
+    }
+
+    /// Analyse every job of the stream; see [`run`].
+    pub async fn run<S, F>(&self, jobs: S, mut sink: F)
+    where
+        S: Stream<Item = Job>,
+        F: FnMut(JobResult),
+    {
+        let shared = &self.shared;
+        let opts = shared.opts();
+        if opts.budget_usd.is_some() && shared.analyzer().price().is_none() {
+            let model = shared.analyzer().client().model().to_string();
+            shared.stop(StopReason::UnknownPrice(model));
+            return;
+        }
+        let mut progress = progress::Progress::new(opts.total, opts.cached, opts.progress);
+        let pending_cap = opts.max_concurrency.max(1) * 2;
+        let mut jobs = std::pin::pin!(jobs);
+        let mut set: JoinSet<Option<JobResult>> = JoinSet::new();
+        let mut exhausted = false;
+        loop {
+            let pull = !exhausted && set.len() < pending_cap && !shared.halted();
+            if !pull && set.is_empty() {
+                break;
             }
-            next = jobs.next(), if pull => match next {
-                Some(job) => {
-                    set.spawn(worker::process(job, Arc::clone(&shared)));
-                }
-                None => exhausted = true,
-            },
-            _ = opts.shutdown.stopped(), if pull => {}
+            tokio::select! {
+                biased;
+                Some(joined) = set.join_next(), if !set.is_empty() => match joined {
+                    Ok(Some(result)) => {
+                        let ok = result.analysis.insight.is_some();
+                        shared.count_result(ok);
+                        progress.record(ok, shared.cost());
+                        sink(result);
+                    }
+                    Ok(None) => {}
+                    // A call's task panicked: the panic goes on to the
+                    // caller rather than the call silently going missing.
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(_) => {}
+                },
+                next = jobs.next(), if pull => match next {
+                    Some(job) => {
+                        set.spawn(worker::process(job, Arc::clone(shared)));
+                    }
+                    None => exhausted = true,
+                },
+                _ = opts.shutdown.stopped(), if pull => {}
+            }
         }
+        progress.finish();
     }
-    progress.finish();
-    shared.finish()
+
+    /// One report section's paragraphs, written by the LLM from `figures`
+    /// under the same limits and budget as the calls; `Err` says why the
+    /// section keeps its rule-based text.
+    pub async fn narrative(&self, section: &str, figures: &Value) -> Result<Vec<String>, String> {
+        narrative::write(&self.shared, section, figures).await
+    }
+
+    /// Ctrl-C handling of the run.
+    pub fn shutdown(&self) -> &Shutdown {
+        &self.shared.opts().shutdown
+    }
+
+    /// Stops the run: no new requests start.
+    pub fn stop(&self, reason: StopReason) {
+        self.shared.stop(reason);
+    }
+
+    /// What the run's requests did, narrative included.
+    pub fn finish(&self) -> RunStats {
+        self.shared.finish()
+    }
 }

@@ -1,5 +1,5 @@
-//! One call through the provider: admission (concurrency, pause, RPM, TPM,
-//! budget), the request, and what to do with its outcome: accept, re-ask
+//! One call through the provider: admission (budget, then the rate
+//! controller's pacing and concurrency), the request, and what to do with its outcome: accept, re-ask
 //! once, back off and retry, fail the call, or stop the run.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,10 +10,11 @@ use super::budget::{Budget, Grant};
 use super::rate::{RateController, Ticket};
 use super::{EngineOptions, Job, JobResult, RunStats, StopReason};
 use crate::analyze::llm::{
-    Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmError, RequestLog, Usage,
+    Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmClient, LlmError, RequestLog, Usage,
 };
 use crate::analyze::{Analysis, Insight};
 use crate::model::Call;
+use serde_json::Value;
 
 /// State shared by every call of a run.
 pub(super) struct Shared {
@@ -42,6 +43,14 @@ impl Shared {
         }
     }
 
+    pub(super) fn analyzer(&self) -> &LlmAnalyzer {
+        &self.analyzer
+    }
+
+    pub(super) fn opts(&self) -> &EngineOptions {
+        &self.opts
+    }
+
     fn stats(&self) -> MutexGuard<'_, RunStats> {
         self.stats.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -51,7 +60,7 @@ impl Shared {
         self.opts.shutdown.is_stopping()
     }
 
-    fn stop(&self, reason: StopReason) {
+    pub(super) fn stop(&self, reason: StopReason) {
         let mut s = self.stats();
         if s.stopped.is_none() {
             s.stopped = Some(reason);
@@ -90,7 +99,7 @@ impl Shared {
         self.rate.on_rate_limited(ticket, latency, retry_after);
     }
 
-    /// The expected tokens of a call: its prompt estimate corrected by
+    /// The expected tokens of a request: its prompt estimate corrected by
     /// what answers so far really used, and the expected answer.
     fn expected(&self, estimate_in: u64) -> (u64, u64) {
         let s = self.stats();
@@ -121,9 +130,9 @@ impl Shared {
     }
 }
 
-/// How a call ended.
-enum End {
-    Done(Box<Insight>),
+/// How a task ended.
+pub(super) enum End<T> {
+    Done(Box<T>),
     Failed {
         error: String,
         raw: Option<String>,
@@ -132,8 +141,39 @@ enum End {
     Abandoned,
 }
 
-/// Per-call bookkeeping: the log and what was used.
-struct Ledger {
+/// What one request is for: how its conversation is sent and how the
+/// answer is judged. Every task goes through the same admission, retry
+/// policy, budget and accounting.
+pub(super) trait Task {
+    type Output;
+    /// Re-ask once, with the reason, after an invalid answer.
+    const REASK: bool;
+    fn body(&self, conv: &Conversation) -> Value;
+    /// The answer, or why it is invalid.
+    fn accept(&self, text: &str) -> Result<Self::Output, String>;
+}
+
+/// Analysing one call into an `Insight`.
+struct CallTask<'a> {
+    analyzer: &'a LlmAnalyzer,
+    call: &'a Call,
+}
+
+impl Task for CallTask<'_> {
+    type Output = Insight;
+    const REASK: bool = true;
+
+    fn body(&self, conv: &Conversation) -> Value {
+        self.analyzer.client().body(conv)
+    }
+
+    fn accept(&self, text: &str) -> Result<Insight, String> {
+        self.analyzer.accept(text, self.call)
+    }
+}
+
+/// Per-task bookkeeping: the log and what was used.
+pub(super) struct Ledger {
     log: Vec<RequestLog>,
     tokens_in: Option<u64>,
     tokens_out: Option<u64>,
@@ -141,13 +181,25 @@ struct Ledger {
     started: Option<Instant>,
 }
 
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger {
+            log: Vec::new(),
+            tokens_in: Some(0),
+            tokens_out: Some(0),
+            spent: 0.0,
+            started: None,
+        }
+    }
+}
+
 impl Ledger {
-    fn record(&mut self, url: &str, body: &serde_json::Value, ex: &Exchange) {
+    fn record(&mut self, client: &LlmClient, body: &serde_json::Value, ex: &Exchange) {
         self.started.get_or_insert_with(Instant::now);
         self.log.push(RequestLog {
             attempt: self.log.len() as u32 + 1,
-            url: url.to_string(),
-            request: body.clone(),
+            url: client.url().to_string(),
+            request: client.redact_json(body),
             status: ex.status,
             response: ex.response_body.clone(),
             error: ex.result.as_ref().err().map(ToString::to_string),
@@ -167,43 +219,56 @@ pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> 
     let Job { call, metrics } = job;
     let analyzer = Arc::clone(&shared.analyzer);
     let mut conv = analyzer.conversation(&call, &metrics);
-    let est_in = analyzer.estimate_input(&conv);
-    let mut ledger = Ledger {
-        log: Vec::new(),
-        tokens_in: Some(0),
-        tokens_out: Some(0),
-        spent: 0.0,
-        started: None,
+    let mut ledger = Ledger::default();
+    let task = CallTask {
+        analyzer: &analyzer,
+        call: &call,
     };
-    let end = match analyzer.check_context(est_in) {
-        Err(e) => End::Failed {
-            error: e.to_string(),
-            raw: None,
-        },
-        Ok(()) => {
-            let (expected_in, expected_out) = shared.expected(est_in);
-            let reserve = analyzer.cost(expected_in, expected_out).unwrap_or(0.0);
-            if shared.halted() {
-                return None;
-            }
-            let grant = tokio::select! {
-                g = shared.budget.reserve(reserve) => g,
-                _ = shared.opts.shutdown.stopped() => return None,
-            };
-            if grant == Grant::Exhausted {
-                shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
-                return None;
-            }
-            let units = expected_in + expected_out;
-            let end = drive(&call, &mut conv, &shared, &mut ledger, units).await;
-            shared.budget.settle(reserve, ledger.spent);
-            end
-        }
-    };
+    let end = run_task(&task, &mut conv, &shared, &mut ledger).await;
     finish(&call, &analyzer, ledger, end)
 }
 
-fn finish(call: &Call, analyzer: &LlmAnalyzer, ledger: Ledger, end: End) -> Option<JobResult> {
+/// One task under the run's budget: the context check, a reservation of
+/// its expected cost (waiting while calls in flight may free room), the
+/// requests, then what it really cost.
+pub(super) async fn run_task<T: Task>(
+    task: &T,
+    conv: &mut Conversation,
+    shared: &Shared,
+    ledger: &mut Ledger,
+) -> End<T::Output> {
+    let analyzer = &shared.analyzer;
+    let est_in = analyzer.estimate_input(conv);
+    if let Err(e) = analyzer.check_context(est_in) {
+        return End::Failed {
+            error: e.to_string(),
+            raw: None,
+        };
+    }
+    let (expected_in, expected_out) = shared.expected(est_in);
+    let reserve = analyzer.cost(expected_in, expected_out).unwrap_or(0.0);
+    if shared.halted() {
+        return End::Abandoned;
+    }
+    let grant = tokio::select! {
+        g = shared.budget.reserve(reserve) => g,
+        _ = shared.opts.shutdown.stopped() => return End::Abandoned,
+    };
+    if grant == Grant::Exhausted {
+        shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
+        return End::Abandoned;
+    }
+    let end = drive(task, conv, shared, ledger, expected_in + expected_out).await;
+    shared.budget.settle(reserve, ledger.spent);
+    end
+}
+
+fn finish(
+    call: &Call,
+    analyzer: &LlmAnalyzer,
+    ledger: Ledger,
+    end: End<Insight>,
+) -> Option<JobResult> {
     let mut provenance = analyzer.provenance();
     provenance.attempts = ledger.log.len() as u32;
     provenance.latency_ms = ledger.started.map(|s| s.elapsed().as_millis() as u64);
@@ -233,14 +298,14 @@ fn finish(call: &Call, analyzer: &LlmAnalyzer, ledger: Ledger, end: End) -> Opti
     })
 }
 
-/// Send until the call is answered, failed, or the run stops.
-async fn drive(
-    call: &Call,
+/// Send until the task is answered, failed, or the run stops.
+async fn drive<T: Task>(
+    task: &T,
     conv: &mut Conversation,
     shared: &Shared,
     ledger: &mut Ledger,
     units: u64,
-) -> End {
+) -> End<T::Output> {
     let analyzer = &shared.analyzer;
     let client = analyzer.client();
     let shutdown = &shared.opts.shutdown;
@@ -253,13 +318,13 @@ async fn drive(
         if shared.halted() {
             return End::Abandoned;
         }
-        let body = client.body(conv);
+        let body = task.body(conv);
         let exchange = tokio::select! {
             ex = client.send(&body) => ex,
             _ = shutdown.aborted() => return End::Abandoned,
         };
         shared.stats().requests += 1;
-        ledger.record(client.url(), &body, &exchange);
+        ledger.record(client, &body, &exchange);
         if exchange.status.is_some() {
             shared.reached.store(true, Ordering::Relaxed);
             shared
@@ -274,17 +339,18 @@ async fn drive(
             Ok(answer) => {
                 shared.rate.on_answer(exchange.latency);
                 drop(ticket);
-                match analyzer.accept(&answer.text, call) {
-                    Ok(insight) => return End::Done(Box::new(insight)),
-                    Err(msg) if !tries.reasked => {
+                match task.accept(&answer.text) {
+                    Ok(output) => return End::Done(Box::new(output)),
+                    Err(msg) if T::REASK && !tries.reasked => {
                         tries.reasked = true;
                         analyzer.reask(conv, &answer.text, &msg);
                         None
                     }
                     Err(msg) => {
+                        let after = if T::REASK { " after re-ask" } else { "" };
                         return End::Failed {
-                            error: format!("invalid answer after re-ask: {msg}"),
-                            raw: Some(answer.text),
+                            error: client.redact(&format!("invalid answer{after}: {msg}")),
+                            raw: Some(client.redact(&answer.text)),
                         };
                     }
                 }
@@ -310,9 +376,9 @@ const UNREACHABLE_RETRIES: u32 = 2;
 /// Retries of an answer the provider blocked for its content.
 const BLOCKED_RETRIES: u32 = 1;
 
-/// What one call has used of each retry allowance. Every loop is bounded:
+/// What one task has used of each retry allowance. Every loop is bounded:
 /// one re-ask of an invalid answer, `BLOCKED_RETRIES` after a block,
-/// `EngineOptions::max_retries` transient errors, and
+/// `EngineOptions::max_retries` transient errors and
 /// `EngineOptions::max_rate_limit_retries` 429s.
 #[derive(Debug, Default)]
 struct Tries {
@@ -331,13 +397,13 @@ fn unreachable(shared: &Shared, error: &LlmError) -> bool {
 
 /// Decide what a failed request means: `Ok(wait)` to retry after an
 /// optional back-off, `Err(end)` to end the call.
-fn on_error(
+fn on_error<T>(
     shared: &Shared,
     ticket: Ticket,
     latency: Duration,
     error: LlmError,
     tries: &mut Tries,
-) -> Result<Option<Duration>, End> {
+) -> Result<Option<Duration>, End<T>> {
     let opts = &shared.opts;
     let fail = |error: &LlmError| End::Failed {
         error: error.to_string(),

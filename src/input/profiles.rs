@@ -334,13 +334,13 @@ fn legend(profile: Profile) -> OutcomeMap {
             converted: codes(&["P2P", "SALE", "SW"]),
             not_converted: codes(&["HU", "NI", "CR", "REJNUM", "LB", "NP", "CALLBK"]),
             unknown: codes(&["A", "VM", "N", "AC"]),
-            default: None,
+            ..OutcomeMap::default()
         },
         Profile::Generic => OutcomeMap {
             converted: codes(GENERIC_CONVERTED),
             not_converted: codes(GENERIC_NOT_CONVERTED),
             unknown: codes(GENERIC_UNKNOWN),
-            default: None,
+            ..OutcomeMap::default()
         },
         Profile::Custom => OutcomeMap::default(),
     }
@@ -370,6 +370,9 @@ pub fn outcome_map(cfg: &Config) -> OutcomeMap {
         not_converted: merge(&user.not_converted, &base.not_converted),
         unknown: merge(&user.unknown, &base.unknown),
         default: user.default.or(base.default),
+        positive_label: user.positive_label.clone(),
+        negative_label: user.negative_label.clone(),
+        rate_label: user.rate_label.clone(),
     }
 }
 

@@ -18,7 +18,7 @@ use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::Config;
-use crate::model::{Call, Speaker, Transcript, Turn};
+use crate::model::{Call, Transcript, Turn};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
 pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
@@ -243,13 +243,11 @@ impl Utterances {
                 last.text.push_str(text);
                 last.end_s = end_s.or(last.end_s);
             }
+            // The speaker is decided for the whole call in `close_group`.
             _ => group.turns.push(Turn {
-                // Decided for the whole call in `close_group`.
-                speaker: Speaker::Unknown,
-                label: (!label.is_empty()).then_some(label),
                 start_s,
                 end_s,
-                text: text.to_string(),
+                ..Turn::new((!label.is_empty()).then_some(label), text)
             }),
         }
         group.last_turn_key = key;
@@ -283,7 +281,11 @@ impl Utterances {
             }
         };
         let mut turns = group.turns;
-        crate::transcript::assign_roles(&mut turns, &self.ctx.speakers);
+        crate::transcript::assign_roles(
+            &mut turns,
+            &self.ctx.speakers,
+            crate::transcript::Layout::Turns,
+        );
         let raw = turns
             .iter()
             .map(|t| format!("{}: {}", t.label.as_deref().unwrap_or("?"), t.text))

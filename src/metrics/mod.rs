@@ -1,7 +1,10 @@
 //! Deterministic conversation metrics computed from a normalised call and the
 //! playbook, over the main (closer) leg. A metric that cannot be computed (no
-//! transcript, no speaker roles, no times) is `None`. Objections, buying
-//! signals and section coverage need roles: without them they stay empty.
+//! transcript, no speaker roles, no times) is `None`. Every metric by side
+//! (talk share, questions, monologues, interruptions, sentiment, objections,
+//! buying signals, section coverage) needs the call's roles known with
+//! confidence (`transcript::roles_known`): without them it is absent or
+//! empty, so unknown speakers never become 0 customer words.
 
 mod lexicon;
 pub mod phrases;
@@ -15,17 +18,25 @@ pub use types::{Metrics, PhraseHit, SectionCoverage};
 
 use crate::config::Playbook;
 use crate::model::{Call, Speaker, Turn};
+use crate::transcript;
 
 use script::Normalized;
 
+/// Version of the metric definitions; part of every cache key (the LLM
+/// prompt carries the metrics). Bump when a metric's meaning changes.
+pub const METRICS_VERSION: &str = "m1";
+
 /// Customer turns whose text gives the start / end sentiment.
-const SENTIMENT_WINDOW_TURNS: usize = 3;
+pub const SENTIMENT_WINDOW_TURNS: usize = 3;
 
 /// Computes every metric of `call`'s main leg.
 pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
     let length_class = call.length_class(threshold_s);
-    let turns = match call.main_leg() {
-        Some(leg) if !leg.transcript.turns.is_empty() => leg.transcript.turns.as_slice(),
+    let (turns, shape) = match call.main_leg() {
+        Some(leg) if !leg.transcript.turns.is_empty() => (
+            leg.transcript.turns.as_slice(),
+            transcript::shape(&leg.transcript),
+        ),
         _ => {
             return Metrics {
                 length_class,
@@ -33,6 +44,16 @@ pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
             };
         }
     };
+    let roles_known = transcript::roles_known(turns);
+    if !roles_known {
+        return Metrics {
+            turns: Some(u32::try_from(turns.len()).unwrap_or(u32::MAX)),
+            shape,
+            length_class,
+            transcript_span_s: talk::span_s(turns),
+            ..Metrics::default()
+        };
+    }
     let counts = talk::counts(turns);
     let durations = talk::durations(turns);
     let norm = Normalized::new(turns);
@@ -44,6 +65,8 @@ pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
     let (sentiment_start, sentiment_end) = customer_sentiment(turns);
     Metrics {
         turns: Some(u32::try_from(turns.len()).unwrap_or(u32::MAX)),
+        shape,
+        roles_known,
         agent_turns: counts.map(|c| c.agent_turns),
         customer_turns: counts.map(|c| c.customer_turns),
         agent_words: counts.map(|c| c.agent_words),

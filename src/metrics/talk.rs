@@ -39,7 +39,7 @@ pub(crate) fn counts(turns: &[Turn]) -> Option<TalkCounts> {
                 c.customer_turns += 1;
                 run_words = 0;
             }
-            Speaker::Unknown => {}
+            Speaker::Other | Speaker::Unknown => {}
         }
     }
     Some(c)
@@ -104,7 +104,7 @@ pub(crate) fn longest_monologue_s(turns: &[Turn], durations: &[Option<f64>]) -> 
                 }
             }
             Speaker::Customer => run = 0.0,
-            Speaker::Unknown => {}
+            Speaker::Other | Speaker::Unknown => {}
         }
     }
     best

@@ -3,12 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LengthClass, Speaker};
+use crate::model::{LengthClass, Speaker, TranscriptShape};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Metrics {
     /// Turns in the main (closer) leg; `None` when it has no transcript.
     pub turns: Option<u32>,
+    /// How the main leg's transcript is written.
+    #[serde(default)]
+    pub shape: TranscriptShape,
+    /// True when both sides' roles are known with confidence
+    /// (`transcript::roles_known`); every metric by side needs it and is
+    /// absent without it, never 0.
+    #[serde(default)]
+    pub roles_known: bool,
     /// Turns by each side (need speaker roles).
     #[serde(default)]
     pub agent_turns: Option<u32>,

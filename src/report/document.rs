@@ -41,12 +41,17 @@ pub enum Block {
     Table(Table),
     Bullets(Vec<String>),
     Chart(Chart),
+    /// Verbatim text such as config lines to copy.
+    Code(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Per row, the in-page anchor its first cell links to (HTML only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<Option<String>>,
 }
 
 /// A chart: its data only; each renderer draws it its own way.
@@ -106,9 +111,20 @@ impl Section {
     }
 
     pub fn table(&mut self, headers: &[&str], rows: Vec<Vec<String>>) -> &mut Self {
+        self.linked_table(headers, rows, Vec::new())
+    }
+
+    /// A table whose rows' first cells link to in-page anchors.
+    pub fn linked_table(
+        &mut self,
+        headers: &[&str],
+        rows: Vec<Vec<String>>,
+        anchors: Vec<Option<String>>,
+    ) -> &mut Self {
         self.blocks.push(Block::Table(Table {
             headers: headers.iter().map(|h| h.to_string()).collect(),
             rows,
+            anchors,
         }));
         self
     }
@@ -117,6 +133,11 @@ impl Section {
         if !items.is_empty() {
             self.blocks.push(Block::Bullets(items));
         }
+        self
+    }
+
+    pub fn code(&mut self, text: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Code(text.into()));
         self
     }
 

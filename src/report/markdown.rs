@@ -37,8 +37,16 @@ fn section_md(out: &mut String, number: usize, s: &Section) {
                 out.push('\n');
             }
             Block::Chart(c) => chart_md(out, c),
+            Block::Code(text) => code_md(out, text),
         }
     }
+}
+
+/// A fenced block whose fence is longer than any backtick run inside it.
+fn code_md(out: &mut String, text: &str) {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = writeln!(out, "{fence}toml\n{}\n{fence}\n", text.trim_end());
 }
 
 fn table_md(out: &mut String, t: &Table) {
@@ -68,6 +76,7 @@ fn chart_md(out: &mut String, c: &Chart) {
                     vec![label.clone(), n.to_string(), class.to_string()]
                 })
                 .collect(),
+            ..Table::default()
         },
         ChartKind::Stacked { legend, rows } => Table {
             headers: std::iter::once(String::new())
@@ -81,6 +90,7 @@ fn chart_md(out: &mut String, c: &Chart) {
                         .collect()
                 })
                 .collect(),
+            ..Table::default()
         },
     };
     table_md(out, &table);
@@ -101,5 +111,6 @@ fn rate_table(bars: &[RateBar]) -> Table {
                 ]
             })
             .collect(),
+        ..Table::default()
     }
 }

@@ -3,16 +3,18 @@
 
 pub mod document;
 mod escape;
+pub mod evidence;
 mod format;
 mod html;
 mod markdown;
-pub mod publish;
 mod sections;
 mod svg;
+mod transcripts;
 
 use crate::stats::Summary;
 
 pub use document::{Block, Chart, ChartKind, Document, NarrativeSource, Section};
+pub use evidence::{Evidence, cited_tokens};
 
 /// What the report says about its own making; passed in so output is stable.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +62,17 @@ pub fn render_document_markdown(doc: &Document, ctx: &ReportContext) -> String {
 }
 
 pub fn render_document_html(doc: &Document, ctx: &ReportContext) -> String {
-    html::render(doc, &footer(doc, ctx))
+    render_document_html_with(doc, ctx, &Evidence::default())
+}
+
+/// The HTML page with the cited calls' transcripts, every mention of their
+/// ids linked to them.
+pub fn render_document_html_with(
+    doc: &Document,
+    ctx: &ReportContext,
+    evidence: &Evidence,
+) -> String {
+    html::render(doc, &footer(doc, ctx), evidence)
 }
 
 fn footer(doc: &Document, ctx: &ReportContext) -> String {

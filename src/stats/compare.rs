@@ -1,16 +1,19 @@
 //! What separates converted from lost calls, and short from long: a
 //! Mann-Whitney test with Cliff's delta per numeric feature, a chi-square test
 //! with Cramér's V per grouping, Benjamini-Hochberg over the whole family.
-//! Only q < 0.05 with enough calls on each side is a finding.
+//! Only q < 0.05 with enough calls on each side is a finding; a finding is
+//! headlined only when its effect is large enough to matter and it is not a
+//! mechanical consequence of call length.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::chi_square::chi_square;
+use super::extremes::Extremes;
 use super::fdr::benjamini_hochberg;
 use super::features::{Dimension, NumericFeature};
-use super::groups::{GroupStats, push_example};
+use super::groups::GroupStats;
 use super::mann_whitney::mann_whitney;
 use super::rate::Rate;
 use super::row::CallRow;
@@ -73,9 +76,39 @@ pub struct Comparison {
     pub q: f64,
     /// q < 0.05 and enough calls on each side.
     pub finding: bool,
+    /// The effect reaches the configured minimum that matters.
+    pub practical: bool,
+    /// A consequence of call length (short calls have fewer turns), not news.
+    pub mechanical: bool,
+}
+
+/// The smallest effects worth reporting (`[analysis] min_effect_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EffectBar {
+    /// Difference between two rates, 0..=1.
+    pub rate_difference: f64,
+    /// |Cliff's delta|.
+    pub cliffs_delta: f64,
 }
 
 impl Comparison {
+    /// A finding that matters and is not mechanical: one for the summary.
+    pub fn headline(&self) -> bool {
+        self.finding && self.practical && !self.mechanical
+    }
+
+    /// Does the effect reach `bar`?
+    fn reaches(&self, bar: EffectBar) -> bool {
+        match &self.detail {
+            ComparisonDetail::Numeric(n) => n.cliffs_delta.abs() >= bar.cliffs_delta,
+            ComparisonDetail::Categorical(k) => {
+                let gap =
+                    k.highest.rate.value().unwrap_or(0.0) - k.lowest.rate.value().unwrap_or(0.0);
+                gap >= bar.rate_difference
+            }
+        }
+    }
+
     /// Size of the effect on a 0..=1 scale: |Cliff's delta| or Cramér's V.
     pub fn effect(&self) -> f64 {
         match &self.detail {
@@ -99,10 +132,26 @@ pub struct NumericComparison {
     pub n_negative: u64,
     pub median_positive: Option<f64>,
     pub median_negative: Option<f64>,
+    pub mean_positive: Option<f64>,
+    pub mean_negative: Option<f64>,
+    /// Calls with a value above zero on each side (for counts whose medians
+    /// tie, "at least one" reads better than a mean).
+    pub nonzero_positive: Rate,
+    pub nonzero_negative: Rate,
     /// Cliff's delta, positive when the positive side has larger values.
     pub cliffs_delta: f64,
+    /// Positive calls that show the claimed direction most (highest values
+    /// when the positive side is higher), then negative calls that show the
+    /// other end.
     pub positive_examples: Vec<String>,
     pub negative_examples: Vec<String>,
+}
+
+impl NumericComparison {
+    /// The medians are equal, so the report states means or shares instead.
+    pub fn medians_tie(&self) -> bool {
+        self.median_positive == self.median_negative
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,19 +182,26 @@ const NEGATIVE: usize = 1;
 #[derive(Debug, Default)]
 struct Samples {
     values: ValueCounts<2>,
-    positive_examples: Vec<String>,
-    negative_examples: Vec<String>,
+    extremes: [Extremes; 2],
+    nonzero: [Rate; 2],
 }
 
 impl Samples {
     fn push(&mut self, positive: bool, value: f64, id: &str) {
-        let (side, examples) = if positive {
-            (POSITIVE, &mut self.positive_examples)
-        } else {
-            (NEGATIVE, &mut self.negative_examples)
-        };
+        let side = if positive { POSITIVE } else { NEGATIVE };
         self.values.add(side, value);
-        push_example(examples, id);
+        self.extremes[side].add(value, id);
+        self.nonzero[side].record(value > 0.0);
+    }
+
+    /// Examples on each side that show the direction of `delta`.
+    fn examples(&self, delta: f64) -> (Vec<String>, Vec<String>) {
+        let [pos, neg] = &self.extremes;
+        if delta >= 0.0 {
+            (pos.highest(), neg.lowest())
+        } else {
+            (pos.lowest(), neg.highest())
+        }
     }
 }
 
@@ -177,6 +233,12 @@ impl NumericSamples {
         self.samples.entry((target, feature)).or_default()
     }
 
+    /// Leaves out the features `keep` rejects (e.g. script features when the
+    /// script does not apply), so they are neither tested nor counted.
+    pub fn retain(&mut self, keep: impl Fn(NumericFeature) -> bool) {
+        self.samples.retain(|(_, feature), _| keep(*feature));
+    }
+
     fn into_tests(self, min_size: u32) -> Vec<(Comparison, bool)> {
         self.samples
             .into_iter()
@@ -184,20 +246,24 @@ impl NumericSamples {
                 let mw = mann_whitney(s.values.bins())?;
                 let (n_pos, n_neg) = (s.values.count(POSITIVE), s.values.count(NEGATIVE));
                 let big_enough = n_pos.min(n_neg) >= u64::from(min_size);
+                let (positive_examples, negative_examples) = s.examples(mw.cliffs_delta);
                 let detail = NumericComparison {
                     feature,
                     n_positive: n_pos,
                     n_negative: n_neg,
                     median_positive: s.values.median(POSITIVE),
                     median_negative: s.values.median(NEGATIVE),
+                    mean_positive: s.values.mean(POSITIVE),
+                    mean_negative: s.values.mean(NEGATIVE),
+                    nonzero_positive: s.nonzero[POSITIVE],
+                    nonzero_negative: s.nonzero[NEGATIVE],
                     cliffs_delta: mw.cliffs_delta,
-                    positive_examples: s.positive_examples,
-                    negative_examples: s.negative_examples,
+                    positive_examples,
+                    negative_examples,
                 };
-                Some((
-                    unadjusted(target, ComparisonDetail::Numeric(detail), mw.p),
-                    big_enough,
-                ))
+                let mut c = unadjusted(target, ComparisonDetail::Numeric(detail), mw.p);
+                c.mechanical = feature.follows_length(target);
+                Some((c, big_enough))
             })
             .collect()
     }
@@ -210,11 +276,14 @@ fn unadjusted(target: Target, detail: ComparisonDetail, p: f64) -> Comparison {
         p,
         q: 1.0,
         finding: false,
+        practical: false,
+        mechanical: false,
     }
 }
 
 /// Chi-square of a grouping against a target; groups with fewer than
-/// `min_size` observations are pooled into "other".
+/// `min_size` observations are pooled into "other", which is tested but never
+/// named as the highest or lowest group (the minimum size holds in every claim).
 fn categorical_test(
     dimension: &Dimension,
     groups: &[GroupStats],
@@ -237,17 +306,11 @@ fn categorical_test(
         }
     }
     let big_enough = categories.len() >= 2;
-    if other.n > 0 {
-        categories.push(CategoryRate {
-            key: "other (small groups pooled)".into(),
-            rate: other,
-            positive_examples: Vec::new(),
-            negative_examples: Vec::new(),
-        });
-    }
     let table: Vec<Vec<u64>> = categories
         .iter()
-        .map(|c| vec![c.rate.hits, c.rate.n - c.rate.hits])
+        .map(|c| c.rate)
+        .chain((other.n > 0).then_some(other))
+        .map(|r| vec![r.hits, r.n - r.hits])
         .collect();
     let chi = chi_square(&table)?;
     let by_rate = |c: &&CategoryRate| c.rate.value().unwrap_or(0.0);
@@ -257,6 +320,7 @@ fn categorical_test(
     let lowest = categories
         .iter()
         .min_by(|a, b| by_rate(a).total_cmp(&by_rate(b)))?;
+    let mechanical = dimension.follows_length(target);
     let detail = CategoricalComparison {
         dimension: dimension.clone(),
         cramers_v: chi.cramers_v,
@@ -264,18 +328,19 @@ fn categorical_test(
         highest: highest.clone(),
         lowest: lowest.clone(),
     };
-    Some((
-        unadjusted(target, ComparisonDetail::Categorical(detail), chi.p),
-        big_enough,
-    ))
+    let mut c = unadjusted(target, ComparisonDetail::Categorical(detail), chi.p);
+    c.mechanical = mechanical;
+    Some((c, big_enough))
 }
 
-/// Runs every test, adjusts with Benjamini-Hochberg, marks findings, and
-/// sorts findings first, then by q.
+/// Runs every test, adjusts with Benjamini-Hochberg, marks findings and
+/// whether they matter, and sorts headline findings first by effect size,
+/// then the other findings, then the rest by q.
 pub fn compare(
     numeric: NumericSamples,
     groupings: &[(Dimension, &[GroupStats])],
     min_size: u32,
+    bar: EffectBar,
 ) -> Vec<Comparison> {
     let mut tests = numeric.into_tests(min_size);
     for (dimension, groups) in groupings {
@@ -295,14 +360,22 @@ pub fn compare(
         .map(|((mut c, big_enough), q)| {
             c.q = q;
             c.finding = big_enough && q < FDR_LEVEL;
+            c.practical = c.reaches(bar);
             c
         })
         .collect();
     out.sort_by(|a, b| {
-        b.finding
-            .cmp(&a.finding)
+        let by_effect = b.effect().total_cmp(&a.effect());
+        b.headline()
+            .cmp(&a.headline())
+            .then(b.finding.cmp(&a.finding))
+            .then(if a.headline() {
+                by_effect
+            } else {
+                std::cmp::Ordering::Equal
+            })
             .then(a.q.total_cmp(&b.q))
-            .then(b.effect().total_cmp(&a.effect()))
+            .then(by_effect)
     });
     out
 }

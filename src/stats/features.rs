@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::compare::Target;
 use super::row::CallRow;
+use crate::metrics::SENTIMENT_WINDOW_TURNS;
 
 /// A numeric per-call value compared between converted and lost calls, and
 /// between short and long calls.
@@ -78,6 +80,51 @@ impl NumericFeature {
         )
     }
 
+    /// A count per call, where "at least one" is meaningful.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            NumericFeature::Turns
+                | NumericFeature::AgentQuestions
+                | NumericFeature::CustomerQuestions
+                | NumericFeature::Interruptions
+                | NumericFeature::ObjectionsDetected
+                | NumericFeature::BuyingSignals
+                | NumericFeature::ScriptSectionsCovered
+        )
+    }
+
+    /// Measured from the playbook's script sections: meaningless when the
+    /// script does not apply to the calls.
+    pub fn needs_script(self) -> bool {
+        matches!(
+            self,
+            NumericFeature::ScriptSectionsCovered
+                | NumericFeature::CompliancePct
+                | NumericFeature::TimeToPurposeS
+        )
+    }
+
+    /// A difference on this feature follows from the call's length itself
+    /// for this target (short calls have fewer turns and fewer of every
+    /// count; converted calls last longer), so it is not a finding to lead
+    /// with.
+    pub fn follows_length(self, target: Target) -> bool {
+        let length = matches!(self, NumericFeature::DurationS | NumericFeature::Turns);
+        let count = matches!(
+            self,
+            NumericFeature::AgentQuestions
+                | NumericFeature::CustomerQuestions
+                | NumericFeature::LongestMonologueWords
+                | NumericFeature::Interruptions
+                | NumericFeature::ObjectionsDetected
+                | NumericFeature::BuyingSignals
+                | NumericFeature::ScriptSectionsCovered
+                | NumericFeature::CompliancePct
+        );
+        length || (count && target == Target::Shortness)
+    }
+
     /// Something the agent does, so it can be coached.
     pub fn is_agent_behaviour(self) -> bool {
         matches!(
@@ -110,8 +157,12 @@ impl NumericFeature {
             NumericFeature::TimeToPurposeS => m.time_to_purpose_s,
             NumericFeature::ObjectionsDetected => count(m.objections.len()),
             NumericFeature::BuyingSignals => count(m.buying_signals.len()),
-            NumericFeature::CustomerSentimentStart => m.customer_sentiment_start,
-            NumericFeature::CustomerSentimentEnd => m.customer_sentiment_end,
+            NumericFeature::CustomerSentimentStart => m
+                .customer_sentiment_start
+                .filter(|_| sentiment_windows_distinct(row)),
+            NumericFeature::CustomerSentimentEnd => m
+                .customer_sentiment_end
+                .filter(|_| sentiment_windows_distinct(row)),
             NumericFeature::ScriptSectionsCovered => {
                 count(m.sections.iter().filter(|s| s.attempted()).count())
             }
@@ -125,6 +176,14 @@ impl NumericFeature {
         };
         v.filter(|x| x.is_finite())
     }
+}
+
+/// The customer's first and last sentiment windows share no turn; when they
+/// do, start and end are the same text and are not contrasted.
+pub fn sentiment_windows_distinct(row: &CallRow) -> bool {
+    row.metrics
+        .customer_turns
+        .is_some_and(|n| n as usize >= 2 * SENTIMENT_WINDOW_TURNS)
 }
 
 /// A way of grouping calls. Each (but disposition, which defines the outcome)
@@ -167,5 +226,18 @@ impl Dimension {
             Dimension::EarlyTermination => "early-termination reason".into(),
             Dimension::Attribute(name) => format!("lead attribute {name}"),
         }
+    }
+
+    /// Length itself, and (against short calls) the script and customer
+    /// engagement, which short calls have less room for: restating length.
+    pub fn follows_length(&self, target: Target) -> bool {
+        *self == Dimension::Length
+            || (target == Target::Shortness
+                && matches!(self, Dimension::ScriptFollowed | Dimension::Engagement))
+    }
+
+    /// Read from the playbook's script sections.
+    pub fn needs_script(&self) -> bool {
+        matches!(self, Dimension::ScriptFollowed | Dimension::PurposeStated)
     }
 }

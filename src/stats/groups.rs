@@ -113,9 +113,9 @@ impl GroupAcc {
     }
 }
 
-/// Keeps the first few example call ids.
+/// Keeps the first few example call ids, each once.
 pub fn push_example(examples: &mut Vec<String>, id: &str) {
-    if examples.len() < EXAMPLES_PER_GROUP {
+    if examples.len() < EXAMPLES_PER_GROUP && !examples.iter().any(|e| e == id) {
         examples.push(id.to_string());
     }
 }

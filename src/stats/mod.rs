@@ -2,14 +2,18 @@
 //! Wilson intervals, effect sizes, Mann-Whitney and chi-square with
 //! Benjamini-Hochberg, script compliance Q1-Q5, examples.
 
+pub mod applicability;
 mod chi_square;
 pub mod compare;
 pub mod compliance;
+pub mod drivers;
 pub mod evidence;
 pub mod examples;
+mod extremes;
 mod facts;
 mod fdr;
 pub mod features;
+pub mod funnel;
 mod group_key;
 pub mod groups;
 pub mod handoff;
@@ -23,7 +27,7 @@ mod summary;
 mod value_counts;
 
 pub use chi_square::{ChiSquare, chi_square};
-pub use compare::{Comparison, ComparisonDetail, Target};
+pub use compare::{Comparison, ComparisonDetail, EffectBar, Target};
 pub use fdr::benjamini_hochberg;
 pub use features::{Dimension, NumericFeature};
 pub use groups::GroupStats;

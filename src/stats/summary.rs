@@ -8,13 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::config::outcomes::OutcomeWords;
 use crate::config::{Config, Playbook};
+use crate::input::profiles::outcome_map;
 
-use super::compare::{Comparison, NumericSamples, compare};
+use super::applicability::{Applicability, ApplicabilityAcc};
+use super::compare::{Comparison, EffectBar, NumericSamples, compare};
 use super::compliance::{ComplianceAcc, ComplianceSummary};
+use super::drivers::{Drivers, DriversAcc};
 use super::examples::Examples;
 use super::facts::RowFacts;
 use super::features::Dimension;
+use super::funnel::{Funnel, FunnelAcc};
 use super::group_key::GroupKey;
 use super::groups::{GroupStats, GroupTable, Order, Overall};
 use super::handoff::{HandoffAcc, HandoffSummary};
@@ -33,6 +38,12 @@ pub const TWO_LEGS: &str = "opener + closer";
 pub struct Summary {
     pub threshold_s: f64,
     pub min_group_size: u32,
+    /// The smallest effect a headline finding shows.
+    pub effect_bar: EffectBar,
+    /// The report's words for the outcome.
+    pub words: OutcomeWords,
+    /// What the report may claim on this data.
+    pub applicability: Applicability,
     pub totals: Totals,
     /// Every grouping with its groups, in a fixed order.
     pub groupings: Vec<Grouping>,
@@ -44,6 +55,10 @@ pub struct Summary {
     pub compliance: ComplianceSummary,
     pub handoff: HandoffSummary,
     pub examples: Examples,
+    /// The cross-validated drivers model of each target.
+    pub drivers: Vec<Drivers>,
+    /// Where calls are lost, overall and per agent.
+    pub funnel: Funnel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +142,9 @@ pub fn summarize(rows: impl Iterator<Item = CallRow>, cfg: &Config) -> Summary {
 struct Accumulator {
     threshold_s: f64,
     min_size: u32,
+    effect_bar: EffectBar,
+    words: OutcomeWords,
+    applicability: ApplicabilityAcc,
     core_sections: Vec<String>,
     /// The playbook names a purpose section, so "purpose stated" is known.
     has_purpose_section: bool,
@@ -145,14 +163,23 @@ struct Accumulator {
     compliance: ComplianceAcc,
     handoff: HandoffAcc,
     examples: Examples,
+    drivers: DriversAcc,
+    funnel: FunnelAcc,
 }
 
 impl Accumulator {
     fn new(cfg: &Config, playbook: &Playbook) -> Self {
         let threshold_s = cfg.analysis.short_call_threshold_s;
+        let map = outcome_map(cfg);
         Accumulator {
             threshold_s,
             min_size: cfg.analysis.min_group_size,
+            effect_bar: EffectBar {
+                rate_difference: cfg.analysis.min_effect_pp / 100.0,
+                cliffs_delta: cfg.analysis.min_effect_delta,
+            },
+            words: map.words(),
+            applicability: ApplicabilityAcc::new(playbook, map),
             core_sections: playbook.core_section_ids(),
             has_purpose_section: playbook.purpose_section.is_some(),
             termination_names: playbook
@@ -173,6 +200,8 @@ impl Accumulator {
             compliance: ComplianceAcc::default(),
             handoff: HandoffAcc::default(),
             examples: Examples::default(),
+            drivers: DriversAcc::new(playbook.purpose_section.is_some()),
+            funnel: FunnelAcc::new(playbook),
         }
     }
 
@@ -202,6 +231,9 @@ impl Accumulator {
         self.compliance.add(row, &self.core_sections, facts.short);
         self.handoff.add(row);
         self.inconsistent.add(row);
+        self.applicability.add(row);
+        self.drivers.add(row, facts.converted, facts.short);
+        self.funnel.add(row, facts.converted);
         self.examples.add(row, facts.short);
     }
 
@@ -302,7 +334,13 @@ impl Accumulator {
                 }
             })
             .collect();
-        let comparisons = run_tests(self.numeric, &groupings, min);
+        let script = self.applicability.script_fit().applies();
+        let mut numeric = self.numeric;
+        if !script {
+            numeric.retain(|f| !f.needs_script());
+        }
+        let comparisons = run_tests(numeric, &groupings, min, self.effect_bar, script);
+        let applicability = self.applicability.finish(&comparisons);
         let state = |s| self.states.get(&s).copied().unwrap_or(0);
         let all = self.overall.finish(min);
         let mut examples = self.examples;
@@ -310,6 +348,9 @@ impl Accumulator {
         Summary {
             threshold_s: self.threshold_s,
             min_group_size: min,
+            effect_bar: self.effect_bar,
+            words: self.words,
+            applicability,
             totals: Totals {
                 calls: all.calls,
                 analysed: state(AnalysisState::Analysed),
@@ -330,13 +371,22 @@ impl Accumulator {
             compliance: self.compliance.finish(playbook, min),
             handoff: self.handoff.finish(),
             examples,
+            drivers: self.drivers.finish(script),
+            funnel: self.funnel.finish(script),
         }
     }
 }
 
 /// Every grouping but disposition (it defines the outcome) is tested; the
-/// length grouping only over its short and long groups.
-fn run_tests(numeric: NumericSamples, groupings: &[Grouping], min: u32) -> Vec<Comparison> {
+/// length grouping only over its short and long groups; script groupings
+/// only when the script applies.
+fn run_tests(
+    numeric: NumericSamples,
+    groupings: &[Grouping],
+    min: u32,
+    bar: EffectBar,
+    script: bool,
+) -> Vec<Comparison> {
     let short_long: Vec<GroupStats> = groupings
         .iter()
         .filter(|g| g.dimension == Dimension::Length)
@@ -347,10 +397,11 @@ fn run_tests(numeric: NumericSamples, groupings: &[Grouping], min: u32) -> Vec<C
     let tested: Vec<(Dimension, &[GroupStats])> = groupings
         .iter()
         .filter(|g| g.dimension != Dimension::Disposition)
+        .filter(|g| script || !g.dimension.needs_script())
         .map(|g| match g.dimension {
             Dimension::Length => (Dimension::Length, short_long.as_slice()),
             _ => (g.dimension.clone(), g.groups.as_slice()),
         })
         .collect();
-    compare(numeric, &tested, min)
+    compare(numeric, &tested, min, bar)
 }

@@ -104,6 +104,13 @@ impl<const N: usize> ValueCounts<N> {
         })
     }
 
+    /// Mean of one side; `None` when that side is empty.
+    pub fn mean(&self, side: usize) -> Option<f64> {
+        let n = self.count(side);
+        let sum: f64 = self.bins.values().filter_map(|b| b.sums.get(side)).sum();
+        (n > 0).then(|| sum / n as f64)
+    }
+
     /// The value of the `index`-th smallest value of one side.
     fn nth(&self, side: usize, index: u64) -> Option<f64> {
         let mut seen = 0;
@@ -182,6 +189,7 @@ mod tests {
         assert_eq!(c.count(1), 1);
         assert_eq!(c.median(0), Some(1.0));
         assert_eq!(c.median(1), Some(7.0));
+        assert_eq!(c.mean(0), Some(5.5 / 6.0));
         let first: Vec<[u64; 2]> = c.bins().take(2).collect();
         assert_eq!(first, vec![[1, 0], [1, 0]], "-1.5 then -0.0");
         assert_eq!(ValueCounts::<1>::default().median(0), None);

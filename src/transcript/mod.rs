@@ -5,26 +5,47 @@
 //! `[00:01:02] Agent: ...`, `[00:12] Speaker 1: ...`, `00:01:02 Agent: ...`, a
 //! timestamp alone on a line followed by text lines, label-less `[00:12] text`,
 //! continuation lines (appended to the previous turn), and one-line exports
-//! with several inline `Agent:` / `Customer:` labels. Every turn's text is a
+//! with several inline `Agent:` / `Customer:` labels (only in a transcript
+//! written on one line, and only after the end of a sentence: elsewhere a
+//! label counts only at the start of a line). Every turn's text is a
 //! verbatim slice of the input (trimmed), so quotes taken from turns are
 //! always found in the transcript. Unlabelled lines before the first header
 //! (or in a transcript without any) become one unknown turn per line.
 
 mod clock;
+mod cues;
 mod header;
+mod infer;
 mod roles;
+mod sentences;
+mod sequence;
 
 use std::collections::HashSet;
 
 use crate::config::SpeakerMap;
-use crate::model::{Speaker, Turn};
+use crate::model::{Speaker, Transcript, TranscriptShape, Turn};
 
 use header::{Header, KnownLabels, Strictness, header_at};
-pub use roles::{assign_roles, speaker_role};
+pub use infer::{CONFIDENT, Layout, assign_roles};
+pub use roles::speaker_role;
+
+/// Share of a transcript's words that must have a confident role for the
+/// call's roles to count as known.
+pub const MIN_ATTRIBUTED_SHARE: f64 = 0.75;
 
 /// Parses a raw transcript into turns (see the module docs for the formats).
+/// A transcript without any header written as one paragraph becomes one
+/// turn per sentence.
 pub fn parse_text(raw: &str, speakers: &SpeakerMap) -> Vec<Turn> {
     let headers = find_headers(raw, speakers);
+    if headers.is_empty() && is_one_line(raw) {
+        let mut turns: Vec<Turn> = sentences::split(raw)
+            .into_iter()
+            .map(|s| Turn::new(None, s))
+            .collect();
+        assign_roles(&mut turns, speakers, Layout::Sentences);
+        return turns;
+    }
     let first_at = headers.first().map_or(raw.len(), |h| h.at);
     let mut turns = unlabelled_lines(raw.get(..first_at).unwrap_or(""));
     let mut carried: Option<(f64, Option<f64>)> = None;
@@ -43,14 +64,12 @@ pub fn parse_text(raw: &str, speakers: &SpeakerMap) -> Vec<Turn> {
             continue;
         }
         turns.push(Turn {
-            speaker: Speaker::Unknown,
-            label: header.label.clone(),
             start_s,
             end_s,
-            text: text.to_string(),
+            ..Turn::new(header.label.clone(), text)
         });
     }
-    roles::assign_roles(&mut turns, speakers);
+    assign_roles(&mut turns, speakers, Layout::Turns);
     turns
 }
 
@@ -58,18 +77,54 @@ fn unlabelled_lines(text: &str) -> Vec<Turn> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| Turn {
-            speaker: Speaker::Unknown,
-            label: None,
-            start_s: None,
-            end_s: None,
-            text: l.to_string(),
-        })
+        .map(|l| Turn::new(None, l))
         .collect()
 }
 
-/// All turn headers in input order: line starts first (lenient), then
-/// inline ones with labels known from the line starts or by role.
+/// How `transcript` is written (labelled speakers, lines, one paragraph).
+pub fn shape(transcript: &Transcript) -> TranscriptShape {
+    let turns = &transcript.turns;
+    if turns.is_empty() {
+        return TranscriptShape::Empty;
+    }
+    let mut labels: Vec<String> = turns
+        .iter()
+        .filter_map(|t| t.label.as_deref().map(str::to_lowercase))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    match labels.len() {
+        0 | 1 if is_one_line(&transcript.raw) => TranscriptShape::Paragraph,
+        0 | 1 => TranscriptShape::Lines,
+        2 => TranscriptShape::TwoSpeakers,
+        _ => TranscriptShape::MultiSpeaker,
+    }
+}
+
+/// True when both sides speak with a confident role and at least
+/// `MIN_ATTRIBUTED_SHARE` of the words have one: only then do talk share,
+/// questions, objections by side and compliance mean anything.
+pub fn roles_known(turns: &[Turn]) -> bool {
+    let (mut agent, mut customer, mut attributed, mut total) = (0usize, 0usize, 0usize, 0usize);
+    for turn in turns {
+        let words = turn.text.split_whitespace().count();
+        total += words;
+        match turn.speaker {
+            Speaker::Agent => agent += words,
+            Speaker::Customer => customer += words,
+            Speaker::Other => {}
+            Speaker::Unknown => continue,
+        }
+        attributed += words;
+    }
+    agent > 0 && customer > 0 && attributed as f64 >= MIN_ATTRIBUTED_SHARE * total as f64
+}
+
+/// All turn headers in input order. Labels count at the start of a line;
+/// only a transcript written on one line (a VICI export) may also have
+/// headers inside it, and only labels known as speakers (by role, config,
+/// or its own first label) that follow the end of a sentence. So "Customer:
+/// My old agent: he was useless." stays one customer turn.
 fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
     let mut known = KnownLabels {
         speakers,
@@ -82,6 +137,7 @@ fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
         .iter()
         .filter_map(|h| h.label.as_deref().map(str::to_lowercase))
         .collect();
+    let one_line = is_one_line(raw);
     let mut headers = Vec::with_capacity(line_headers.len());
     let mut line_iter = line_headers.into_iter().peekable();
     let mut scan_from = 0;
@@ -93,12 +149,20 @@ fn find_headers(raw: &str, speakers: &SpeakerMap) -> Vec<Header> {
             headers.push(h);
         }
         scan_from = scan_from.max(inline_from);
-        headers.extend(inline_headers(raw, scan_from, line_end, &known));
+        if one_line {
+            headers.extend(inline_headers(raw, scan_from, line_end, &known));
+        }
     }
     headers
 }
 
-/// Headers inside `raw[from..to]` at positions right after whitespace.
+/// True when the transcript has text on one line only.
+fn is_one_line(raw: &str) -> bool {
+    raw.lines().filter(|l| !l.trim().is_empty()).count() <= 1
+}
+
+/// Headers inside `raw[from..to]` at positions after the end of a sentence
+/// (`.`, `!`, `?` or `…` and whitespace).
 fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec<Header> {
     let mut found = Vec::new();
     let mut skip_until = from;
@@ -106,9 +170,11 @@ fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec
         return found;
     };
     let mut prev_ws = false;
+    let mut sentence_ended = false;
     for (i, c) in segment.char_indices() {
         let at = from + i;
-        let candidate = prev_ws && at >= skip_until && (c == '[' || c.is_alphanumeric());
+        let candidate =
+            prev_ws && sentence_ended && at >= skip_until && (c == '[' || c.is_alphanumeric());
         if let Some(h) = candidate
             .then(|| header_at(raw, at, Strictness::Inline, known))
             .flatten()
@@ -117,6 +183,9 @@ fn inline_headers(raw: &str, from: usize, to: usize, known: &KnownLabels) -> Vec
             found.push(h);
         }
         prev_ws = c.is_whitespace();
+        if !prev_ws {
+            sentence_ended = matches!(c, '.' | '!' | '?' | '\u{2026}');
+        }
     }
     found
 }
@@ -162,6 +231,15 @@ mod tests {
         let turns = parse("Agent: hi, calling about ads. Customer: not interested. Agent: ok");
         let texts: Vec<&str> = turns.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["hi, calling about ads.", "not interested.", "ok"]);
+    }
+
+    #[test]
+    fn a_speaker_word_inside_a_sentence_starts_no_turn() {
+        let turns = parse("Customer: My old agent: he was useless. Not interested.");
+        assert_eq!(turns.len(), 1);
+        assert_eq!(turns[0].speaker, Speaker::Customer);
+        let turns = parse("Agent: Hello.\nCustomer: Dear customer: we regret. Agent: no.");
+        assert_eq!(turns.len(), 2, "inline labels only in one-line transcripts");
     }
 
     #[test]

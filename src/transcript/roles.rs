@@ -1,33 +1,15 @@
-//! Speaker roles: which label is the agent and which the customer.
+//! Speaker-label vocabulary: which labels name a role by themselves.
 //!
-//! Order of decision, first match wins:
 //! 1. The configured `SpeakerMap` (case-insensitive, trimmed label).
 //! 2. Role words in the label: agent/rep/representative/salesperson/sales/
 //!    seller/closer/opener/persuader/advisor/operator/csr/consultant => agent;
 //!    customer/client/prospect/caller/lead/persuadee/buyer/homeowner => customer
 //!    (agent words win, so "Customer Service Rep" is the agent).
-//! 3. For the remaining (anonymous) labels of one transcript — `Speaker A`,
-//!    `Speaker 1`, `spk_0`, names:
-//!    - if one role is already taken by a labelled speaker and exactly one
-//!      other label remains, it gets the other role;
-//!    - otherwise, among the first 10 turns, the speaker who introduces
-//!      themselves as the caller ("calling from", "calling on behalf of",
-//!      "my name is ... with/from", "the reason for my call") scores 3, a
-//!      bare "my name is" scores 2, and one who answers like an inbound agent
-//!      ("thank you for calling", "how can I help") scores 1; the single
-//!      highest scorer is the agent (a tie decides nothing);
-//!    - with no such cue at all, the first speaker is the agent only if their
-//!      first turn opens with a greeting (hi/hello/hey/good morning...) and
-//!      has at least 5 words: a bare "Hello?" is how a called customer
-//!      answers, a full greeting is how an agent opens;
-//!    - once the agent is known and exactly two anonymous labels exist, the
-//!      other one is the customer. With more speakers the rest stay unknown.
-//! 4. Anything else stays `Unknown`, and metrics that need roles are absent.
-
-use std::collections::HashMap;
+//! 3. Anything else (`Speaker A`, `spk_0`, names) is anonymous: `infer`
+//!    decides its role from what is said and the turn order.
 
 use crate::config::SpeakerMap;
-use crate::model::{Speaker, Turn};
+use crate::model::Speaker;
 
 const AGENT_WORDS: &[&str] = &[
     "agent",
@@ -55,32 +37,6 @@ const CUSTOMER_WORDS: &[&str] = &[
     "homeowner",
 ];
 const ANONYMOUS_WORDS: &[&str] = &["speaker", "spk", "participant", "person", "channel", "s"];
-
-const OUTBOUND_CUES: &[&str] = &[
-    "calling from",
-    "calling on behalf of",
-    "calling with",
-    "reason for my call",
-    "reason i'm calling",
-    "reason i am calling",
-    "i'm with",
-];
-const INBOUND_CUES: &[&str] = &[
-    "thank you for calling",
-    "thanks for calling",
-    "how can i help",
-    "how may i help",
-];
-const GREETINGS: &[&str] = &[
-    "hi",
-    "hello",
-    "hey",
-    "good morning",
-    "good afternoon",
-    "good evening",
-];
-const CUE_WINDOW_TURNS: usize = 10;
-const MIN_GREETING_WORDS: usize = 5;
 
 /// The role of one speaker label, from the config map and then role words.
 pub fn speaker_role(label: &str, speakers: &SpeakerMap) -> Speaker {
@@ -149,134 +105,6 @@ fn label_words(label: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
-}
-
-/// Sets `speaker` on every labelled turn of one conversation (see the module
-/// docs for the rules). `parse_text` calls it; utterance-table readers can
-/// call it on the turns of one call to get the same role heuristics.
-pub fn assign_roles(turns: &mut [Turn], speakers: &SpeakerMap) {
-    let mut roles: HashMap<String, Speaker> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for turn in turns.iter() {
-        if let Some(label) = &turn.label {
-            let key = label.to_lowercase();
-            if !roles.contains_key(&key) {
-                roles.insert(key.clone(), speaker_role(label, speakers));
-                order.push(key);
-            }
-        }
-    }
-    resolve_anonymous(turns, &mut roles, &order);
-    for turn in turns.iter_mut() {
-        if let Some(label) = &turn.label {
-            turn.speaker = roles
-                .get(&label.to_lowercase())
-                .copied()
-                .unwrap_or(Speaker::Unknown);
-        }
-    }
-}
-
-fn resolve_anonymous(turns: &[Turn], roles: &mut HashMap<String, Speaker>, order: &[String]) {
-    let unknown: Vec<&String> = order
-        .iter()
-        .filter(|l| roles.get(*l) == Some(&Speaker::Unknown))
-        .collect();
-    if unknown.is_empty() {
-        return;
-    }
-    let taken: Vec<Speaker> = roles
-        .values()
-        .copied()
-        .filter(|r| *r != Speaker::Unknown)
-        .collect();
-    let has = |s: Speaker| taken.contains(&s);
-    if has(Speaker::Agent) != has(Speaker::Customer) {
-        if let [only] = unknown.as_slice() {
-            let other = if has(Speaker::Agent) {
-                Speaker::Customer
-            } else {
-                Speaker::Agent
-            };
-            roles.insert((*only).clone(), other);
-        }
-        return;
-    }
-    if !taken.is_empty() {
-        return;
-    }
-    let scores = cue_scores(turns);
-    let agent = if scores.is_empty() {
-        agent_by_greeting(turns)
-    } else {
-        single_top(scores)
-    };
-    let Some(agent) = agent else {
-        return;
-    };
-    roles.insert(agent.clone(), Speaker::Agent);
-    if let [a, b] = unknown.as_slice() {
-        let other = if **a == agent { b } else { a };
-        roles.insert((*other).clone(), Speaker::Customer);
-    }
-}
-
-/// Each label's strongest self-introduction cue in the first turns.
-fn cue_scores(turns: &[Turn]) -> Vec<(String, u32)> {
-    let mut scores: Vec<(String, u32)> = Vec::new();
-    for turn in turns.iter().take(CUE_WINDOW_TURNS) {
-        let Some(label) = &turn.label else { continue };
-        let text = turn.text.to_lowercase().replace('\u{2019}', "'");
-        let mut score = 0;
-        if OUTBOUND_CUES.iter().any(|c| text.contains(c)) || introduces_self_with_company(&text) {
-            score += 3;
-        } else if text.contains("my name is") {
-            score += 2;
-        }
-        if INBOUND_CUES.iter().any(|c| text.contains(c)) {
-            score += 1;
-        }
-        if score == 0 {
-            continue;
-        }
-        let key = label.to_lowercase();
-        match scores.iter_mut().find(|(l, _)| *l == key) {
-            Some(entry) => entry.1 = entry.1.max(score),
-            None => scores.push((key, score)),
-        }
-    }
-    scores
-}
-
-/// The label with the highest score, if no other label has it too.
-fn single_top(scores: Vec<(String, u32)>) -> Option<String> {
-    let best = scores.iter().map(|(_, s)| *s).max()?;
-    let mut top = scores.into_iter().filter(|(_, s)| *s == best);
-    let (label, _) = top.next()?;
-    top.next().is_none().then_some(label)
-}
-
-/// "my name is X with/from Y" or "this is X from/with Y".
-fn introduces_self_with_company(text: &str) -> bool {
-    ["my name is ", "this is "].iter().any(|intro| {
-        text.split(intro).skip(1).any(|after| {
-            let words: Vec<&str> = after.split_whitespace().take(4).collect();
-            words.iter().skip(1).any(|w| *w == "from" || *w == "with")
-        })
-    })
-}
-
-/// The first speaker, if their first turn is a full greeting.
-fn agent_by_greeting(turns: &[Turn]) -> Option<String> {
-    let first = turns.iter().find(|t| t.label.is_some())?;
-    let text = first.text.to_lowercase();
-    let words = text.split_whitespace().count();
-    let greets = GREETINGS.iter().any(|g| {
-        text.strip_prefix(g)
-            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
-    });
-    (greets && words >= MIN_GREETING_WORDS)
-        .then(|| first.label.as_deref().unwrap_or("").to_lowercase())
 }
 
 #[cfg(test)]

@@ -1,35 +1,12 @@
 //! End to end through the binary: analyze, re-run from the cache, changed
 //! calls, report re-rendering, inspect, init, bad rows and exports.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+use assert_cmd::prelude::*;
 use serde_json::Value;
 
-fn callscope() -> Command {
-    Command::cargo_bin("callscope").expect("binary")
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv")
-}
-
-fn run_json(out: &Path) -> Value {
-    let text = std::fs::read_to_string(out.join("run.json")).expect("run.json");
-    serde_json::from_str(&text).expect("run.json is JSON")
-}
-
-fn analyze(input: &Path, out: &Path, extra: &[&str]) -> Value {
-    callscope()
-        .arg("analyze")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .assert()
-        .success();
-    run_json(out)
-}
+use crate::support::cli::{analyze, callscope, example, first_call_id, inspect, run_json};
 
 #[test]
 fn analyzes_the_example_and_writes_every_output() {
@@ -132,23 +109,17 @@ fn inspect_shows_a_calls_metrics_and_analysis() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     analyze(&example(), &out, &[]);
-    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
-    let first: Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
-    let id = first["id"].as_str().unwrap();
-    let output = callscope()
-        .args(["inspect", id, "--db"])
-        .arg(out.join("callscope.db"))
-        .output()
-        .unwrap();
+    let id = first_call_id(&out);
+    let output = inspect(&out.join("callscope.db"), &id);
     assert!(output.status.success());
     let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(doc["call_id"], id);
     assert!(doc["versions"][0]["analyses"][0]["metrics"].is_object());
-    callscope()
-        .args(["inspect", "no-such-call", "--db"])
-        .arg(out.join("callscope.db"))
-        .assert()
-        .failure();
+    assert!(
+        !inspect(&out.join("callscope.db"), "no-such-call")
+            .status
+            .success()
+    );
 }
 
 #[test]

@@ -2,42 +2,20 @@
 //! every result stored, re-runs served from the cache, quota stops resumable,
 //! dry runs send nothing, and the API key never lands anywhere.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::support::cli::{
+    KEY, callscope, example, first_call_id, inspect, llm_command, run_json, runtime,
+};
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
-use assert_cmd::Command;
 use serde_json::Value;
 
-const KEY: &str = "test-key-SECRET-4242-do-not-leak";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
+/// `analyze` of the demo export with `--provider` against `base_url`.
 fn analyze(provider: &str, base_url: &str, out: &Path, extra: &[&str]) -> std::process::Output {
-    Command::cargo_bin("callscope")
-        .unwrap()
-        .env("GEMINI_API_KEY", KEY)
-        .env("OPENAI_API_KEY", KEY)
-        .arg("analyze")
-        .arg(example())
-        .args(["--provider", provider, "--base-url", base_url, "--out"])
-        .arg(out)
+    llm_command(&example(), provider, base_url, out)
         .args(extra)
         .output()
         .unwrap()
-}
-
-fn run_json(out: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
 }
 
 /// Every file under `dir`, as lossy text, must not contain the key.
@@ -183,8 +161,7 @@ fn dry_run_sends_nothing_and_estimates_cost() {
 #[test]
 fn missing_key_is_a_clear_error_naming_the_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
+    let output = callscope()
         .env_remove("GEMINI_API_KEY")
         .arg("analyze")
         .arg(example())
@@ -223,15 +200,7 @@ fn inspect_shows_the_request_log_without_the_key() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
-    let first: Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
-    let id = first["id"].as_str().unwrap();
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
-        .args(["inspect", id, "--db"])
-        .arg(out.join("callscope.db"))
-        .output()
-        .unwrap();
+    let output = inspect(&out.join("callscope.db"), &first_call_id(&out));
     assert!(output.status.success());
     let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
     let requests = doc["requests"].as_array().unwrap();
@@ -304,19 +273,7 @@ fn an_injected_transcript_stays_data_and_the_obedient_answer_is_flagged() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
-        .env("OPENAI_API_KEY", KEY)
-        .arg("analyze")
-        .arg(&input)
-        .args([
-            "--provider",
-            "openai",
-            "--base-url",
-            &mock.base_url(Dialect::OpenAi),
-            "--out",
-        ])
-        .arg(&out)
+    let output = llm_command(&input, "openai", &mock.base_url(Dialect::OpenAi), &out)
         .output()
         .unwrap();
     assert!(

@@ -220,7 +220,7 @@ Customer: Okay.";
 #[test]
 fn unknown_roles_leave_judgements_empty() {
     let insight = analyze(
-        "Speaker A: Yes?\nSpeaker B: Is this the office?",
+        "Speaker A: The weather turned.\nSpeaker B: It did, all week.",
         10.0,
         Outcome::Unknown,
     );

@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::support::cli;
 
 /// What one `callscope analyze` run left behind.
 struct Run {
@@ -20,16 +21,12 @@ struct Run {
 
 impl Run {
     fn run_json(&self) -> Value {
-        let text = std::fs::read_to_string(self.out.join("run.json")).expect("run.json");
-        serde_json::from_str(&text).expect("run.json is JSON")
+        cli::run_json(&self.out)
     }
 
     /// The analysed calls, in input order, from `insights.jsonl`.
     fn insights(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(self.out.join("insights.jsonl")).expect("insights");
-        text.lines()
-            .map(|l| serde_json::from_str(l).expect("insight line is JSON"))
-            .collect()
+        cli::insights(&self.out)
     }
 
     fn ids(&self) -> Vec<String> {
@@ -82,8 +79,7 @@ fn fixtures() -> PathBuf {
 fn analyze_in(dir: &Path, file: &str, extra: &[&str]) -> Run {
     let out_dir = tempfile::tempdir().expect("tempdir");
     let out = out_dir.path().join("out");
-    let output = Command::cargo_bin("callscope")
-        .expect("binary")
+    let output = cli::callscope()
         .current_dir(dir)
         .arg("analyze")
         .arg(file)

@@ -221,12 +221,13 @@ fn missing_key_is_a_clear_error() {
 
 #[tokio::test]
 async fn narrative_is_requested_with_its_own_schema_from_figures() {
-    use callscope::analyze::llm::narrative;
     for kind in KINDS {
         let mock = MockProvider::start(keyed_mock()).await;
         let analyzer = fixtures::analyzer(&mock, kind, Duration::from_secs(5));
+        let scheduler = engine::Scheduler::new(analyzer, EngineOptions::default());
         let figures = json!({"calls": 120, "conversion_rate": 0.25});
-        let paragraphs = narrative::write(&analyzer, "Executive summary", &figures)
+        let paragraphs = scheduler
+            .narrative("Executive summary", &figures)
             .await
             .expect("narrative");
         assert_eq!(paragraphs, vec!["mock answer"], "{kind:?}");

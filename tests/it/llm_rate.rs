@@ -37,9 +37,6 @@ fn without_rpm_the_limit_is_found_and_429s_stay_few() {
         "the limit was probed: {run}"
     );
     assert!(share_429(&run) < 0.10, "429s stay few: {run}");
-    // Paced at the limit: 200 calls at 20/s take about 10 s, not much more.
-    let wall = run["wall_s"].as_f64().unwrap();
-    assert!(wall < 10.0 * 1.6, "{wall} s");
 }
 
 #[test]

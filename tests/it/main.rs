@@ -3,9 +3,9 @@
 
 #![allow(dead_code)] // each test module uses a different part of the shared helpers
 
-mod reliability_support;
 mod support;
 
+mod cache_key;
 mod cli_analyze;
 mod cli_llm;
 mod engine_faults;
@@ -18,18 +18,25 @@ mod input_demo;
 mod input_persuasionforgood;
 mod input_utterances;
 mod input_xlsx;
+mod layers;
 mod llm_providers;
 mod llm_rate;
 mod llm_validation;
 mod llm_wire;
+mod narrative_scheduler;
+mod provider_guard;
 mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;
+mod report_applicability;
 mod report_findings;
+mod report_html;
 mod report_render;
+mod run_panics;
 mod security_secrets;
 mod stats_persuasion;
 mod transcript_formats;
 mod transcript_metrics;
 mod transcript_props;
+mod transcript_roles;
 mod values_props;

@@ -3,10 +3,12 @@
 //! the requests in flight finish, stores them, exits with the documented
 //! code 3, and the next run resumes from what was stored.
 
+#![allow(unsafe_code)] // kill(2) sends the SIGINT
+
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::reliability_support::{
+use crate::support::cli::{
     demo_calls, integrity, llm_command, run_json, runtime, stderr, stored_ok,
 };
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
@@ -148,7 +150,7 @@ fn killed_offline_run_keeps_a_sound_database_and_resumes() {
     let input = demo_calls(dir.path(), CALLS as u32, 13);
     let out = dir.path().join("out");
     let db = out.join("callscope.db");
-    let mut child = crate::reliability_support::callscope()
+    let mut child = crate::support::cli::callscope()
         .arg("analyze")
         .arg(&input)
         .arg("--out")
@@ -159,7 +161,7 @@ fn killed_offline_run_keeps_a_sound_database_and_resumes() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
-    while crate::reliability_support::count_ok(&db).unwrap_or(0) < 20 {
+    while crate::support::cli::count_ok(&db).unwrap_or(0) < 20 {
         assert!(child.try_wait().unwrap().is_none(), "ended before the kill");
         assert!(Instant::now() < deadline, "no progress");
         std::thread::sleep(Duration::from_millis(20));
@@ -168,7 +170,7 @@ fn killed_offline_run_keeps_a_sound_database_and_resumes() {
     child.wait().unwrap();
     assert_eq!(integrity(&db), "ok");
     let kept = stored_ok(&db).len();
-    let rerun = crate::reliability_support::offline(&input, &out, &["--quiet"]);
+    let rerun = crate::support::cli::offline(&input, &out, &["--quiet"]);
     assert!(rerun.status.success(), "{}", stderr(&rerun));
     let run = run_json(&out);
     assert_eq!(run["calls_cached"], kept, "{run}");

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::reliability_support::{failed_ids, insights, llm_command, run_json, runtime, stderr};
+use crate::support::cli::{failed_ids, insights, llm_command, run_json, runtime, stderr};
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 const CALLS: usize = 3000;
@@ -22,7 +22,7 @@ fn poisoned(id: &str) -> bool {
 fn flaky_provider_every_call_ends_analysed_or_failed_and_rerun_fixes_the_rest() {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
-    let input = crate::reliability_support::demo_calls(dir.path(), CALLS as u32, 3);
+    let input = crate::support::cli::demo_calls(dir.path(), CALLS as u32, 3);
     let out = dir.path().join("out");
     let flaky = rt.block_on(MockProvider::start(MockConfig {
         rate_limit_bursts: Some((400, 25)),

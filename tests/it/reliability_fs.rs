@@ -8,11 +8,13 @@
 //! mount. Without the right to mount, the same cases use RLIMIT_FSIZE and
 //! `chmod`, which do stop an unprivileged user.
 
+#![allow(unsafe_code)] // setrlimit(2) in pre_exec caps the file size
+
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::reliability_support::{demo_calls, integrity, offline, run_json, stderr, stored_ok};
+use crate::support::cli::{demo_calls, integrity, offline, run_json, stderr, stored_ok};
 
 /// A mount undone when dropped.
 struct Mount(PathBuf);
@@ -57,7 +59,7 @@ fn disk_full_is_a_clear_error_and_leaves_the_database_sound() {
     seeded_out(&input, &out, "5");
     let db = out.join("callscope.db");
     let before = stored_ok(&db);
-    let mut cmd = crate::reliability_support::callscope();
+    let mut cmd = crate::support::cli::callscope();
     cmd.arg("analyze").arg(&input).arg("--out").arg(&out);
     if mount.is_none() {
         limit_file_size(&mut cmd, std::fs::metadata(&db).unwrap().len() + 1_000_000);
@@ -177,14 +179,10 @@ fn unresolvable_provider_host_stops_the_run_with_a_clear_error() {
     let input = demo_calls(dir.path(), 60, 24);
     let out = dir.path().join("out");
     seeded_out(&input, &out, "5");
-    let result = crate::reliability_support::llm_command(
-        &input,
-        "gemini",
-        "http://nonexistent.invalid",
-        &out,
-    )
-    .output()
-    .unwrap();
+    let result =
+        crate::support::cli::llm_command(&input, "gemini", "http://nonexistent.invalid", &out)
+            .output()
+            .unwrap();
     let err = stderr(&result);
     assert_eq!(result.status.code(), Some(3), "stopped early: {err}");
     assert!(err.contains("nonexistent.invalid"), "names the host: {err}");

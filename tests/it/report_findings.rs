@@ -5,15 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::support::cli::callscope;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn analyze(args: &[&str], out: &Path) -> String {
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
+pub fn analyze(args: &[&str], out: &Path) -> String {
+    let output = callscope()
         .current_dir(root())
         .arg("analyze")
         .args(args)
@@ -30,7 +29,7 @@ fn analyze(args: &[&str], out: &Path) -> String {
 }
 
 /// The Markdown section whose heading starts with `## {n}.`.
-fn section(md: &str, n: u32) -> &str {
+pub fn section(md: &str, n: u32) -> &str {
     let start = md.find(&format!("\n## {n}. ")).expect("section present");
     let rest = &md[start + 1..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
@@ -45,7 +44,7 @@ fn planted_patterns_of_the_demo_data_are_findings() {
     // (a) One agent converts far more often, with non-overlapping intervals.
     let maria = summary
         .lines()
-        .find(|l| l.contains("Maria Lopez converts"))
+        .find(|l| l.contains("Maria Lopez: conversion"))
         .expect("the top agent is named in the executive summary");
     assert!(maria.contains("the intervals do not overlap"), "{maria}");
     // (b) Most short calls end after an unhandled objection.

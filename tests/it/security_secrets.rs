@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::reliability_support::{KEY, demo_calls, llm_command, runtime};
+use crate::support::cli::{KEY, demo_calls, llm_command, run_json, runtime};
 use crate::support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};
 
 fn assert_clean(what: &str, bytes: &[u8]) {
@@ -115,14 +115,14 @@ fn the_key_appears_in_no_output_whatever_fails() {
         assert!(out.join("callscope.db").is_file(), "{name}");
         let files = assert_folder_clean(&out);
         assert!(files >= 2, "{name}: {files} files checked");
-        let report = crate::reliability_support::callscope()
+        let report = crate::support::cli::callscope()
             .args(["-vv", "report", "--db"])
             .arg(out.join("callscope.db"))
             .output()
             .unwrap();
         assert_output_clean(&format!("{name}: report"), &report);
         for id in ["C000001", "C000002"] {
-            let inspect = crate::reliability_support::callscope()
+            let inspect = crate::support::cli::callscope()
                 .args(["-vv", "inspect", id, "--db"])
                 .arg(out.join("callscope.db"))
                 .output()
@@ -167,4 +167,80 @@ fn trace_logs_of_every_crate_do_not_contain_the_key() {
         assert_output_clean(&format!("{provider} at trace level"), &run);
     }
     assert_folder_clean(&out);
+}
+
+/// Local OpenAI-compatible servers take any key and users set a dummy one;
+/// it occurs in every answer (`"index"`, `"kind"`), which is parsed as
+/// received, so every call is analysed.
+#[test]
+fn a_placeholder_key_does_not_corrupt_the_answers() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_calls(dir.path(), 6, 33);
+    let cases = [
+        ("openai", Dialect::OpenAi, "OPENAI_API_KEY", "x"),
+        ("gemini", Dialect::Gemini, "GEMINI_API_KEY", "k"),
+    ];
+    for (provider, dialect, var, key) in cases {
+        let mock = rt.block_on(MockProvider::start(MockConfig {
+            api_key: Some(key.into()),
+            ..MockConfig::default()
+        }));
+        let out = dir.path().join(provider);
+        let run = llm_command(&input, provider, &mock.base_url(dialect), &out)
+            .env(var, key)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{provider}: {err}");
+        let counts = run_json(&out);
+        assert_eq!(counts["calls_analyzed"], 6, "{provider}: {counts}");
+        assert_eq!(counts["calls_failed"], 0, "{provider}: {counts}");
+    }
+}
+
+/// `" KEY \n"` in the environment: the header carries the trimmed key (the
+/// mock refuses anything else) and no output holds it, even from a mock
+/// quoting the credentials it received in its errors and bad answers.
+#[test]
+fn a_key_with_spaces_around_it_is_trimmed_once_and_never_leaks() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_calls(dir.path(), 8, 34);
+    for (provider, dialect, var) in [
+        ("gemini", Dialect::Gemini, "GEMINI_API_KEY"),
+        ("openai", Dialect::OpenAi, "OPENAI_API_KEY"),
+    ] {
+        let mock = rt.block_on(MockProvider::start(MockConfig {
+            api_key: Some(KEY.into()),
+            server_error_rate: 0.3,
+            malformed_rate: 0.3,
+            echo_auth: true,
+            ..MockConfig::default()
+        }));
+        let out = dir.path().join(provider);
+        let run = llm_command(&input, provider, &mock.base_url(dialect), &out)
+            .env(var, format!("  {KEY} \n"))
+            .args(["-vv", "--timeout-s", "5"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{provider}: {err}");
+        assert!(
+            mock.count_status(200) > 0,
+            "{provider}: the key was accepted"
+        );
+        assert!(
+            mock.log().iter().any(|l| l.status != 200),
+            "{provider}: some errors quoted the key"
+        );
+        assert_output_clean(provider, &run);
+        assert_folder_clean(&out);
+        let inspect = crate::support::cli::callscope()
+            .args(["inspect", "C000001", "--db"])
+            .arg(out.join("callscope.db"))
+            .output()
+            .unwrap();
+        assert_output_clean(&format!("{provider}: inspect"), &inspect);
+    }
 }

@@ -63,6 +63,7 @@ fn config() -> Config {
         analysis: AnalysisConfig {
             short_call_threshold_s: 300.0,
             min_group_size: 10,
+            ..AnalysisConfig::default()
         },
         ..Config::default()
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use callscope::config::SpeakerMap;
 use callscope::model::{Speaker, Turn};
-use callscope::transcript::{assign_roles, parse_text, speaker_role};
+use callscope::transcript::{Layout, assign_roles, parse_text, speaker_role};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -108,9 +108,23 @@ fn a_named_speaker_opposite_a_known_role_gets_the_other_role() {
 
 #[test]
 fn anonymous_speakers_without_cues_stay_unknown() {
-    let (_, turns) = parse("anonymous_undecidable.txt");
+    let raw =
+        "Speaker A: The weather turned.\nSpeaker B: It did, all week.\nSpeaker A: Rain again.";
+    let turns = parse_text(raw, &SpeakerMap::default());
     assert_eq!(turns.len(), 3);
-    assert!(turns.iter().all(|t| t.speaker == Unknown));
+    assert!(
+        turns
+            .iter()
+            .all(|t| t.speaker == Unknown && t.attribution.is_none())
+    );
+}
+
+#[test]
+fn who_answers_the_phone_is_the_called_side() {
+    let (_, turns) = parse("anonymous_undecidable.txt");
+    assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
+    let source = turns[0].attribution.map(|a| a.source);
+    assert_eq!(source, Some(callscope::model::RoleSource::Content));
 }
 
 #[test]
@@ -192,26 +206,20 @@ Speaker A: Okay.";
 
 #[test]
 fn utterance_turns_get_the_same_role_heuristics() {
-    let turn = |label: &str, text: &str| Turn {
-        speaker: Unknown,
-        label: Some(label.into()),
-        start_s: None,
-        end_s: None,
-        text: text.into(),
-    };
+    let turn = |label: &str, text: &str| Turn::new(Some(label.into()), text);
     let mut turns = vec![
         turn("B", "Hello?"),
         turn("A", "Hi, this is Ana calling from Acme."),
         turn("B", "Yes?"),
     ];
-    assign_roles(&mut turns, &SpeakerMap::default());
+    assign_roles(&mut turns, &SpeakerMap::default(), Layout::Turns);
     assert_eq!(speakers(&turns), [Customer, Agent, Customer]);
 }
 
 #[test]
 fn labels_with_a_parenthesised_name() {
     let raw =
-        "Agent (Mike): Hi, quick question. Customer (Sue): Sure.\nAgent (Mike): Great (really):";
+        "Agent (Mike): Hi, quick question.\nCustomer (Sue): Sure.\nAgent (Mike): Great (really):";
     let turns = parse_text(raw, &SpeakerMap::default());
     assert_eq!(speakers(&turns), [Agent, Customer, Agent]);
     assert_eq!(turns[1].label.as_deref(), Some("Customer (Sue)"));

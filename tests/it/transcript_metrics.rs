@@ -145,7 +145,7 @@ fn time_to_purpose_uses_the_first_purpose_phrase() {
 
 #[test]
 fn unknown_roles_leave_role_metrics_absent() {
-    let m = metrics_of("anonymous_undecidable.txt", Some(20.0));
+    let m = metrics_of("anonymous_no_cues.txt", Some(20.0));
     assert_eq!(m.turns, Some(3));
     assert_eq!(m.agent_words, None);
     assert_eq!(m.agent_talk_share_words, None);
@@ -185,10 +185,7 @@ fn persuasion_for_good_call(id: &str) -> Call {
             let label = r.get(3).unwrap_or_default().to_string();
             Turn {
                 speaker: speaker_role(&label, &speakers),
-                label: Some(label),
-                start_s: None,
-                end_s: None,
-                text: r.get(1).unwrap_or_default().trim().to_string(),
+                ..Turn::new(Some(label), r.get(1).unwrap_or_default().trim())
             }
         })
         .collect();

@@ -18,7 +18,7 @@ use quotes::sentence_quote;
 
 /// Analyzer key stored with every result; bump when the rules change so
 /// stored calls are re-analysed.
-pub const HEURISTIC_KEY: &str = "heuristic-v2";
+pub const HEURISTIC_KEY: &str = "heuristic-v3";
 
 /// VADER's neutral band for compound scores.
 const NEUTRAL_BAND: f64 = 0.05;

@@ -1,11 +1,15 @@
 //! Why a call ended when it did, as a reason of the playbook's
 //! early-termination taxonomy. Rules, first match wins:
-//! 1. a reason's `phrases` occur in the last 3 turns (any speaker);
+//! 1. a reason's `phrases` occur in the last 3 turns (any speaker) and not
+//!    earlier in the call (a check said at the start of a call that went on,
+//!    such as "can you hear me", is routine, not why it ended);
 //! 2. the call ended on an objection (one raised in the last 3 customer
 //!    turns): not rebutted => the `unhandled_objection` signal's reason;
 //!    rebutted => the objection type's `ends_call_as` reason, if any;
 //! 3. no conversation: the customer said at most one turn of under 10 words
-//!    (reason with `signal = "no_conversation"`);
+//!    (reason with `signal = "no_conversation"`); needs the roles known with
+//!    confidence, and a call of 10 or more turns is a conversation whatever
+//!    the roles say;
 //! 4. the agent never said a phrase of the purpose section
 //!    (`no_purpose_stated` signal).
 
@@ -20,6 +24,8 @@ use super::quotes::{sentence_quote, turn_quote};
 
 const LAST_TURNS: usize = 3;
 const MIN_CONVERSATION_WORDS: u32 = 10;
+/// Turns from which a call is a conversation.
+const CONVERSATION_TURNS: u32 = 10;
 
 /// A detected termination reason and the quote that shows it.
 pub(crate) struct Cause<'p> {
@@ -51,7 +57,10 @@ fn no_conversation<'p>(
     metrics: &Metrics,
     playbook: &'p Playbook,
 ) -> Option<Cause<'p>> {
-    let silent = metrics.customer_turns? <= 1 && metrics.customer_words? < MIN_CONVERSATION_WORDS;
+    let silent = metrics.roles_known
+        && metrics.turns? < CONVERSATION_TURNS
+        && metrics.customer_turns? <= 1
+        && metrics.customer_words? < MIN_CONVERSATION_WORDS;
     if !silent {
         return None;
     }
@@ -72,12 +81,19 @@ fn by_phrases<'p>(turns: &[Turn], playbook: &'p Playbook) -> Option<Cause<'p>> {
         .skip(first_last)
         .filter_map(|(i, t)| u32::try_from(i).ok().map(|i| (i, normalize(&t.text))))
         .collect();
+    let earlier: Vec<String> = turns[..first_last]
+        .iter()
+        .map(|t| normalize(&t.text))
+        .collect();
     playbook
         .termination_reasons
         .iter()
         .filter(|r| !r.phrases.is_empty())
         .find_map(|reason| {
             let list = PhraseList::new(&reason.phrases);
+            if earlier.iter().any(|text| list.first_in(text).is_some()) {
+                return None;
+            }
             last.iter().find_map(|(i, text)| {
                 list.first_in(text).map(|phrase| Cause {
                     reason,

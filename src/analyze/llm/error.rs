@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use super::secret::ApiKey;
+
 /// One failed request (or a call that must not be sent).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LlmError {
@@ -30,6 +32,14 @@ pub enum LlmError {
     Client { status: u16, message: String },
     #[error("no API key: set the {var} environment variable")]
     MissingKey { var: &'static str },
+    #[error("the API key in {var} is malformed: it {problem}")]
+    MalformedKey { var: &'static str, problem: String },
+    #[error(
+        "refused to follow a redirect from {from} to {to}: another scheme, host or port would receive the API key and the transcript; set --base-url to the provider's real address"
+    )]
+    Redirect { from: String, to: String },
+    #[error("answer larger than {limit} bytes: refused (a call's answer is a few kilobytes)")]
+    TooLarge { limit: usize },
     #[error("transcript exceeds context budget: {tokens} tokens > {budget}")]
     ContextBudget { tokens: u64, budget: u64 },
 }
@@ -67,20 +77,63 @@ impl LlmError {
             LlmError::DailyQuota { .. }
             | LlmError::InsufficientQuota { .. }
             | LlmError::Unauthorized { .. }
-            | LlmError::MissingKey { .. } => ErrorClass::FatalRun,
+            | LlmError::MissingKey { .. }
+            | LlmError::MalformedKey { .. }
+            | LlmError::Redirect { .. } => ErrorClass::FatalRun,
             LlmError::Blocked { .. } => ErrorClass::Blocked,
-            LlmError::Client { .. } | LlmError::ContextBudget { .. } | LlmError::Truncated => {
-                ErrorClass::FatalCall
-            }
+            LlmError::Client { .. }
+            | LlmError::ContextBudget { .. }
+            | LlmError::TooLarge { .. }
+            | LlmError::Truncated => ErrorClass::FatalCall,
         }
     }
-}
 
-/// Replace every occurrence of `secret` in `text`.
-pub fn redact(text: &str, secret: Option<&str>) -> String {
-    match secret {
-        Some(key) if !key.is_empty() => text.replace(key, "[redacted]"),
-        _ => text.to_string(),
+    /// The same error with `key` redacted from every text it carries.
+    pub fn redacted(self, key: &ApiKey) -> LlmError {
+        let r = |s: String| key.redact(&s);
+        match self {
+            LlmError::DailyQuota { message } => LlmError::DailyQuota {
+                message: r(message),
+            },
+            LlmError::InsufficientQuota { message } => LlmError::InsufficientQuota {
+                message: r(message),
+            },
+            LlmError::Server { status, message } => LlmError::Server {
+                status,
+                message: r(message),
+            },
+            LlmError::Timeout { url } => LlmError::Timeout { url: r(url) },
+            LlmError::Connect { url, message } => LlmError::Connect {
+                url: r(url),
+                message: r(message),
+            },
+            LlmError::BadAnswer { reason, raw } => LlmError::BadAnswer {
+                reason: r(reason),
+                raw: r(raw),
+            },
+            LlmError::Unauthorized { status, message } => LlmError::Unauthorized {
+                status,
+                message: r(message),
+            },
+            LlmError::Client { status, message } => LlmError::Client {
+                status,
+                message: r(message),
+            },
+            LlmError::MalformedKey { var, problem } => LlmError::MalformedKey {
+                var,
+                problem: r(problem),
+            },
+            LlmError::Redirect { from, to } => LlmError::Redirect {
+                from: r(from),
+                to: r(to),
+            },
+            LlmError::Blocked { reason } => LlmError::Blocked { reason: r(reason) },
+            other @ (LlmError::RateLimited { .. }
+            | LlmError::Truncated
+            | LlmError::MissingKey { .. }
+            | LlmError::TooLarge { .. }
+            | LlmError::ContextBudget { .. }) => other,
+        }
     }
 }
 
@@ -130,8 +183,19 @@ mod tests {
     }
 
     #[test]
-    fn redacts_secret() {
-        assert_eq!(redact("key=abc123 x", Some("abc123")), "key=[redacted] x");
-        assert_eq!(redact("nothing", None), "nothing");
+    fn redacts_every_text_an_error_carries() {
+        let key = ApiKey::parse("K", "sk-0123456789").unwrap().unwrap();
+        let err = LlmError::BadAnswer {
+            reason: "saw sk-0123456789".into(),
+            raw: "{\"k\": \"sk-0123456789\"}".into(),
+        }
+        .redacted(&key);
+        assert_eq!(
+            err,
+            LlmError::BadAnswer {
+                reason: "saw [redacted]".into(),
+                raw: "{\"k\": \"[redacted]\"}".into(),
+            }
+        );
     }
 }

@@ -8,11 +8,13 @@ pub mod narrative;
 pub mod prompt;
 pub mod provider;
 pub mod schema;
+pub mod secret;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::analyze::key::KeyMaterial;
 use crate::analyze::{Insight, Provenance};
 use crate::config::Playbook;
 use crate::config::llm::{LlmConfig, ModelPrice};
@@ -61,17 +63,6 @@ pub struct LlmAnalyzer {
 }
 
 impl LlmAnalyzer {
-    /// Reads the API key from the provider's environment variable.
-    pub fn from_env(
-        opts: &ProviderOptions,
-        playbook: &Playbook,
-        llm: &LlmConfig,
-        ground: Grounder,
-    ) -> Result<Self, LlmError> {
-        let key = opts.kind.key_var().and_then(|v| std::env::var(v).ok());
-        Self::new(opts, playbook, llm, key, ground)
-    }
-
     pub fn new(
         opts: &ProviderOptions,
         playbook: &Playbook,
@@ -96,12 +87,9 @@ impl LlmAnalyzer {
             ProviderKind::Gemini | ProviderKind::OpenAi => prompt.system().to_string(),
         };
         let key = format!(
-            "{}:{}:{}-{}:s{}",
+            "{}:{}:{PROMPT_VERSION}:s{SCHEMA_VERSION}",
             opts.kind.as_str(),
             opts.model(),
-            PROMPT_VERSION,
-            Prompt::hash(&system, &resolved),
-            SCHEMA_VERSION
         );
         let price = if opts.kind.is_free() {
             Some(ModelPrice::FREE)
@@ -129,9 +117,33 @@ impl LlmAnalyzer {
         })
     }
 
-    /// Cache key part: provider, model, prompt version + hash, schema version.
+    /// The analyzer key stored with every result: provider, model, prompt
+    /// and schema versions, then (once `keyed`) the hash of the cache-key
+    /// recipe (`crate::analyze::key`).
     pub fn analyzer_key(&self) -> &str {
         &self.key
+    }
+
+    /// Gives the analyzer its cache key, `KeyMaterial::key` over this
+    /// analyzer's `request_template` and the run's settings.
+    pub fn keyed(mut self, material: KeyMaterial<'_>) -> Self {
+        self.key = material
+            .with_request(&self.request_template())
+            .key(&self.key);
+        self
+    }
+
+    /// A request exactly as it would be sent, with a placeholder for the
+    /// call: everything sent that does not come from the call.
+    pub fn request_template(&self) -> Value {
+        let conv = Conversation {
+            system: self.system.clone(),
+            messages: vec![Message {
+                role: Role::User,
+                text: "{call}".to_string(),
+            }],
+        };
+        self.client.body(&conv)
     }
 
     pub fn client(&self) -> &LlmClient {

@@ -3,12 +3,8 @@
 //! (rounded as displayed, or a share shown as a percentage), otherwise the
 //! caller keeps its rule-based narrative.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
-use super::LlmAnalyzer;
-use super::error::{ErrorClass, LlmError};
 use super::wire::{Conversation, Message, Role};
 
 const INSTRUCTION: &str = "You write one section of a sales-call analysis report for a sales \
@@ -17,20 +13,16 @@ figures (you may round it, or show a share between 0 and 1 as a percentage). Do 
 numbers, names or call ids. Plain, direct prose: one to three short paragraphs. Answer with \
 JSON matching the schema.";
 
-/// Requests per section before giving up on transient errors.
-const ATTEMPTS: u32 = 3;
-
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NarrativeError {
-    #[error("narrative request failed: {0}")]
-    Request(#[from] LlmError),
     #[error("narrative answer unusable: {0}")]
     BadAnswer(String),
     #[error("narrative uses numbers not in the figures: {}", .0.join(", "))]
     UnsupportedNumbers(Vec<String>),
 }
 
-fn schema() -> Value {
+/// The answer's JSON Schema (before provider shaping).
+pub fn schema() -> Value {
     json!({
         "type": "object",
         "properties": {"paragraphs": {"type": "array", "items": {"type": "string"}}},
@@ -39,49 +31,28 @@ fn schema() -> Value {
     })
 }
 
-/// Ask for a section's paragraphs; `Err` means: keep the rules' text.
-pub async fn write(
-    analyzer: &LlmAnalyzer,
-    section: &str,
-    figures: &Value,
-) -> Result<Vec<String>, NarrativeError> {
-    let client = analyzer.client();
-    let conv = Conversation {
+/// The request for one section's paragraphs. The engine sends it under
+/// the run's limits (`crate::engine::Scheduler::narrative`).
+pub fn conversation(section: &str, figures: &Value) -> Conversation {
+    Conversation {
         system: INSTRUCTION.to_string(),
         messages: vec![Message {
             role: Role::User,
             text: format!("Section: {section}\n\nFigures (JSON):\n{figures}"),
         }],
-    };
-    let body = client.body_with(&conv, &client.kind().shape_schema(&schema()));
-    let mut attempt = 0;
-    let answer = loop {
-        attempt += 1;
-        match client.send(&body).await.result {
-            Ok(answer) => break answer,
-            Err(e) if attempt < ATTEMPTS && retryable(&e) => {
-                let wait = match &e {
-                    LlmError::RateLimited {
-                        retry_after: Some(d),
-                    } => *d,
-                    _ => Duration::from_secs(1 << attempt),
-                };
-                tokio::time::sleep(wait).await;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    };
-    let paragraphs = parse(&answer.text)?;
+    }
+}
+
+/// The paragraphs of an answer, when every number in them is a figure;
+/// `Err` means: keep the rules' text.
+pub fn accept(text: &str, figures: &Value) -> Result<Vec<String>, NarrativeError> {
+    let paragraphs = parse(text)?;
     let unsupported = unsupported_numbers(&paragraphs.join("\n"), figures);
     if unsupported.is_empty() {
         Ok(paragraphs)
     } else {
         Err(NarrativeError::UnsupportedNumbers(unsupported))
     }
-}
-
-fn retryable(e: &LlmError) -> bool {
-    matches!(e.class(), ErrorClass::RateLimit | ErrorClass::Transient)
 }
 
 fn parse(text: &str) -> Result<Vec<String>, NarrativeError> {

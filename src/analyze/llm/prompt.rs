@@ -119,15 +119,6 @@ impl Prompt {
              the schema exactly, with no other text."
         )
     }
-
-    /// Hash of everything fixed in the prompt: the system text as sent and
-    /// the schema.
-    pub fn hash(system: &str, schema: &serde_json::Value) -> String {
-        let mut h = blake3::Hasher::new();
-        h.update(system.as_bytes());
-        h.update(schema.to_string().as_bytes());
-        h.finalize().to_hex()[..12].to_string()
-    }
 }
 
 fn describe_sections(system: &mut String, sections: &[ScriptSection]) {
@@ -226,6 +217,7 @@ fn write_leg(text: &mut String, leg: &Leg) {
         let who = match turn.speaker {
             Speaker::Agent => "Agent",
             Speaker::Customer => "Customer",
+            Speaker::Other => "Other",
             Speaker::Unknown => turn.label.as_deref().unwrap_or("Unknown"),
         };
         let _ = writeln!(
@@ -269,10 +261,7 @@ mod tests {
                     raw: text.into(),
                     turns: vec![Turn {
                         speaker: Speaker::Customer,
-                        label: None,
-                        start_s: None,
-                        end_s: None,
-                        text: text.into(),
+                        ..Turn::new(None, text)
                     }],
                 },
             }],

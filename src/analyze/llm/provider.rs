@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::error::{LlmError, redact};
+use super::error::LlmError;
 use super::schema;
+use super::secret::ApiKey;
 use super::wire::{self, Answer, Conversation, Generation, RateLimits, Usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -127,7 +128,28 @@ impl ProviderOptions {
             .as_deref()
             .unwrap_or(self.kind.default_base_url())
     }
+
+    /// A warning when this provider's API key would travel unencrypted
+    /// (a plain `http://` base URL for a provider that sends a key).
+    pub fn plain_http_warning(&self) -> Option<String> {
+        let var = self.kind.key_var()?;
+        let url = self.base_url();
+        url.get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+            .then(|| {
+                format!(
+                    "{url} is plain http://: the {var} key and every transcript are sent unencrypted; use https:// unless the server is on this machine"
+                )
+            })
+    }
 }
+
+/// Largest answer body read from a provider; a call's answer is a few
+/// kilobytes, so anything near this is a fault, not an analysis.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Redirects followed within the same scheme, host and port.
+const MAX_REDIRECTS: usize = 5;
 
 /// The outcome of one HTTP exchange, with what `inspect` shows of it.
 #[derive(Debug, Clone)]
@@ -143,23 +165,13 @@ pub struct Exchange {
     pub limits: RateLimits,
 }
 
-/// An API key: only ever written into a request header.
-#[derive(Clone)]
-struct Secret(String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
 /// Sends requests to one provider endpoint. Its `Debug` form hides the key.
 #[derive(Debug, Clone)]
 pub struct LlmClient {
     kind: ProviderKind,
     model: String,
     url: String,
-    key: Option<Secret>,
+    key: Option<ApiKey>,
     http: reqwest::Client,
     schema: Value,
     generation: Generation,
@@ -174,14 +186,18 @@ impl LlmClient {
         resolved_schema: &Value,
         context_budget: u64,
     ) -> Result<Self, LlmError> {
-        if let Some(var) = opts.kind.key_var()
-            && key.as_deref().is_none_or(str::is_empty)
-        {
-            return Err(LlmError::MissingKey { var });
-        }
+        let key = match opts.kind.key_var() {
+            Some(var) => Some(
+                ApiKey::parse(var, key.as_deref().unwrap_or_default())?
+                    .ok_or(LlmError::MissingKey { var })?,
+            ),
+            None => None,
+        };
         let http = reqwest::Client::builder()
             .timeout(opts.timeout)
             .pool_max_idle_per_host(1024)
+            .redirect(same_origin_redirects())
+            .referer(false)
             .build()
             .map_err(|e| LlmError::Connect {
                 url: opts.base_url().to_string(),
@@ -191,7 +207,7 @@ impl LlmClient {
             kind: opts.kind,
             model: opts.model().to_string(),
             url: opts.kind.endpoint(opts.base_url(), opts.model()),
-            key: key.map(Secret),
+            key,
             http,
             schema: opts.kind.shape_schema(resolved_schema),
             generation: Generation {
@@ -203,8 +219,34 @@ impl LlmClient {
         })
     }
 
-    fn secret(&self) -> Option<&str> {
-        self.key.as_ref().map(|Secret(k)| k.as_str())
+    /// `text` with the API key redacted (see `secret` for the rule): for
+    /// everything written to logs, errors and stored request logs.
+    pub fn redact(&self, text: &str) -> String {
+        match &self.key {
+            Some(key) => key.redact(text),
+            None => text.to_string(),
+        }
+    }
+
+    /// A request body with the API key redacted (a re-ask quotes the
+    /// previous answer, which may quote the key), for the stored log.
+    pub fn redact_json(&self, body: &Value) -> Value {
+        let Some(key) = &self.key else {
+            return body.clone();
+        };
+        let text = body.to_string();
+        let redacted = key.redact(&text);
+        if redacted == text {
+            return body.clone();
+        }
+        serde_json::from_str(&redacted).unwrap_or(Value::String(redacted))
+    }
+
+    fn redact_error(&self, error: LlmError) -> LlmError {
+        match &self.key {
+            Some(key) => error.redacted(key),
+            None => error,
+        }
     }
 
     pub fn kind(&self) -> ProviderKind {
@@ -241,13 +283,14 @@ impl LlmClient {
         }
     }
 
-    /// Send one request body; never returns the key in any text.
+    /// Send one request body. The answer is parsed as received; the key is
+    /// redacted from the stored body and from any error.
     pub async fn send(&self, body: &Value) -> Exchange {
         let started = Instant::now();
         let mut request = self.http.post(&self.url).json(body);
         request = match (self.kind, &self.key) {
-            (ProviderKind::Gemini, Some(Secret(key))) => request.header("x-goog-api-key", key),
-            (ProviderKind::OpenAi, Some(Secret(key))) => request.bearer_auth(key),
+            (ProviderKind::Gemini, Some(key)) => request.header("x-goog-api-key", key.expose()),
+            (ProviderKind::OpenAi, Some(key)) => request.bearer_auth(key.expose()),
             _ => request,
         };
         let response = match request.send().await {
@@ -257,22 +300,38 @@ impl LlmClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let limits = RateLimits::from_headers(&headers);
-        let text = match response.text().await {
-            Ok(t) => redact(&t, self.secret()),
-            Err(e) => return self.transport_failure(&e, started),
+        let text = match read_capped(response).await {
+            Ok(t) => t,
+            Err(Read::TooLarge) => {
+                return Exchange {
+                    result: Err(LlmError::TooLarge {
+                        limit: MAX_ANSWER_BYTES,
+                    }),
+                    status: Some(status),
+                    response_body: None,
+                    latency: started.elapsed(),
+                    usage: Usage::default(),
+                    limits,
+                };
+            }
+            Err(Read::Transport(e)) => return self.transport_failure(&e, started),
         };
+        let stored = self.redact(&text);
         let (result, usage) = if (200..300).contains(&status) {
-            (self.parse(&text), self.usage(&text))
+            (
+                self.parse(&text).map_err(|e| self.redact_error(e)),
+                self.usage(&text),
+            )
         } else {
             (
-                Err(self.classify(status, &headers, &text)),
+                Err(self.classify(status, &headers, &stored)),
                 Usage::default(),
             )
         };
         Exchange {
             result,
             status: Some(status),
-            response_body: Some(text),
+            response_body: Some(stored),
             latency: started.elapsed(),
             usage,
             limits,
@@ -310,10 +369,18 @@ impl LlmClient {
         let url = self.url.clone();
         let error = if e.is_timeout() {
             LlmError::Timeout { url }
+        } else if let Some(refused) = find_source::<RefusedRedirect>(e) {
+            LlmError::Redirect {
+                from: refused.from.clone(),
+                to: refused.to.clone(),
+            }
         } else {
-            let message = redact(&error_chain(e), self.secret());
-            LlmError::Connect { url, message }
+            LlmError::Connect {
+                url,
+                message: error_chain(e),
+            }
         };
+        let error = self.redact_error(error);
         Exchange {
             result: Err(error),
             status: None,
@@ -323,6 +390,79 @@ impl LlmClient {
             limits: RateLimits::default(),
         }
     }
+}
+
+/// Why reading an answer body stopped.
+enum Read {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// The body as text, refused past [`MAX_ANSWER_BYTES`] without reading on.
+async fn read_capped(mut response: reqwest::Response) -> Result<String, Read> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(Read::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Read::Transport)? {
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(Read::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A redirect to another scheme, host or port, which is not followed: it
+/// would hand the key (in a provider-specific header) and the transcript to
+/// whoever answers there.
+#[derive(Debug, thiserror::Error)]
+#[error("redirect from {from} to {to} refused")]
+struct RefusedRedirect {
+    from: String,
+    to: String,
+}
+
+/// Follows redirects only within the first URL's scheme, host and port.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.follow();
+        };
+        let origin = |u: &reqwest::Url| {
+            (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_ascii_lowercase),
+                u.port_or_known_default(),
+            )
+        };
+        if origin(first) != origin(attempt.url()) {
+            let refused = RefusedRedirect {
+                from: first.to_string(),
+                to: attempt.url().to_string(),
+            };
+            attempt.error(refused)
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The first error of type `T` among `e`'s sources.
+fn find_source<T: std::error::Error + 'static>(e: &reqwest::Error) -> Option<&T> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(found) = s.downcast_ref::<T>() {
+            return Some(found);
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// The error and its sources, without the URL (we print our own).

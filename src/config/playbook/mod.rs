@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::insight::NonComplianceReason;
+use crate::model::NonComplianceReason;
 
 /// The built-in generic sales playbook as commented TOML (a `[playbook]` table).
 pub const GENERIC_PLAYBOOK_TOML: &str = include_str!("generic.toml");
@@ -16,6 +16,10 @@ pub const GENERIC_PLAYBOOK_TOML: &str = include_str!("generic.toml");
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Playbook {
+    /// `false` says the calls follow no script: no compliance, script blame
+    /// or script recommendation is reported. Default: true.
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
     /// Free text about the company and its offer, given to LLM analyzers.
     #[serde(default)]
     pub company_context: String,
@@ -49,6 +53,10 @@ pub struct RebuttalCues {
     pub acknowledge: Vec<String>,
     #[serde(default)]
     pub value: Vec<String>,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 fn default_rebuttal_cues() -> RebuttalCues {
@@ -127,6 +135,7 @@ impl Playbook {
     /// rebuttal cues only): for callers that need none.
     pub fn empty() -> Playbook {
         Playbook {
+            enabled: true,
             company_context: String::new(),
             sections: Vec::new(),
             core_sections: None,

@@ -4,6 +4,7 @@
 
 use crate::report::document::{ChartKind, RateBar, Section};
 use crate::report::format::{duration, examples, pct, rate, rate_cell, sides};
+use crate::report::sections::omitted;
 use crate::stats::Summary;
 use crate::stats::compliance::{ComplianceSummary, Count};
 use crate::stats::label::label;
@@ -13,6 +14,10 @@ const RANKING_ROWS: usize = 15;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("compliance", "Script compliance");
+    if let Some(reason) = omitted::script_reason(s) {
+        sec.paragraph(reason);
+        return sec;
+    }
     let c = &s.compliance;
     if c.assessed_calls == 0 {
         sec.paragraph(
@@ -26,7 +31,13 @@ pub fn build(s: &Summary) -> Section {
     q4_rebuttals(&mut sec, c);
     q5_returns(&mut sec, c);
     sections_table(&mut sec, c);
-    agent_ranking(&mut sec, c, s.min_group_size);
+    match omitted::compliance_ranking_reason(s) {
+        Some(reason) => {
+            sec.subheading("Agent ranking by script followed");
+            sec.paragraph(reason);
+        }
+        None => agent_ranking(&mut sec, c, s.min_group_size),
+    }
     sec
 }
 

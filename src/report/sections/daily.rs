@@ -3,7 +3,8 @@
 
 use crate::report::document::{ChartKind, Section};
 use crate::report::format::{examples, rate};
-use crate::report::sections::agents::{conversion_bar, group_headers, group_row};
+use crate::report::sections::agents::{GroupColumns, conversion_bar};
+use crate::report::sections::findings::capitalise;
 use crate::stats::{Dimension, GroupStats, Summary};
 
 pub fn build(s: &Summary) -> Section {
@@ -42,14 +43,21 @@ pub fn build(s: &Summary) -> Section {
             ));
         }
     }
-    sec.table(&group_headers("Day"), days.iter().map(group_row).collect());
+    let cols = GroupColumns::of(s);
+    sec.table(
+        &cols.headers("Day"),
+        days.iter().map(|g| cols.row(g)).collect(),
+    );
     let points: Vec<_> = days
         .iter()
         .filter(|d| d.conversion.n > 0)
         .map(conversion_bar)
         .collect();
     if !points.is_empty() {
-        sec.chart("Conversion per day (95% CI)", ChartKind::Trend(points));
+        sec.chart(
+            &format!("{} per day (95% CI)", capitalise(&s.words.rate)),
+            ChartKind::Trend(points),
+        );
     }
     sec
 }

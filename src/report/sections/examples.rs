@@ -1,22 +1,42 @@
 //! Section 11: real examples with call ids — short calls that failed,
-//! converted calls, high and low compliance, good objection handling.
+//! positive calls, high and low compliance (only when the script applies),
+//! good objection handling; outcomes in the report's words.
 
+use crate::config::outcomes::OutcomeWords;
+use crate::model::Outcome;
 use crate::report::document::Section;
 use crate::report::format::opt_duration;
+use crate::report::sections::findings::capitalise;
 use crate::stats::Summary;
 use crate::stats::examples::CallExample;
-use crate::stats::label::label;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("examples", "Real examples");
     let e = &s.examples;
-    let groups: [(&str, &[CallExample]); 5] = [
-        ("Short calls that did not convert", &e.short_failures),
-        ("Converted calls", &e.successes),
-        ("High script compliance", &e.high_compliance),
-        ("Low script compliance", &e.low_compliance),
+    let w = &s.words;
+    let script = s.applicability.script.applies();
+    let none: &[CallExample] = &[];
+    let groups: [(String, &[CallExample]); 5] = [
         (
-            "Objections handled and back to the script",
+            format!("Short calls that ended {}", w.negative),
+            &e.short_failures,
+        ),
+        (format!("{} calls", capitalise(&w.positive)), &e.successes),
+        (
+            "High script compliance".into(),
+            if script { &e.high_compliance } else { none },
+        ),
+        (
+            "Low script compliance".into(),
+            if script { &e.low_compliance } else { none },
+        ),
+        (
+            if script {
+                "Objections handled and back to the script"
+            } else {
+                "Objections handled"
+            }
+            .into(),
             &e.objection_handling,
         ),
     ];
@@ -28,19 +48,23 @@ pub fn build(s: &Summary) -> Section {
         if list.is_empty() {
             continue;
         }
-        sec.subheading(title);
-        sec.bullets(list.iter().map(line).collect());
+        sec.subheading(title.as_str());
+        sec.bullets(list.iter().map(|e| line(e, w, script)).collect());
     }
     sec
 }
 
-fn line(e: &CallExample) -> String {
+fn line(e: &CallExample, w: &OutcomeWords, script: bool) -> String {
     let mut parts = vec![format!("Call {}", e.call_id)];
     let mut facts = Vec::new();
     facts.extend(e.agent.clone());
     facts.push(opt_duration(e.duration_s));
-    facts.push(label(&e.outcome));
-    if let Some(c) = e.compliance_pct {
+    facts.push(match e.outcome {
+        Outcome::Converted => w.positive.clone(),
+        Outcome::NotConverted => w.negative.clone(),
+        Outcome::Unknown => "outcome unknown".into(),
+    });
+    if let (Some(c), true) = (e.compliance_pct, script) {
         facts.push(format!("compliance {c:.0}%"));
     }
     parts[0].push_str(&format!(" ({})", facts.join(", ")));

@@ -1,9 +1,13 @@
-//! Section 1: executive summary — volume, overall conversion and short-call
-//! rate, the strongest findings and the agents furthest from the rest.
+//! Section 1: executive summary. The first screen answers the question in
+//! plain words: the outcome rate, where calls are lost (the funnel), the
+//! biggest lever the agents control with its size, interval and example
+//! calls, and what each agent should do differently. The statistics
+//! (findings that matter, standout agents, what is left out and why) follow.
 
-use crate::report::document::Section;
-use crate::report::format::{duration, rate};
-use crate::report::sections::{agents::standout_sentences, findings};
+use crate::report::document::{ChartKind, RateBar, Section};
+use crate::report::format::{duration, pct, rate, sides};
+use crate::report::sections::{agents::standout_sentences, coaching, drivers, findings, omitted};
+use crate::stats::funnel::{Step, StepKind};
 use crate::stats::{Summary, Target};
 
 pub fn build(s: &Summary) -> Section {
@@ -13,13 +17,184 @@ pub fn build(s: &Summary) -> Section {
         sec.paragraph("The input holds no calls, so there is nothing to report.");
         return sec;
     }
-    let period = match (t.first_day, t.last_day) {
+    answer(&mut sec, s);
+    statistics(&mut sec, s);
+    sec
+}
+
+/// The first screen: rate, funnel, lever, agents.
+fn answer(sec: &mut Section, s: &Summary) {
+    let all = &s.totals.all;
+    let period = match (s.totals.first_day, s.totals.last_day) {
         (Some(a), Some(b)) if a == b => format!(" on {a}"),
         (Some(a), Some(b)) => format!(" from {a} to {b}"),
         _ => String::new(),
     };
+    if all.conversion.n > 0 {
+        sec.paragraph(format!(
+            "{}: {} of the calls with a known outcome{period}.",
+            findings::capitalise(&s.words.rate),
+            rate(&all.conversion)
+        ));
+    }
+    funnel(sec, s);
+    if all.conversion.n == 0 {
+        return;
+    }
+    sec.subheading("The biggest lever the agents control");
+    sec.paragraph(lever(s));
+    if let Some(m) = s
+        .drivers
+        .iter()
+        .find(|d| d.target == Target::Conversion)
+        .and_then(|d| d.result.as_ref().ok())
+    {
+        sec.paragraph(drivers::verdict(m, &s.words));
+        let top = m
+            .effects
+            .iter()
+            .find(|e| e.clear() && e.driver.controllable());
+        if let (false, Some(e)) = (m.at_chance(), top) {
+            sec.paragraph(format!(
+                "With the other measured features held equal, the strongest controllable driver is {}: {}.",
+                e.driver.label(),
+                drivers::effect_text(e)
+            ));
+        }
+    }
+    let advice = agent_advice(s);
+    if !advice.is_empty() {
+        sec.subheading("What each agent should do differently");
+        sec.bullets(advice);
+    }
+}
+
+fn funnel(sec: &mut Section, s: &Summary) {
+    let steps: Vec<&Step> = s
+        .funnel
+        .steps
+        .iter()
+        .filter(|st| st.reached.n > 0)
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    sec.subheading("Where calls are lost");
+    let lost = steps
+        .iter()
+        .filter(|st| st.matters() && st.kind != StepKind::BuyingSignal)
+        .max_by(|a, b| a.lost_outcomes().total_cmp(&b.lost_outcomes()));
+    if let Some(st) = lost {
+        sec.paragraph(format!(
+            "Most calls are lost at the step “{}”: {} of calls reach it, and those that do end {} {} of the time against {} for those that do not.",
+            st.name,
+            pct(st.reached.value().unwrap_or(0.0)),
+            s.words.positive,
+            pct(st.positive_if_reached.value().unwrap_or(0.0)),
+            pct(st.positive_if_missed.value().unwrap_or(0.0))
+        ));
+    }
+    sec.chart(
+        "Share of calls reaching each step (95% CI)",
+        ChartKind::RateBars(
+            steps
+                .iter()
+                .map(|st| RateBar {
+                    label: st.name.clone(),
+                    value: st.reached.value().unwrap_or(0.0),
+                    interval: st.reached.wilson().map(|ci| (ci.low, ci.high)),
+                    note: format!("{}/{}", st.reached.hits, st.reached.n),
+                })
+                .collect(),
+        ),
+    );
+    let rate_word = findings::capitalise(&s.words.rate);
+    sec.table(
+        &[
+            "Step",
+            "Calls reaching it",
+            &format!("{rate_word} when reached"),
+            &format!("{rate_word} when missed"),
+        ],
+        steps
+            .iter()
+            .map(|st| {
+                vec![
+                    st.name.clone(),
+                    rate(&st.reached),
+                    rate(&st.positive_if_reached),
+                    rate(&st.positive_if_missed),
+                ]
+            })
+            .collect(),
+    );
+}
+
+/// The controllable step with the largest clear lift, else the first
+/// headline finding on an agent behaviour.
+fn lever(s: &Summary) -> String {
+    let step = s
+        .funnel
+        .steps
+        .iter()
+        .filter(|st| st.kind.controllable() && st.matters())
+        .max_by(|a, b| a.lift().total_cmp(&b.lift()));
+    if let Some(st) = step
+        && let Some((d, ci)) = st.positive_if_reached.difference(&st.positive_if_missed)
+    {
+        return format!(
+            "{}: calls where it happens end {} {} against {} when it does not, {:.0} points more (95% CI {:.0} to {:.0}){}.",
+            st.name,
+            s.words.positive,
+            rate(&st.positive_if_reached),
+            rate(&st.positive_if_missed),
+            d * 100.0,
+            ci.low * 100.0,
+            ci.high * 100.0,
+            sides(
+                &s.words.positive,
+                &st.reached_examples,
+                &s.words.negative,
+                &st.missed_examples
+            )
+        );
+    }
+    let behaviour = s.comparisons.iter().find(|c| {
+        c.headline()
+            && c.target == Target::Conversion
+            && matches!(&c.detail, crate::stats::ComparisonDetail::Numeric(n) if n.feature.is_agent_behaviour() && (!n.feature.needs_script() || s.applicability.compliance_relates))
+    });
+    match behaviour {
+        Some(c) => findings::sentence(c, &s.words),
+        None => format!(
+            "No step or behaviour the agents control goes with a clearly higher {} on this data (steps that only mark the outcome, such as a close said once the customer agreed, are not levers).",
+            s.words.rate
+        ),
+    }
+}
+
+/// One line per ranked agent with a gap: their biggest one.
+fn agent_advice(s: &Summary) -> Vec<String> {
+    coaching::anchors(s)
+        .keys()
+        .filter_map(|agent| {
+            let gap = coaching::gaps(s, agent)
+                .into_iter()
+                .find(|g| g.difference.1.low > 0.0)?;
+            Some(format!(
+                "{} (see Coaching: {agent}).",
+                coaching::gap_sentence(agent, &gap)
+            ))
+        })
+        .collect()
+}
+
+/// The figures behind the answer.
+fn statistics(sec: &mut Section, s: &Summary) {
+    let t = &s.totals;
+    sec.subheading("The figures behind it");
     sec.paragraph(format!(
-        "{} calls{period}: {} analysed, {} failed analysis and {} not analysed (failed and unanalysed calls are counted apart, never as short or long).",
+        "{} calls: {} analysed, {} failed analysis and {} not analysed (failed and unanalysed calls are counted apart, never as short or long).",
         t.calls, t.analysed, t.failed, t.not_analysed
     ));
     if t.inconsistent.calls > 0 {
@@ -38,11 +213,10 @@ pub fn build(s: &Summary) -> Section {
         );
     }
     let all = &t.all;
-    if all.conversion.n == 0 {
-        sec.paragraph("No call has a known outcome, so conversion cannot be measured.");
-    } else {
+    if all.conversion.n > 0 {
         sec.paragraph(format!(
-            "Conversion: {} over the calls with a known outcome ({} with an unknown outcome left out).",
+            "{}: {} over the calls with a known outcome ({} with an unknown outcome left out).",
+            findings::capitalise(&s.words.rate),
             rate(&all.conversion),
             t.outcome_unknown
         ));
@@ -54,11 +228,13 @@ pub fn build(s: &Summary) -> Section {
             rate(&all.short)
         ));
     }
-    sec.paragraph(findings::tally(s, Target::Conversion));
-    sec.bullets(findings::bullets(s, Target::Conversion, 3));
-    sec.bullets(standout_sentences(s));
+    if all.conversion.n > 0 {
+        sec.paragraph(findings::tally(s, Target::Conversion));
+        sec.bullets(findings::bullets(s, Target::Conversion, 3));
+        sec.bullets(standout_sentences(s));
+    }
     let c = &s.compliance;
-    if c.assessed_calls > 0 {
+    if c.assessed_calls > 0 && s.applicability.script.applies() {
         sec.paragraph(format!(
             "Script followed on {} of assessed calls; objections rebutted {}; back to the script after {} of objections.",
             rate(&c.followed),
@@ -71,5 +247,10 @@ pub fn build(s: &Summary) -> Section {
         sec.subheading("Short against long calls");
         sec.bullets(short_findings);
     }
-    sec
+    let left_out = omitted::lines(s);
+    if !left_out.is_empty() {
+        // A subheading, so an LLM narrative cannot drop it.
+        sec.subheading("Not reported on this data, and why");
+        sec.bullets(left_out);
+    }
 }

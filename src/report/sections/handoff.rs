@@ -3,7 +3,7 @@
 
 use crate::report::document::Section;
 use crate::report::format::{examples, rate};
-use crate::report::sections::agents::{group_headers, group_row, standouts};
+use crate::report::sections::agents::{GroupColumns, standouts};
 use crate::stats::handoff::Mention;
 use crate::stats::{Dimension, GroupStats, Rate, Summary, TWO_LEGS};
 
@@ -16,16 +16,21 @@ pub fn build(s: &Summary) -> Section {
     };
     let openers = s.groups(&Dimension::Opener);
     sec.paragraph(format!(
-        "{} calls have an opener leg, by {} named opener agents; they convert {}.",
+        "{} calls have an opener leg, by {} named opener agents; {}: {}.",
         two_legs.calls,
         openers.len(),
+        s.words.rate,
         rate(&two_legs.conversion)
     ));
-    sec.table(&group_headers("Legs"), legs.iter().map(group_row).collect());
+    let cols = GroupColumns::of(s);
+    sec.table(
+        &cols.headers("Legs"),
+        legs.iter().map(|g| cols.row(g)).collect(),
+    );
     if openers.is_empty() {
         sec.paragraph("No opener leg names its agent, so openers cannot be compared.");
     } else {
-        opener_table(&mut sec, openers);
+        opener_table(&mut sec, openers, s);
     }
     let h = &s.handoff;
     if let Some(q) = h.mean_opener_quality {
@@ -43,16 +48,17 @@ pub fn build(s: &Summary) -> Section {
     sec
 }
 
-fn opener_table(sec: &mut Section, openers: &[GroupStats]) {
+fn opener_table(sec: &mut Section, openers: &[GroupStats], s: &Summary) {
     sec.subheading("By opener agent");
     let mut total = Rate::default();
     openers.iter().for_each(|g| total.add(g.conversion));
-    for line in standouts(openers, total) {
+    for line in standouts(openers, total, &s.words) {
         sec.paragraph(line);
     }
+    let cols = GroupColumns::of(s);
     sec.table(
-        &group_headers("Opener"),
-        openers.iter().map(group_row).collect(),
+        &cols.headers("Opener"),
+        openers.iter().map(|g| cols.row(g)).collect(),
     );
 }
 

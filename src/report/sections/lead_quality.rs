@@ -27,7 +27,7 @@ pub fn build(s: &Summary) -> Section {
         sec.subheading(g.dimension.label());
         sec.paragraph(verdict(s, &g.dimension));
         sec.table(
-            &["Value", "Calls", "Conversion"],
+            &["Value", "Calls", &findings::capitalise(&s.words.rate)],
             g.groups
                 .iter()
                 .map(|b| vec![b.key.clone(), b.calls.to_string(), rate_cell(&b.conversion)])
@@ -49,11 +49,15 @@ fn verdict(s: &Summary, dimension: &Dimension) -> String {
             && matches!(&c.detail, ComparisonDetail::Categorical(k) if &k.dimension == dimension)
     });
     match test {
-        Some(c) if c.finding => findings::sentence(c),
+        Some(c) if c.finding => findings::sentence(c, &s.words),
         Some(c) => format!(
-            "Conversion does not differ clearly across its values (chi-square {}).",
+            "{} does not differ clearly across its values (chi-square {}).",
+            findings::capitalise(&s.words.rate),
             q_value(c.q)
         ),
-        None => "Too few calls per value to test conversion across them.".to_string(),
+        None => format!(
+            "Too few calls per value to test {} across them.",
+            s.words.rate
+        ),
     }
 }

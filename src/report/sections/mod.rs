@@ -2,24 +2,29 @@
 //! original report's order.
 
 mod agents;
+mod appendix;
+mod coaching;
 mod compliance;
 mod daily;
+mod drivers;
 mod examples;
 mod executive;
 mod findings;
 mod handoff;
 mod lead_quality;
 mod objections;
+mod omitted;
 mod outcomes;
 mod patterns;
 mod recommendations;
 
 use crate::report::document::Section;
 use crate::stats::Summary;
+pub use findings::capitalise;
 
-/// Every section, in order.
+/// Every section, in order; the per-agent coaching sections last.
 pub fn all(s: &Summary) -> Vec<Section> {
-    vec![
+    let mut sections = vec![
         executive::build(s),
         agents::build(s),
         patterns::build(s),
@@ -31,5 +36,9 @@ pub fn all(s: &Summary) -> Vec<Section> {
         objections::build(s),
         recommendations::build(s),
         examples::build(s),
-    ]
+        drivers::build(s),
+        appendix::build(s),
+    ];
+    sections.extend(coaching::build_all(s));
+    sections
 }

@@ -2,6 +2,7 @@
 
 use crate::report::document::Section;
 use crate::report::format::{examples, opt_duration, pct, rate_cell};
+use crate::report::sections::findings::capitalise;
 use crate::report::sections::patterns::outcome_by_cohort;
 use crate::stats::{Dimension, Summary};
 
@@ -14,11 +15,14 @@ pub fn build(s: &Summary) -> Section {
     }
     let c = all.conversion;
     sec.paragraph(format!(
-        "{} converted, {} not converted, {} with an unknown outcome.",
+        "{} {}, {} {}, {} with an unknown outcome.",
         c.hits,
+        s.words.positive,
         c.n - c.hits,
+        s.words.negative,
         s.totals.outcome_unknown
     ));
+    unmapped(&mut sec, s);
     let dispositions = s.groups(&Dimension::Disposition);
     if dispositions.is_empty() {
         sec.paragraph("No call carries a disposition code.");
@@ -44,7 +48,7 @@ pub fn build(s: &Summary) -> Section {
             "Disposition",
             "Calls",
             "Share",
-            "Converted",
+            &capitalise(&s.words.positive),
             "Short calls",
             "Median duration",
         ],
@@ -62,6 +66,41 @@ pub fn build(s: &Summary) -> Section {
             })
             .collect(),
     );
-    sec.chart("Outcome by disposition", outcome_by_cohort(dispositions));
+    sec.chart(
+        "Outcome by disposition",
+        outcome_by_cohort(dispositions, &s.words),
+    );
     sec
+}
+
+/// Codes no `[outcomes]` list names, with their counts and the lines that map
+/// them.
+fn unmapped(sec: &mut Section, s: &Summary) {
+    let codes = &s.applicability.unmapped_codes;
+    if codes.is_empty() {
+        return;
+    }
+    let total: u64 = codes.iter().map(|c| c.1).sum();
+    sec.subheading(format!(
+        "{total} calls carry disposition codes that no [outcomes] list names, so their outcome is unknown"
+    ));
+    sec.table(
+        &["Code", "Calls"],
+        codes
+            .iter()
+            .map(|(code, n)| vec![code.clone(), n.to_string()])
+            .collect(),
+    );
+    let list = codes
+        .iter()
+        .filter(|(code, _)| code != "(other codes)")
+        .map(|(code, _)| format!("{code:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sec.paragraph(
+        "To count them, add them to callscope.toml, keeping in each list only the codes that belong there:",
+    );
+    sec.code(format!(
+        "[outcomes]\nconverted = [{list}]\nnot_converted = [{list}]\nunknown = [{list}]\n"
+    ));
 }

@@ -2,10 +2,11 @@
 //! duration distribution, outcome by cohort, early-termination reasons,
 //! engagement, and what separates short from long calls.
 
+use crate::config::outcomes::OutcomeWords;
 use crate::report::document::{ChartKind, Section};
 use crate::report::format::{duration, examples, rate, rate_cell};
-use crate::report::sections::agents::{group_headers, group_row};
-use crate::report::sections::findings;
+use crate::report::sections::agents::GroupColumns;
+use crate::report::sections::findings::{self, capitalise};
 use crate::stats::{Dimension, GroupStats, Summary, Target};
 
 pub fn build(s: &Summary) -> Section {
@@ -29,9 +30,10 @@ pub fn build(s: &Summary) -> Section {
             s.totals.duration_unknown
         ));
     }
+    let cols = GroupColumns::of(s);
     sec.table(
-        &group_headers("Length"),
-        lengths.iter().map(group_row).collect(),
+        &cols.headers("Length"),
+        lengths.iter().map(|g| cols.row(g)).collect(),
     );
     let h = &s.duration_histogram;
     if h.total() > 0 {
@@ -56,29 +58,34 @@ pub fn build(s: &Summary) -> Section {
             ChartKind::Histogram { bins, split },
         );
     }
-    sec.chart("Outcome by call length", outcome_by_cohort(lengths));
+    sec.chart(
+        "Outcome by call length",
+        outcome_by_cohort(lengths, &s.words),
+    );
     sec.paragraph(findings::tally(s, Target::Shortness));
     sec.bullets(findings::bullets(s, Target::Shortness, 15));
-    reasons_table(&mut sec, s.groups(&Dimension::EarlyTermination));
+    reasons_table(&mut sec, s.groups(&Dimension::EarlyTermination), &s.words);
+    if s.applicability.script.applies() {
+        cohort_table(
+            &mut sec,
+            ("Purpose of the call stated", "Purpose"),
+            s.groups(&Dimension::PurposeStated),
+            &cols,
+        );
+    }
     cohort_table(
         &mut sec,
-        "Purpose of the call stated",
-        "Purpose",
-        s.groups(&Dimension::PurposeStated),
-    );
-    cohort_table(
-        &mut sec,
-        "Customer engagement",
-        "Engagement",
+        ("Customer engagement", "Engagement"),
         s.groups(&Dimension::Engagement),
+        &cols,
     );
     sec
 }
 
 /// Stacked outcome counts per cohort.
-pub fn outcome_by_cohort(groups: &[GroupStats]) -> ChartKind {
+pub fn outcome_by_cohort(groups: &[GroupStats], w: &OutcomeWords) -> ChartKind {
     ChartKind::Stacked {
-        legend: vec!["converted".into(), "not converted".into(), "unknown".into()],
+        legend: vec![w.positive.clone(), w.negative.clone(), "unknown".into()],
         rows: groups
             .iter()
             .map(|g| {
@@ -89,7 +96,7 @@ pub fn outcome_by_cohort(groups: &[GroupStats]) -> ChartKind {
     }
 }
 
-fn reasons_table(sec: &mut Section, reasons: &[GroupStats]) {
+fn reasons_table(sec: &mut Section, reasons: &[GroupStats], w: &OutcomeWords) {
     sec.subheading("Early-termination reasons");
     if reasons.is_empty() {
         sec.paragraph("The analyzer named no early-termination reason.");
@@ -103,7 +110,7 @@ fn reasons_table(sec: &mut Section, reasons: &[GroupStats]) {
         examples(&top.short_examples)
     ));
     sec.table(
-        &["Reason", "Calls", "Conversion", "Examples"],
+        &["Reason", "Calls", &capitalise(&w.rate), "Examples"],
         reasons
             .iter()
             .map(|g| {
@@ -126,13 +133,18 @@ fn reasons_table(sec: &mut Section, reasons: &[GroupStats]) {
 }
 
 /// A small grouping shown with the standard group columns, when it has data.
-fn cohort_table(sec: &mut Section, title: &str, column: &str, groups: &[GroupStats]) {
+fn cohort_table(
+    sec: &mut Section,
+    (title, column): (&str, &str),
+    groups: &[GroupStats],
+    cols: &GroupColumns,
+) {
     if groups.is_empty() {
         return;
     }
     sec.subheading(title);
     sec.table(
-        &group_headers(column),
-        groups.iter().map(group_row).collect(),
+        &cols.headers(column),
+        groups.iter().map(|g| cols.row(g)).collect(),
     );
 }

@@ -15,10 +15,13 @@ pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("recommendations", "Recommendations");
     let mut items = Vec::new();
     items.extend(from_findings(s));
-    items.extend(from_compliance(s));
+    items.extend(from_rebuttals(s));
+    if s.applicability.script.applies() {
+        items.extend(from_script(s));
+    }
     items.extend(from_agents(s));
     if items.is_empty() {
-        sec.paragraph("No recommendation is supported by the data: no coachable agent behaviour separates converted calls, no practice rate falls below 50% and no ranked agent is clearly below the rest.");
+        sec.paragraph(format!("No recommendation is supported by the data: no coachable agent behaviour separates {} calls by a difference that matters, no practice rate falls below 50% and no ranked agent is clearly below the rest.", s.words.positive));
     } else {
         sec.paragraph(format!(
             "{} recommendations, each from a figure in this report.",
@@ -32,7 +35,11 @@ pub fn build(s: &Summary) -> Section {
 fn from_findings(s: &Summary) -> Vec<String> {
     s.comparisons
         .iter()
-        .filter(|c| c.finding && c.target == Target::Conversion)
+        .filter(|c| c.headline() && c.target == Target::Conversion)
+        .filter(|c| {
+            s.applicability.compliance_relates
+                || !matches!(&c.detail, ComparisonDetail::Numeric(n) if n.feature.needs_script())
+        })
         .filter_map(|c| match &c.detail {
             ComparisonDetail::Numeric(n)
                 if n.feature.is_agent_behaviour() && n.cliffs_delta.abs() >= COACHING_EFFECT =>
@@ -45,7 +52,7 @@ fn from_findings(s: &Summary) -> Vec<String> {
                 Some(format!(
                     "Coach towards a {direction} {}. {}",
                     n.feature.label(),
-                    findings::sentence(c)
+                    findings::sentence(c, &s.words)
                 ))
             }
             _ => None,
@@ -54,10 +61,33 @@ fn from_findings(s: &Summary) -> Vec<String> {
         .collect()
 }
 
-fn from_compliance(s: &Summary) -> Vec<String> {
+fn below(r: &crate::stats::Rate) -> bool {
+    r.value().is_some_and(|v| v < TRAINING_BAR)
+}
+
+/// Objections and rebuttals are detected with or without a script.
+fn from_rebuttals(s: &Summary) -> Option<String> {
+    let c = &s.compliance;
+    below(&c.rebutted.rate).then(|| {
+        let worst = c.objections.iter().min_by(|a, b| {
+            a.rebutted
+                .value()
+                .unwrap_or(0.0)
+                .total_cmp(&b.rebutted.value().unwrap_or(0.0))
+        });
+        format!(
+            "Rebuttal (acknowledge, add value, ask) training: only {} of objections get a rebuttal{} ({}).",
+            rate(&c.rebutted.rate),
+            worst.map(|w| format!("; weakest on {} ({})", w.name, rate(&w.rebutted))).unwrap_or_default(),
+            examples(&c.rebutted.misses)
+        )
+    })
+}
+
+/// Only when the playbook's script applies to these calls.
+fn from_script(s: &Summary) -> Vec<String> {
     let c = &s.compliance;
     let mut out = Vec::new();
-    let below = |r: &crate::stats::Rate| r.value().is_some_and(|v| v < TRAINING_BAR);
     if below(&c.followed) {
         let ids = c
             .tiers
@@ -67,20 +97,6 @@ fn from_compliance(s: &Summary) -> Vec<String> {
             "Script training: the script is followed on only {} ({}).",
             rate(&c.followed),
             examples(ids.map_or(&[][..], |t| &t.examples))
-        ));
-    }
-    if below(&c.rebutted.rate) {
-        let worst = c.objections.iter().min_by(|a, b| {
-            a.rebutted
-                .value()
-                .unwrap_or(0.0)
-                .total_cmp(&b.rebutted.value().unwrap_or(0.0))
-        });
-        out.push(format!(
-            "Rebuttal (acknowledge, add value, ask) training: only {} of objections get a rebuttal{} ({}).",
-            rate(&c.rebutted.rate),
-            worst.map(|w| format!("; weakest on {} ({})", w.name, rate(&w.rebutted))).unwrap_or_default(),
-            examples(&c.rebutted.misses)
         ));
     }
     if below(&c.returned_to_script.rate) {
@@ -127,15 +143,17 @@ fn from_agents(s: &Summary) -> Vec<String> {
                 .filter(|b| b.key != a.key)
                 .map(|b| {
                     format!(
-                        "; compare with {}'s converted calls ({})",
+                        "; compare with {}'s {} calls ({})",
                         b.key,
+                        s.words.positive,
                         examples(&b.converted_examples)
                     )
                 })
                 .unwrap_or_default();
             format!(
-                "Coach {}: converts {} against {} for the rest ({}){model}.",
+                "Coach {}: {} {} against {} for the rest ({}){model}.",
                 a.key,
+                s.words.rate,
                 rate(&a.conversion),
                 rate(&a.conversion.rest_of(all)),
                 examples(&a.lost_examples)

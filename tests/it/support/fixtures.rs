@@ -20,6 +20,7 @@ pub const DATA: &str = "data/persuasionforgood/full_dialog.csv";
 
 pub fn playbook() -> Playbook {
     Playbook {
+        enabled: true,
         company_context: "Save the Children asks for donations by chat.".into(),
         sections: vec![
             ScriptSection {
@@ -91,10 +92,7 @@ pub fn real_calls(limit: usize) -> Vec<Call> {
             .push_str(&format!("{}: {text}\n", &row[turn_i]));
         leg.transcript.turns.push(Turn {
             speaker,
-            label: None,
-            start_s: None,
-            end_s: None,
-            text,
+            ..Turn::new(None, text)
         });
     }
     calls

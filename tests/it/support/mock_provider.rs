@@ -3,8 +3,9 @@
 //! request carries and injects faults: lognormal latency (with a time
 //! scale), an RPM limit answered with each provider's real 429, 5xx, hangs,
 //! malformed JSON, a daily quota, 403s, calls that are always answered
-//! malformed ("poisoned") and error bodies echoing the key received. Every
-//! request is logged.
+//! malformed ("poisoned"), error bodies echoing the key received, oversized
+//! answers and redirects (`/moved/...` to the same server, or every request
+//! to another one). Every request is logged.
 //! Test support only (benches include it by path); not part of the CLI.
 #![allow(dead_code)] // each test binary uses a different part of it
 
@@ -86,6 +87,10 @@ pub struct MockConfig {
     pub echo_auth: bool,
     /// Keep each request body in the log (large runs turn it off).
     pub keep_bodies: bool,
+    /// Every request is answered 307 to this base URL plus the same path.
+    pub redirect_to: Option<String>,
+    /// Bytes of padding added to every successful answer body.
+    pub answer_padding: usize,
     pub seed: u64,
 }
 
@@ -112,6 +117,8 @@ impl Default for MockConfig {
             ratelimit_headers: false,
             echo_auth: false,
             keep_bodies: true,
+            redirect_to: None,
+            answer_padding: 0,
             seed: 7,
         }
     }
@@ -170,6 +177,7 @@ impl MockProvider {
             .route("/v1beta/models/{action}", post(gemini))
             .route("/v1/chat/completions", post(openai))
             .route("/api/chat", post(ollama))
+            .route("/moved/{*rest}", post(moved))
             .with_state(Arc::clone(&state));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -261,6 +269,19 @@ async fn ollama(State(st): State<Arc<MockState>>, headers: HeaderMap, body: Stri
         String::new(),
     )
     .await
+}
+
+/// `/moved/PATH` answers 307 to `/PATH` on this same server.
+async fn moved(Path(rest): Path<String>) -> Response {
+    redirect(&format!("/{rest}"))
+}
+
+fn redirect(location: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::TEMPORARY_REDIRECT)
+        .header("location", location)
+        .body(Body::empty())
+        .expect("valid redirect")
 }
 
 fn reply(status: StatusCode, body: Value, headers: &[(&str, String)]) -> Response {
@@ -505,6 +526,20 @@ async fn handle(
     let req: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let call_id = call_id_of(&body);
     let auth = auth_of(dialect, &headers);
+    if let Some(base) = &st.cfg.redirect_to {
+        let response = redirect(&format!("{}{path}", base.trim_end_matches('/')));
+        st.log.lock().expect("log").push(Logged {
+            dialect,
+            path,
+            call_id,
+            status: response.status().as_u16(),
+            answered: false,
+            auth,
+            body: Value::Null,
+            billed_out: 0,
+        });
+        return response;
+    }
     let index = st.request_index(&call_id);
     let decision = st.decide(dialect, &auth, &call_id, index);
     let echoed = st.cfg.echo_auth.then(|| auth.clone().unwrap_or_default());
@@ -554,7 +589,8 @@ async fn handle(
                 Dialect::Gemini => st.cfg.thoughts_tokens,
                 Dialect::OpenAi | Dialect::Ollama => 0,
             };
-            let (mut response, billed) = answer(dialect, &model, &content, &body, thoughts);
+            let (response, billed) = answer(dialect, &model, &content, &body, thoughts);
+            let mut response = padded(response, st.cfg.answer_padding).await;
             for (name, value) in st.limit_headers(dialect) {
                 if let Ok(v) = value.parse() {
                     response.headers_mut().insert(name, v);
@@ -762,6 +798,20 @@ fn forbidden(got: Option<String>) -> Response {
             "message": format!("Permission denied for credentials {shown}")}}),
         &[],
     )
+}
+
+/// Adds a `padding` field of `bytes` characters to a JSON answer body.
+async fn padded(response: Response, bytes: usize) -> Response {
+    if bytes == 0 {
+        return response;
+    }
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    let mut value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    value["padding"] = Value::String("p".repeat(bytes));
+    reply(status, value, &[])
 }
 
 /// Appends `echo` to an error body's text (when set).

@@ -1,6 +1,5 @@
-//! Helpers shared by the reliability and security tests: synthetic inputs,
-//! running the binary against the mock provider, and reading back what a
-//! run left in its output folder.
+//! Running the binary (offline or against the mock provider, `inspect`),
+//! synthetic inputs, and reading back what a run left in its output folder.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -26,6 +25,11 @@ pub fn callscope() -> Command {
         .env("OPENAI_API_KEY", KEY)
         .env_remove("CALLSCOPE_LOG");
     cmd
+}
+
+/// The committed demo export (`examples/demo-calls.csv`).
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv")
 }
 
 /// Writes `calls` synthetic calls to `dir/calls.csv` with `demo-data`.
@@ -62,6 +66,28 @@ pub fn offline(input: &Path, out: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .expect("run analyze")
+}
+
+/// The offline analysis of `input` into `out`, which must succeed; its
+/// `run.json`.
+pub fn analyze(input: &Path, out: &Path, extra: &[&str]) -> Value {
+    let output = offline(input, out, extra);
+    assert!(output.status.success(), "{}", stderr(&output));
+    run_json(out)
+}
+
+/// `callscope inspect CALL_ID --db DB`.
+pub fn inspect(db: &Path, call_id: &str) -> Output {
+    callscope()
+        .args(["inspect", call_id, "--db"])
+        .arg(db)
+        .output()
+        .expect("run inspect")
+}
+
+/// The id of the first call in a run's `insights.jsonl`.
+pub fn first_call_id(out: &Path) -> String {
+    insights(out)[0]["id"].as_str().expect("id").to_string()
 }
 
 pub fn stderr(out: &Output) -> String {

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::analyze::llm::{LlmAnalyzer, narrative};
+use crate::analyze::llm::LlmAnalyzer;
+use crate::engine::Scheduler;
 use crate::export;
-use crate::report::{self, Block, Document, ReportContext, Section};
+use crate::report::{self, Block, Document, Evidence, ReportContext, Section};
 use crate::stats::{self, CallRow};
-use crate::store::{RunInfo, Store};
+use crate::store::{Detail, RunInfo, Store};
 
 /// The files written, for the summary printed to the user.
 pub struct Written {
@@ -23,7 +24,7 @@ pub fn write_outputs(
     store: &Store,
     run: &RunInfo,
     dir: &Path,
-    narrator: Option<&LlmAnalyzer>,
+    narrator: Option<&Scheduler>,
 ) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     export::write_all(store, run.id, &run.analyzer, dir)?;
@@ -41,7 +42,11 @@ pub fn write_outputs(
     let md = dir.join("report.md");
     let html = dir.join("report.html");
     write(&md, &report::render_document_markdown(&doc, &ctx))?;
-    write(&html, &report::render_document_html(&doc, &ctx))?;
+    let evidence = evidence(store, run, &doc)?;
+    write(
+        &html,
+        &report::render_document_html_with(&doc, &ctx, &evidence),
+    )?;
     Ok(Written {
         files: vec![
             md,
@@ -52,10 +57,10 @@ pub fn write_outputs(
     })
 }
 
-/// Asks the LLM for every section's narrative, concurrently, unless the
-/// store has one for the same figures; keeps the rules' text wherever the
+/// Asks the LLM for every section's narrative, concurrently through the
+/// run's scheduler, unless the store has one for the same figures; keeps the rules' text wherever the
 /// answer fails or cites a number not in the figures.
-fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
+fn narrate(doc: &mut Document, llm: &Scheduler, store: &Store) -> Result<()> {
     let mut wanted = Vec::new();
     for (i, section) in doc.sections.iter_mut().enumerate() {
         if !section
@@ -66,7 +71,7 @@ fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
             continue;
         }
         let figures = figures_of(section);
-        let key = narrative_key(llm, &figures);
+        let key = narrative_key(llm.analyzer(), &figures);
         match store.narrative(&key)? {
             Some(paragraphs) => section.replace_narrative(paragraphs),
             None => wanted.push((i, key, figures)),
@@ -82,7 +87,7 @@ fn narrate(doc: &mut Document, llm: &LlmAnalyzer, store: &Store) -> Result<()> {
     let requests = wanted.iter().map(|(i, _, figures)| {
         let title = &doc.sections[*i].title;
         async move {
-            narrative::write(llm, title, figures)
+            llm.narrative(title, figures)
                 .await
                 .inspect_err(|e| {
                     tracing::info!("section {title:?} keeps its rule-based narrative: {e}")
@@ -109,6 +114,28 @@ fn narrative_key(llm: &LlmAnalyzer, figures: &serde_json::Value) -> String {
 /// chart data and the rule-based sentences with their numbers), as JSON.
 fn figures_of(section: &Section) -> serde_json::Value {
     serde_json::json!({ "section": section.title, "content": section.blocks })
+}
+
+/// The transcripts of the calls the document cites, up to the configured
+/// limit, in input order.
+fn evidence(store: &Store, run: &RunInfo, doc: &Document) -> Result<Evidence> {
+    let cited = report::cited_tokens(doc);
+    let limit = run.config.analysis.max_report_transcripts;
+    let mut evidence = Evidence::default();
+    store.for_each_row(run.id, &run.analyzer, Detail::Full, |row| {
+        if cited.contains(&row.call.id) {
+            evidence.add(
+                &CallRow {
+                    call: row.call,
+                    metrics: row.metrics.unwrap_or_default(),
+                    analysis: row.analysis,
+                },
+                limit,
+            );
+        }
+        Ok(())
+    })?;
+    Ok(evidence)
 }
 
 fn summarize(store: &Store, run: &RunInfo) -> Result<stats::Summary> {

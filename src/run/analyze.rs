@@ -1,0 +1,187 @@
+//! One `analyze` run from resolved settings to written outputs: open the
+//! store, stream every call through the analyzer, record what the run did
+//! (`run.json` and the database), then publish the report and exports. A
+//! dry run only estimates.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::analyze::grounding;
+use crate::analyze::llm::LlmAnalyzer;
+use crate::engine::{Estimate, RunStats, Scheduler, StopReason};
+use crate::input::RowWarning;
+use crate::store::Store;
+
+use super::context::AnalysisContext;
+use super::executor::Executor;
+use super::pipeline::{self, RunPlan};
+use super::publish::{self, Written};
+use super::settings::{LlmSettings, Settings};
+use super::writer::RunCounts;
+
+/// `run.json`: what the run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunRecord {
+    #[serde(flatten)]
+    pub counts: RunCounts,
+    pub wall_s: f64,
+    pub analyzer: String,
+    pub input: String,
+    pub requests: u64,
+    pub retries: u64,
+    pub http_429: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    /// Absent when the model's price is unknown.
+    pub cost_usd: Option<f64>,
+    pub stopped: Option<StopReason>,
+}
+
+/// What `analyze` did.
+pub enum Analyzed {
+    /// `--dry-run`: what would be sent; nothing was.
+    Estimated {
+        estimate: Estimate,
+        analyzer_key: String,
+    },
+    /// The run finished (or stopped early: `record.stopped`).
+    Ran { record: RunRecord, written: Written },
+}
+
+/// The database inside an output folder.
+pub fn db_path(out: &Path) -> PathBuf {
+    out.join("callscope.db")
+}
+
+/// Runs `analyze` with resolved settings; row warnings go to `on_warning`
+/// as they are found.
+pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> Result<Analyzed> {
+    let started = Instant::now();
+    let ctx = Arc::new(AnalysisContext::new(&settings.config));
+    let llm = settings
+        .llm
+        .as_ref()
+        .map(|llm| llm_analyzer(llm, &settings, &ctx))
+        .transpose()?;
+    if let (Some(analyzer), Some(LlmSettings { dry_run: true, .. })) = (&llm, &settings.llm) {
+        let db = db_path(&settings.out);
+        let store = db.is_file().then(|| Store::open(&db)).transpose()?;
+        let estimate = pipeline::dry_run(
+            &settings.input,
+            &settings.config,
+            &ctx,
+            store.as_ref(),
+            analyzer,
+            settings.limit,
+        )?;
+        return Ok(Analyzed::Estimated {
+            estimate,
+            analyzer_key: analyzer.analyzer_key().to_string(),
+        });
+    }
+    let out = &settings.out;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output folder {}", out.display()))?;
+    check_writable(out)?;
+    let store = Store::open(&db_path(out))?;
+    let scheduler = llm
+        .zip(settings.llm)
+        .map(|(analyzer, llm)| Arc::new(Scheduler::new(analyzer, llm.engine)));
+    let analyzer_key = match &scheduler {
+        Some(s) => s.analyzer().analyzer_key().to_string(),
+        None => ctx.heuristic_key.clone(),
+    };
+    let input_name = settings.input.path.display().to_string();
+    let run = store.begin_run(&analyzer_key, &input_name, &settings.config)?;
+    let executor = match &scheduler {
+        Some(s) => Executor::Llm(Arc::clone(s)),
+        None => Executor::Heuristic,
+    };
+    let plan = RunPlan {
+        spec: &settings.input,
+        config: &settings.config,
+        ctx: Arc::clone(&ctx),
+        store: &store,
+        run,
+        analyzer_key: analyzer_key.clone(),
+        limit: settings.limit,
+    };
+    let counts = pipeline::run(plan, executor, on_warning)?;
+    let mut record = RunRecord {
+        counts,
+        wall_s: 0.0,
+        analyzer: analyzer_key,
+        input: input_name,
+        ..RunRecord::default()
+    };
+    record.update(scheduler.as_deref(), started);
+    store.finish_run(run, &record)?;
+    let run_info = store.latest_run()?;
+    // After an early stop the provider is unusable or unaffordable: the
+    // narrative stays rule-based.
+    let narrator = scheduler.as_deref().filter(|_| record.stopped.is_none());
+    let written = publish::write_outputs(&store, &run_info, out, narrator)?;
+    if narrator.is_some() {
+        record.update(narrator, started);
+        store.finish_run(run, &record)?;
+    }
+    write_run_json(out, &record)?;
+    Ok(Analyzed::Ran { record, written })
+}
+
+impl RunRecord {
+    /// Takes the scheduler's account of every request so far (none for
+    /// the heuristic analyzer, which costs nothing) and the time elapsed.
+    fn update(&mut self, scheduler: Option<&Scheduler>, started: Instant) {
+        let engine = scheduler.map_or_else(
+            || RunStats {
+                cost_usd: Some(0.0),
+                ..RunStats::default()
+            },
+            Scheduler::finish,
+        );
+        self.wall_s = started.elapsed().as_secs_f64();
+        self.requests = engine.requests;
+        self.retries = engine.retries;
+        self.http_429 = engine.http_429;
+        self.tokens_in = engine.tokens_in;
+        self.tokens_out = engine.tokens_out;
+        self.cost_usd = engine.cost_usd;
+        self.stopped = engine.stopped;
+    }
+}
+
+fn llm_analyzer(
+    llm: &LlmSettings,
+    settings: &Settings,
+    ctx: &AnalysisContext,
+) -> Result<Arc<LlmAnalyzer>> {
+    let analyzer = LlmAnalyzer::new(
+        &llm.provider,
+        &ctx.playbook,
+        &settings.config.llm,
+        llm.api_key.clone(),
+        grounding::ground,
+    )
+    .with_context(|| format!("cannot use provider {}", llm.provider.kind.as_str()))?;
+    Ok(Arc::new(analyzer.keyed(ctx.key_material())))
+}
+
+/// Fails early, naming the folder, when nothing can be written in it
+/// (read-only mount, full disk, permissions).
+fn check_writable(dir: &Path) -> Result<()> {
+    let probe = dir.join(".callscope-write-check");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| format!("cannot write in the output folder {}", dir.display()))
+}
+
+fn write_run_json(out: &Path, record: &RunRecord) -> Result<()> {
+    let path = out.join("run.json");
+    let json = serde_json::to_string_pretty(record)?;
+    std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))
+}

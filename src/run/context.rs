@@ -1,0 +1,60 @@
+//! What the analyzers need that is the same for every call of a run: the
+//! playbook, the short-call threshold and the heuristic analyzer's key; and
+//! the heuristic analysis of one call with its provenance.
+
+use std::time::Instant;
+
+use crate::analyze::heuristic::{self, HEURISTIC_KEY};
+use crate::analyze::key::KeyMaterial;
+use crate::analyze::{Analysis, Provenance, grounding};
+use crate::config::{Config, Playbook};
+use crate::metrics::{self, Metrics};
+use crate::model::Call;
+
+/// Everything the analyzers need that is the same for every call.
+pub struct AnalysisContext {
+    pub playbook: Playbook,
+    pub threshold_s: f64,
+    pub heuristic_key: String,
+}
+
+impl AnalysisContext {
+    pub fn new(config: &Config) -> AnalysisContext {
+        let playbook = config.effective_playbook().into_owned();
+        let threshold_s = config.analysis.short_call_threshold_s;
+        let heuristic_key = KeyMaterial::new(&playbook, threshold_s).key(HEURISTIC_KEY);
+        AnalysisContext {
+            playbook,
+            threshold_s,
+            heuristic_key,
+        }
+    }
+
+    /// The run's part of every analyzer key (the cache-key recipe).
+    pub fn key_material(&self) -> KeyMaterial<'_> {
+        KeyMaterial::new(&self.playbook, self.threshold_s)
+    }
+
+    pub fn metrics(&self, call: &Call) -> Metrics {
+        metrics::compute(call, &self.playbook, self.threshold_s)
+    }
+
+    /// Metrics and the heuristic insight of one call.
+    pub fn heuristic(&self, call: &Call) -> (Metrics, Analysis) {
+        let started = Instant::now();
+        let metrics = self.metrics(call);
+        let mut insight = heuristic::analyze(call, &metrics, &self.playbook, self.threshold_s);
+        grounding::ground(&mut insight, call);
+        let provenance = Provenance {
+            analyzer: self.heuristic_key.clone(),
+            latency_ms: Some(started.elapsed().as_millis() as u64),
+            attempts: 1,
+            ..Provenance::default()
+        };
+        let analysis = Analysis {
+            insight: Some(insight),
+            provenance,
+        };
+        (metrics, analysis)
+    }
+}

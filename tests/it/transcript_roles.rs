@@ -1,0 +1,157 @@
+//! Who is speaking, through the binary: synthetic calls of every transcript
+//! shape (three-party handoff, unlabelled lines, one paragraph, a business
+//! answering with a full greeting, a speaker word inside a sentence) are
+//! analysed and the roles read back from `insights.jsonl`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/shapes.csv")
+}
+
+/// Analyses the shapes fixture; returns each call's closer-leg turns.
+fn analysed() -> Vec<(String, Vec<Value>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("callscope")
+        .unwrap()
+        .arg("analyze")
+        .arg(fixture())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
+    jsonl
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let turns = v["legs"][0]["transcript"]["turns"]
+                .as_array()
+                .unwrap()
+                .clone();
+            (v["id"].as_str().unwrap().to_string(), turns)
+        })
+        .collect()
+}
+
+fn speakers(turns: &[Value]) -> Vec<&str> {
+    turns
+        .iter()
+        .map(|t| t["speaker"].as_str().unwrap())
+        .collect()
+}
+
+fn field<'t>(turn: &'t Value, name: &str) -> &'t Value {
+    &turn["attribution"][name]
+}
+
+#[test]
+fn every_shape_gets_roles_with_source_and_confidence() {
+    let calls = analysed();
+    let call = |id: &str| &calls.iter().find(|(c, _)| c == id).unwrap().1;
+
+    // Three speakers: opener hands over, closer pitches, prospect answers.
+    let handoff = call("R1");
+    assert_eq!(
+        speakers(handoff),
+        [
+            "agent", "agent", "customer", "agent", "customer", "agent", "customer"
+        ]
+    );
+    assert_eq!(field(&handoff[0], "part"), "opener");
+    assert_eq!(field(&handoff[1], "part"), "closer");
+    assert!(
+        handoff
+            .iter()
+            .all(|t| field(t, "confidence").as_f64().unwrap() >= 0.8)
+    );
+
+    // One utterance per line, no labels: the sequence model.
+    let lines = call("R2");
+    assert_eq!(
+        speakers(lines),
+        [
+            "customer", "agent", "customer", "agent", "customer", "agent", "customer"
+        ]
+    );
+
+    // One paragraph: split into sentences, roles only where confident.
+    let paragraph = call("R3");
+    assert_eq!(paragraph.len(), 8, "one turn per sentence");
+    assert_eq!(paragraph[1]["speaker"], "agent");
+    for t in paragraph {
+        let known = t["speaker"] != "unknown";
+        assert_eq!(known, t["attribution"].is_object(), "{t}");
+        if known {
+            assert!(field(t, "confidence").as_f64().unwrap() >= 0.8);
+        }
+    }
+
+    // The business owner answers with a full greeting: still the customer.
+    assert_eq!(
+        speakers(call("R4")),
+        ["customer", "agent", "customer", "agent", "customer"]
+    );
+    assert_eq!(field(&call("R4")[0], "source"), "content");
+
+    // A speaker word inside a sentence starts no turn.
+    let inline = call("R5");
+    assert_eq!(speakers(inline), ["agent", "customer", "agent"]);
+    assert_eq!(
+        inline[1]["text"],
+        "My old agent: he was useless. Not interested."
+    );
+    assert_eq!(field(&inline[1], "source"), "label");
+}
+
+#[test]
+fn calls_with_unknown_roles_get_no_side_metrics_and_no_invented_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles/unknown.csv");
+    Command::cargo_bin("callscope")
+        .unwrap()
+        .args(["analyze"])
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let jsonl = std::fs::read_to_string(out.join("insights.jsonl")).unwrap();
+    let calls: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(calls.len(), 2);
+    for call in &calls {
+        let m = &call["metrics"];
+        assert_eq!(m["roles_known"], false, "{}", call["id"]);
+        assert!(m["turns"].as_u64().unwrap() >= 10, "{}", call["id"]);
+        for side in [
+            "customer_words",
+            "agent_words",
+            "agent_talk_share_words",
+            "customer_questions",
+        ] {
+            assert!(
+                m[side].is_null(),
+                "{} {side} must be unknown, not 0",
+                call["id"]
+            );
+        }
+        let insight = &call["analysis"]["insight"];
+        assert!(
+            insight["early_termination"].is_null(),
+            "{}: {insight}",
+            call["id"]
+        );
+        assert!(insight["objections"].as_array().unwrap().is_empty());
+        assert!(insight["script"].is_null());
+    }
+    assert_eq!(calls[0]["metrics"]["shape"], "paragraph");
+    assert_eq!(calls[1]["metrics"]["shape"], "lines");
+}

@@ -115,6 +115,7 @@ impl Settings {
                 model: args.llm.model.clone(),
                 base_url: args.llm.base_url.clone(),
                 timeout: Duration::from_secs_f64(args.llm.timeout_s.max(0.1)),
+                dry_run: args.llm.dry_run,
                 ..ProviderOptions::new(kind)
             },
             api_key,

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use crate::support::llm_cli::{KEY, analyze, call_requests};
+use crate::support::cli::{KEY, runtime};
+use crate::support::llm_cli::{analyze, call_requests};
 use crate::support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};
-use crate::support::runtime;
 
 /// 1,200 requests per minute (20 per second), no burst, quick answers.
 fn limited(headers: bool) -> MockConfig {

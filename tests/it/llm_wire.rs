@@ -7,9 +7,9 @@
 use serde_json::Value;
 
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
-use crate::support::runtime;
 
-use crate::support::llm_cli::{KEY, analyze, call_requests};
+use crate::support::cli::{KEY, runtime};
+use crate::support::llm_cli::{analyze, call_requests};
 
 fn keys(object: &Value) -> Vec<String> {
     object.as_object().unwrap().keys().cloned().collect()

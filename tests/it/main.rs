@@ -19,6 +19,7 @@ mod input_persuasionforgood;
 mod input_utterances;
 mod input_xlsx;
 mod layers;
+mod llm_budget;
 mod llm_providers;
 mod llm_rate;
 mod llm_validation;

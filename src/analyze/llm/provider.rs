@@ -104,6 +104,8 @@ pub struct ProviderOptions {
     pub max_output_tokens: u64,
     /// Gemini thinking budget in tokens (`[llm] thinking_budget`).
     pub thinking_budget: Option<i64>,
+    /// `--dry-run`: nothing will be sent, so no key is needed.
+    pub dry_run: bool,
 }
 
 impl ProviderOptions {
@@ -116,6 +118,7 @@ impl ProviderOptions {
             temperature: 0.1,
             max_output_tokens: crate::config::llm::DEFAULT_MAX_OUTPUT_TOKENS,
             thinking_budget: None,
+            dry_run: false,
         }
     }
 
@@ -179,7 +182,8 @@ pub struct LlmClient {
 }
 
 impl LlmClient {
-    /// `key` is required for providers that have a key variable.
+    /// `key` is required for providers that have a key variable, unless
+    /// the run is a dry run.
     pub fn new(
         opts: &ProviderOptions,
         key: Option<String>,
@@ -187,10 +191,13 @@ impl LlmClient {
         context_budget: u64,
     ) -> Result<Self, LlmError> {
         let key = match opts.kind.key_var() {
-            Some(var) => Some(
-                ApiKey::parse(var, key.as_deref().unwrap_or_default())?
-                    .ok_or(LlmError::MissingKey { var })?,
-            ),
+            Some(var) => {
+                let parsed = ApiKey::parse(var, key.as_deref().unwrap_or_default())?;
+                match parsed {
+                    None if !opts.dry_run => return Err(LlmError::MissingKey { var }),
+                    parsed => parsed,
+                }
+            }
             None => None,
         };
         let http = reqwest::Client::builder()

@@ -1,21 +1,44 @@
-//! The binary with `--provider` against a mock provider: one helper to run
-//! `callscope analyze` on the demo calls with a config file, and the
-//! requests that analysed calls (not the report narrative).
+//! The binary with `--provider` against a mock provider, with a config
+//! file: the command, its `run.json`, and the requests that analysed calls
+//! (not the report narrative).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
+use super::cli::{example, llm_command, run_json, stderr};
 use super::mock_provider::{Dialect, Logged, MockProvider};
 
-pub const KEY: &str = "wire-test-key";
-
-pub fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv")
+pub fn provider_name(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Gemini => "gemini",
+        Dialect::OpenAi => "openai",
+        Dialect::Ollama => "ollama",
+    }
 }
 
-/// `callscope analyze` of the demo calls with `config` as `callscope.toml`.
+/// `callscope analyze` of the demo calls into `dir/out`, with `config` as
+/// `dir/callscope.toml`.
+pub fn analyze_output(
+    mock: &MockProvider,
+    dialect: Dialect,
+    dir: &Path,
+    config: &str,
+    extra: &[&str],
+) -> Output {
+    let config_path = dir.join("callscope.toml");
+    std::fs::write(&config_path, config).unwrap();
+    let base = mock.base_url(dialect);
+    llm_command(&example(), provider_name(dialect), &base, &dir.join("out"))
+        .arg("--config")
+        .arg(&config_path)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// The same, which must succeed; its `run.json`.
 pub fn analyze(
     mock: &MockProvider,
     dialect: Dialect,
@@ -23,39 +46,9 @@ pub fn analyze(
     config: &str,
     extra: &[&str],
 ) -> Value {
-    let provider = match dialect {
-        Dialect::Gemini => "gemini",
-        Dialect::OpenAi => "openai",
-        Dialect::Ollama => "ollama",
-    };
-    let config_path = dir.join("callscope.toml");
-    std::fs::write(&config_path, config).unwrap();
-    let out = dir.join("out");
-    let output = Command::cargo_bin("callscope")
-        .unwrap()
-        .env("GEMINI_API_KEY", KEY)
-        .env("OPENAI_API_KEY", KEY)
-        .arg("analyze")
-        .arg(example())
-        .args([
-            "--provider",
-            provider,
-            "--base-url",
-            &mock.base_url(dialect),
-        ])
-        .arg("--config")
-        .arg(&config_path)
-        .arg("--out")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+    let output = analyze_output(mock, dialect, dir, config, extra);
+    assert!(output.status.success(), "{}", stderr(&output));
+    run_json(&dir.join("out"))
 }
 
 /// Requests that analysed a call (not the report narrative).

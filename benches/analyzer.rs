@@ -1,6 +1,7 @@
 //! Analyzer throughput: calls per second on one core for each offline stage
-//! over generated calls, with each stage's cost as a ratio of reading and
-//! parsing the same calls (the baseline, measured in the same run).
+//! over generated calls (sentence detectors included), with each stage's
+//! cost as a ratio of reading and parsing the same calls (the baseline,
+//! measured in the same run).
 //!
 //! `cargo bench --bench analyzer -- 20000` (default 10000 calls).
 
@@ -9,6 +10,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use callscope::analyze::detect::builtin;
 use callscope::analyze::{grounding, heuristic};
 use callscope::config::{Config, Playbook};
 use callscope::demo::{self, DemoLayout, DemoOptions};
@@ -48,14 +50,22 @@ fn main() {
             .map(|c| metrics::compute(c, &playbook, threshold))
             .collect::<Vec<_>>()
     });
+    let detectors = builtin();
+    let (tags, detect_s) = timed(|| {
+        calls
+            .iter()
+            .map(|c| detectors.tag_call(c))
+            .collect::<Vec<_>>()
+    });
+    let sentences: usize = tags.iter().map(Vec::len).sum();
     let ((), heuristic_s) = timed(|| {
-        for (call, m) in calls.iter().zip(&metrics) {
-            let mut insight = heuristic::analyze(call, m, &playbook, threshold);
+        for ((call, m), t) in calls.iter().zip(&metrics).zip(&tags) {
+            let mut insight = heuristic::analyze(call, m, t, &playbook, threshold);
             grounding::ground(&mut insight, call);
             black_box(insight);
         }
     });
-    println!("{n} generated calls, one core");
+    println!("{n} generated calls ({sentences} sentences), one core");
     println!(
         "{:<34} {:>10} {:>12} {:>10}",
         "stage", "seconds", "calls/s", "x parse"
@@ -63,8 +73,12 @@ fn main() {
     for (name, s) in [
         ("read + normalise + parse (baseline)", parse_s),
         ("metrics", metrics_s),
+        ("sentence detectors (tagging)", detect_s),
         ("heuristic analyzer + grounding", heuristic_s),
-        ("metrics + heuristic", metrics_s + heuristic_s),
+        (
+            "metrics + detectors + heuristic",
+            metrics_s + detect_s + heuristic_s,
+        ),
     ] {
         println!(
             "{name:<34} {s:>10.3} {:>12.0} {:>10.2}",

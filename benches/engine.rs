@@ -136,6 +136,7 @@ fn calls(n: usize) -> Vec<Call> {
             let transcript = Transcript {
                 raw: String::new(),
                 turns: turns.clone(),
+                rows: Vec::new(),
             };
             Call::single_leg(format!("{id}#{i}"), "main", transcript)
         })

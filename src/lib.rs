@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod eval;
 pub mod export;
 pub mod input;
 pub mod learn;

@@ -164,6 +164,23 @@ pub struct Transcript {
     pub raw: String,
     #[serde(default)]
     pub turns: Vec<Turn>,
+    /// For utterance tables: every input row, in input order, located in its
+    /// turn (empty for text transcripts, whose sentences are found by
+    /// splitting turns).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<UtteranceRow>,
+}
+
+/// One row of an utterance table inside the turn it was merged into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UtteranceRow {
+    /// Index of the turn in `Transcript::turns`.
+    pub turn_index: u32,
+    /// Byte offset of the row's text in the turn's text.
+    pub start: usize,
+    /// The row's turn value as written in the input, when the table has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<String>,
 }
 
 impl Transcript {

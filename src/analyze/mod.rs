@@ -2,6 +2,7 @@
 //! default) and the LLM analyzers share the schema and the provenance record.
 
 pub mod crosscheck;
+pub mod detect;
 pub mod grounding;
 pub mod heuristic;
 pub mod insight;

@@ -41,7 +41,7 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
             if !quiet {
                 print_summary(&record, &written, &out);
             }
-            if let Some(reason) = &record.stopped {
+            if let Some(reason) = &record.engine.stopped {
                 eprintln!(
                     "stopped early: {reason}. Everything finished so far is saved; run the same command again to resume."
                 );
@@ -124,13 +124,12 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
         "{} calls: {} analysed, {} cached (unchanged since the last run), {} failed{extra}; {:.1}s",
         c.calls_total, c.calls_analyzed, c.calls_cached, c.calls_failed, record.wall_s
     );
-    if record.requests > 0 {
-        let cost = record
-            .cost_usd
-            .map_or("unknown".into(), |c| format!("${c:.4}"));
+    let e = &record.engine;
+    if e.requests > 0 {
+        let cost = e.cost_usd.map_or("unknown".into(), |c| format!("${c:.4}"));
         println!(
             "{} requests ({} retries, {} answered 429), {} tokens in, {} out, cost {cost}",
-            record.requests, record.retries, record.http_429, record.tokens_in, record.tokens_out
+            e.requests, e.retries, e.http_429, e.tokens_in, e.tokens_out
         );
     }
     if c.warnings > SHOWN_WARNINGS {

@@ -6,9 +6,11 @@
 
 mod analyze;
 mod demo;
+mod eval;
 mod init;
 mod inspect;
 mod report;
+mod train;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -47,6 +49,10 @@ enum Command {
     Report(report::Args),
     /// Show one call's metrics, analysis and request log.
     Inspect(inspect::Args),
+    /// Measure the last run's detections against a label table.
+    Eval(eval::Args),
+    /// Fit the sentence detectors on a label table and write the model.
+    Train(train::Args),
 }
 
 pub fn run() -> Result<i32> {
@@ -58,12 +64,14 @@ pub fn run() -> Result<i32> {
         Command::DemoData(args) => demo::run(args),
         Command::Report(args) => report::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 
 fn init_logging(verbose: u8) {
     let level = match verbose {
-        0 => "warn",
+        0 => "warn,usvg=error",
         1 => "info",
         _ => "debug",
     };

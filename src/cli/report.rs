@@ -16,6 +16,8 @@ pub struct Args {
     /// Where to write the report (default: the database's folder).
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    outputs: crate::run::OutputArgs,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -27,7 +29,7 @@ pub fn run(args: Args) -> Result<i32> {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."))
     });
-    for file in publish::write_outputs(&store, &run, &out, None)?.files {
+    for file in publish::write_outputs(&store, &run, &out, None, &args.outputs.resolve())?.files {
         println!("wrote {}", file.display());
     }
     Ok(super::exit::OK)

@@ -34,6 +34,25 @@ pub struct InputConfig {
     /// Columns copied to `Call.attributes`. Absent: every unmapped column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passthrough: Option<Vec<String>>,
+    /// A folder of files, one per call.
+    #[serde(default, skip_serializing_if = "FilesConfig::is_default")]
+    pub files: FilesConfig,
+}
+
+/// How to read a folder of files, one per call.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// Dotted path of a top-level JSON field holding the call id (e.g.
+    /// `jobName`); absent, or missing in a file: the file name without extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_id_field: Option<String>,
+}
+
+impl FilesConfig {
+    fn is_default(&self) -> bool {
+        *self == FilesConfig::default()
+    }
 }
 
 /// A built-in column mapping.

@@ -1,6 +1,7 @@
 //! `callscope.toml`: loading, defaults and validation. Each part of the file has
 //! its own module; this one ties them together.
 
+pub mod detect;
 pub mod input;
 pub mod llm;
 pub mod outcomes;
@@ -33,6 +34,10 @@ pub struct Config {
     /// Absent means the built-in generic sales playbook.
     #[serde(default)]
     pub playbook: Option<Playbook>,
+    #[serde(default)]
+    pub detect: detect::DetectConfig,
+    #[serde(default)]
+    pub eval: detect::EvalConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

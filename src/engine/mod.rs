@@ -83,10 +83,14 @@ pub struct RunStats {
     pub tokens_out: u64,
     /// `None` when the model's price is unknown.
     pub cost_usd: Option<f64>,
+    /// Calls answered and failed (the run layer counts them for `run.json`).
+    #[serde(default, skip_serializing)]
     pub done: u64,
+    #[serde(default, skip_serializing)]
     pub failed: u64,
     pub stopped: Option<StopReason>,
     /// Set by a dry run, which sends nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Estimate>,
     /// Estimated against reported tokens of the answers of this run.
     pub calibration: Calibration,

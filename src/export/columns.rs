@@ -1,28 +1,37 @@
 //! The wide CSV's columns: one per scalar field of the call, its metrics and
 //! its analysis, in a fixed order; then one per pass-through attribute.
 
+use chrono::NaiveDate;
+
 use crate::analyze::Insight;
 use crate::analyze::insight::RebuttalQuality;
+use crate::model::{Call, CallTime, Transcript};
 use crate::store::StoredRow;
 
 use super::neutralise_formula;
 
 /// A cell before formatting: numbers are written as numbers, text is
-/// neutralised against formula injection, unknown is an empty cell.
-enum Cell {
+/// neutralised against formula injection, unknown is an empty cell (CSV)
+/// or a null (Parquet). The variant is the column's type.
+pub enum Cell {
     Num(Option<f64>),
     Int(Option<i64>),
     Bool(Option<bool>),
     Text(Option<String>),
+    /// A start time: RFC 3339 in CSV, a timestamp in Parquet.
+    Time(Option<CallTime>),
+    Date(Option<NaiveDate>),
 }
 
 impl Cell {
-    fn render(self) -> String {
+    pub fn render(self) -> String {
         match self {
             Cell::Num(v) => v.map(|v| format!("{v}")).unwrap_or_default(),
             Cell::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
             Cell::Bool(v) => v.map(|v| v.to_string()).unwrap_or_default(),
             Cell::Text(v) => v.as_deref().map(neutralise_formula).unwrap_or_default(),
+            Cell::Time(v) => v.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            Cell::Date(v) => v.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -47,12 +56,8 @@ fn u(n: Option<u32>) -> Cell {
 
 const COLUMNS: &[Column] = &[
     ("call_id", |r| text(Some(&r.call.id))),
-    ("started_at", |r| {
-        Cell::Text(r.call.started_at.map(|t| t.to_rfc3339()))
-    }),
-    ("date", |r| {
-        Cell::Text(r.call.started_at.map(|t| t.date().to_string()))
-    }),
+    ("started_at", |r| Cell::Time(r.call.started_at)),
+    ("date", |r| Cell::Date(r.call.started_at.map(|t| t.date()))),
     ("agent", |r| text(r.call.agent.as_deref())),
     ("team", |r| text(r.call.team.as_deref())),
     ("duration_s", |r| Cell::Num(r.call.duration_s)),
@@ -252,13 +257,35 @@ pub fn header(attributes: &[String]) -> Vec<String> {
 }
 
 pub fn record(row: &StoredRow, attributes: &[String]) -> Vec<String> {
+    cells(row, attributes)
+        .into_iter()
+        .map(Cell::render)
+        .collect()
+}
+
+/// One row's typed cells: the fixed columns, then one text cell per attribute.
+pub fn cells(row: &StoredRow, attributes: &[String]) -> Vec<Cell> {
     COLUMNS
         .iter()
-        .map(|(_, cell)| cell(row).render())
+        .map(|(_, cell)| cell(row))
         .chain(
             attributes
                 .iter()
-                .map(|a| text(row.call.attributes.get(a).map(String::as_str)).render()),
+                .map(|a| text(row.call.attributes.get(a).map(String::as_str))),
         )
+        .collect()
+}
+
+/// Every column's name and type (its cell with nothing known).
+pub fn schema(attributes: &[String]) -> Vec<(String, Cell)> {
+    let probe = StoredRow {
+        seq: 0,
+        call: Call::single_leg("", "call", Transcript::default()),
+        metrics: None,
+        analysis: None,
+    };
+    header(attributes)
+        .into_iter()
+        .zip(cells(&probe, attributes))
         .collect()
 }

@@ -1,9 +1,16 @@
-//! Per-call exports written from the store: `insights.jsonl` (one object per
-//! call; it reads back as input, since its top level is the call schema) and
-//! `insights.csv` (wide, one column per scalar field, for BI tools and ML).
+//! Per-call exports written from the store, streaming: `insights.jsonl` (one
+//! object per call; with transcripts it reads back as input, since its top
+//! level is the call schema), `insights.csv` (wide, one column per scalar
+//! field, for BI tools and ML), `calls.parquet` (the CSV's columns, typed)
+//! `utterances.parquet` (one row per turn: the one export that holds the
+//! transcripts by default) and the per-sentence detections `utterances.csv`.
 
 mod columns;
 mod csv_cell;
+mod parquet;
+mod scorecard;
+mod turns;
+pub mod utterances;
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -18,6 +25,7 @@ use crate::model::Call;
 use crate::store::{Detail, RunId, Store, StoredRow};
 
 pub use csv_cell::neutralise_formula;
+use parquet::ParquetTable;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -28,6 +36,11 @@ pub enum ExportError {
     },
     #[error("cannot write {path}: {source}")]
     Csv { path: String, source: csv::Error },
+    #[error("cannot write {path}: {source}")]
+    Parquet {
+        path: String,
+        source: ::parquet::errors::ParquetError,
+    },
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -41,10 +54,13 @@ struct JsonlLine<'a> {
     analysis: &'a Option<Analysis>,
 }
 
-/// Writes `insights.jsonl` and `insights.csv` for `run` into `dir`.
-pub fn write_all(store: &Store, run: RunId, analyzer: &str, dir: &Path) -> Result<(), ExportError> {
-    write_jsonl(store, run, analyzer, &dir.join("insights.jsonl"))?;
-    write_csv(store, run, analyzer, &dir.join("insights.csv"))
+/// Whether `insights.jsonl` carries each call's transcript (so it reads
+/// back as input) or leaves it out (bounded: the transcripts are in the
+/// database and `utterances.parquet`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transcripts {
+    Included,
+    Omitted,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
@@ -59,10 +75,15 @@ pub fn write_jsonl(
     run: RunId,
     analyzer: &str,
     path: &Path,
+    transcripts: Transcripts,
 ) -> Result<(), ExportError> {
     let mut out = BufWriter::new(File::create(path).map_err(io_err(path))?);
     let mut failure = None;
-    store.for_each_row(run, analyzer, Detail::Full, |row| {
+    let detail = match transcripts {
+        Transcripts::Included => Detail::Full,
+        Transcripts::Omitted => Detail::Summary,
+    };
+    store.for_each_row(run, analyzer, detail, |row| {
         let line = JsonlLine {
             call: &row.call,
             metrics: &row.metrics,
@@ -106,6 +127,92 @@ pub fn write_csv(
     })?;
     if let Some(e) = failure {
         return Err(csv_err(e));
+    }
+    out.flush().map_err(io_err(path))
+}
+
+/// `calls.parquet`: the wide CSV's columns, typed, nulls for unknown.
+pub fn write_calls_parquet(
+    store: &Store,
+    run: RunId,
+    analyzer: &str,
+    path: &Path,
+) -> Result<(), ExportError> {
+    let attributes = attribute_keys(store, run, analyzer)?;
+    let pq_err = |source| ExportError::Parquet {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut table = ParquetTable::create(path, &columns::schema(&attributes)).map_err(pq_err)?;
+    let mut failure = None;
+    store.for_each_row(run, analyzer, Detail::Summary, |row| {
+        if failure.is_none()
+            && let Err(e) = table.push(columns::cells(&row, &attributes))
+        {
+            failure = Some(e);
+        }
+        Ok(())
+    })?;
+    match failure {
+        Some(e) => Err(pq_err(e)),
+        None => table.finish().map_err(pq_err),
+    }
+}
+
+/// `utterances.parquet`: one row per turn of every call.
+pub fn write_utterances_parquet(
+    store: &Store,
+    run: RunId,
+    analyzer: &str,
+    path: &Path,
+) -> Result<(), ExportError> {
+    let pq_err = |source| ExportError::Parquet {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut table = ParquetTable::create(path, &turns::schema()).map_err(pq_err)?;
+    let mut failure = None;
+    store.for_each_row(run, analyzer, Detail::Full, |row| {
+        for cells in turns::rows(&row.call) {
+            if failure.is_none()
+                && let Err(e) = table.push(cells)
+            {
+                failure = Some(e);
+            }
+        }
+        Ok(())
+    })?;
+    match failure {
+        Some(e) => Err(pq_err(e)),
+        None => table.finish().map_err(pq_err),
+    }
+}
+
+/// `scorecard.csv`: one row per agent and month (see `scorecard`); agents
+/// need `min_calls` calls of known outcome to count as best converters.
+pub fn write_scorecard(
+    store: &Store,
+    run: RunId,
+    analyzer: &str,
+    path: &Path,
+    min_calls: u64,
+) -> Result<(), ExportError> {
+    let mut card = scorecard::Scorecard::default();
+    store.for_each_row(run, analyzer, Detail::Summary, |row| {
+        card.add(&row.call, row.metrics.as_ref(), row.analysis.as_ref());
+        Ok(())
+    })?;
+    let (header, rows) = card.records(min_calls);
+    let file = File::create(path).map_err(io_err(path))?;
+    let mut out = csv::Writer::from_writer(BufWriter::new(file));
+    let csv_err = |source| ExportError::Csv {
+        path: path.display().to_string(),
+        source,
+    };
+    out.write_record(&header).map_err(csv_err)?;
+    for row in rows {
+        out.write_record(row.iter().map(|c| neutralise_formula(c)))
+            .map_err(csv_err)?;
     }
     out.flush().map_err(io_err(path))
 }

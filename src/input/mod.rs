@@ -1,5 +1,5 @@
-//! Reading call exports (CSV, XLSX, JSONL, utterance tables) into normalised
-//! calls, streaming, with row-level warnings.
+//! Reading call exports (CSV, XLSX, JSONL, utterance tables, a folder of
+//! files one per call) into normalised calls, streaming, with row-level warnings.
 //!
 //! Rules every format follows:
 //! - A row that cannot become a call is `RowResult::Skipped` with a warning
@@ -10,13 +10,19 @@
 //! - Row numbers are as a spreadsheet shows them: the header is row 1 and a
 //!   CSV record with multi-line cells is one row. For JSONL, the line number.
 
+mod call_file;
 mod columns;
 mod decode;
 mod dedup;
+mod folder;
 mod jsonl;
+mod meta;
 pub mod profiles;
 mod rows;
-mod table;
+pub mod speaker_roles;
+mod stt;
+mod subtitles;
+pub mod table;
 mod utterances;
 pub mod values;
 
@@ -184,6 +190,13 @@ impl fmt::Debug for CallStream {
 
 /// Opens an input for streaming, resolving its columns against the config.
 pub fn open(spec: &InputSpec, cfg: &Config) -> Result<CallStream, InputError> {
+    if folder::handles(&spec.path) {
+        let meta = match &spec.calls_meta {
+            Some(path) => Some(open_table(path, format_of(path, InputFormat::Auto), cfg)?),
+            None => None,
+        };
+        return folder::open(&spec.path, meta, cfg);
+    }
     let format = format_of(&spec.path, cfg.input.format);
     if format == InputFormat::Jsonl {
         return jsonl::open(&spec.path);
@@ -204,6 +217,11 @@ pub fn open(spec: &InputSpec, cfg: &Config) -> Result<CallStream, InputError> {
             utterances::open(table, meta, cfg)
         }
     }
+}
+
+/// Opens any table (CSV, TSV, XLSX...) by its extension, e.g. a label file.
+pub fn open_plain_table(path: &Path, cfg: &Config) -> Result<table::Table, InputError> {
+    open_table(path, format_of(path, InputFormat::Auto), cfg)
 }
 
 fn open_table(path: &Path, format: InputFormat, cfg: &Config) -> Result<table::Table, InputError> {

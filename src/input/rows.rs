@@ -119,6 +119,7 @@ impl Cells<'_> {
             transcript: Transcript {
                 turns: parse_text(&text, &self.ctx.speakers),
                 raw: text,
+                rows: Vec::new(),
             },
         }
     }

@@ -8,17 +8,19 @@
 //! - A call with no metadata row still appears (outcome unknown) with a warning;
 //!   a metadata row with no utterances appears with an empty transcript.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::columns::{Resolver, UtteranceCols};
 use super::dedup::Dedup;
-use super::profiles::{mapping_spec, utterance_spec};
-use super::rows::{BuildCtx, call_from_row, is_blank};
+use super::meta::{MetaIndex, attach};
+use super::profiles::utterance_spec;
+use super::rows::{BuildCtx, is_blank};
+use super::speaker_roles::raw_text;
 use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::Config;
-use crate::model::{Call, Transcript, Turn};
+use crate::model::{Call, Transcript, Turn, UtteranceRow};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
 pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
@@ -52,68 +54,12 @@ pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStrea
     })
 }
 
-/// The metadata table: calls without transcripts, by id, in file order.
-struct MetaIndex {
-    file: String,
-    calls: HashMap<String, (Call, Vec<RowWarning>)>,
-    order: VecDeque<String>,
-}
-
-impl MetaIndex {
-    /// Loads every metadata row; skipped rows become warnings in `pending`.
-    fn load(
-        table: Table,
-        cfg: &Config,
-        notes: &mut Vec<String>,
-        pending: &mut VecDeque<RowResult>,
-    ) -> Result<MetaIndex, InputError> {
-        let mut spec = mapping_spec(&cfg.input);
-        spec.legs.clear();
-        spec.transcript.clear();
-        let mut resolver = Resolver::new(&table.file, &table.headers);
-        let cols = resolver.call_columns(&spec)?;
-        notes.extend(
-            resolver
-                .notes
-                .into_iter()
-                .map(|n| format!("{}: {n}", table.file)),
-        );
-        let ctx = BuildCtx::new(&table.file, cfg);
-        let mut index = MetaIndex {
-            file: table.file,
-            calls: HashMap::new(),
-            order: VecDeque::new(),
-        };
-        let mut dedup = Dedup::default();
-        for row in table.rows {
-            let raw = match row {
-                Ok(raw) if is_blank(&raw) => continue,
-                Ok(raw) => raw,
-                Err(w) => {
-                    pending.push_back(RowResult::Skipped(w));
-                    continue;
-                }
-            };
-            match call_from_row(&raw, &cols, &ctx) {
-                Err(w) => pending.push_back(RowResult::Skipped(w)),
-                Ok((call, warnings)) => match dedup.check(&index.file, &call.id, raw.row) {
-                    Some(w) => pending.push_back(RowResult::Skipped(w)),
-                    None => {
-                        index.order.push_back(call.id.clone());
-                        index.calls.insert(call.id.clone(), (call, warnings));
-                    }
-                },
-            }
-        }
-        Ok(index)
-    }
-}
-
 /// The utterances of the call being read.
 struct Group {
     id: String,
     row: u64,
     turns: Vec<Turn>,
+    rows: Vec<UtteranceRow>,
     last_turn_key: Option<String>,
     warnings: Vec<RowWarning>,
 }
@@ -196,6 +142,7 @@ impl Utterances {
             id,
             row: raw.row,
             turns: Vec::new(),
+            rows: Vec::new(),
             last_turn_key: None,
             warnings: Vec::new(),
         });
@@ -237,18 +184,32 @@ impl Utterances {
                     .unwrap_or("")
                     .eq_ignore_ascii_case(&label)
             });
+        let turn_value = key.clone().filter(|k| !k.is_empty());
+        let open_turns = group.turns.len();
         match group.turns.last_mut() {
             Some(last) if continues => {
                 last.text.push(' ');
+                group.rows.push(UtteranceRow {
+                    turn_index: index_u32(open_turns.saturating_sub(1)),
+                    start: last.text.len(),
+                    turn: turn_value,
+                });
                 last.text.push_str(text);
                 last.end_s = end_s.or(last.end_s);
             }
             // The speaker is decided for the whole call in `close_group`.
-            _ => group.turns.push(Turn {
-                start_s,
-                end_s,
-                ..Turn::new((!label.is_empty()).then_some(label), text)
-            }),
+            _ => {
+                group.rows.push(UtteranceRow {
+                    turn_index: index_u32(open_turns),
+                    start: 0,
+                    turn: turn_value,
+                });
+                group.turns.push(Turn {
+                    start_s,
+                    end_s,
+                    ..Turn::new((!label.is_empty()).then_some(label), text)
+                });
+            }
         }
         group.last_turn_key = key;
     }
@@ -260,7 +221,7 @@ impl Utterances {
         };
         self.seen.remember(&group.id, group.row);
         let mut warnings = group.warnings;
-        let mut call = match self.meta.as_mut().map(|m| m.calls.remove(&group.id)) {
+        let mut call = match self.meta.as_mut().map(|m| m.take(&group.id)) {
             Some(Some((call, meta_warnings))) => {
                 warnings.extend(meta_warnings);
                 call
@@ -286,26 +247,20 @@ impl Utterances {
             &self.ctx.speakers,
             crate::transcript::Layout::Turns,
         );
-        let raw = turns
-            .iter()
-            .map(|t| format!("{}: {}", t.label.as_deref().unwrap_or("?"), t.text))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if let Some(leg) = call.legs.last_mut() {
-            leg.transcript = Transcript { raw, turns };
-        }
+        let raw = raw_text(&turns);
+        let rows = group.rows;
+        attach(&mut call, Transcript { raw, turns, rows });
         self.pending
             .push_back(RowResult::Call(Box::new(call), warnings));
     }
 
     /// After the utterances: metadata rows that had none, in file order.
     fn next_meta_only(&mut self) -> Option<RowResult> {
-        let meta = self.meta.as_mut()?;
-        while let Some(id) = meta.order.pop_front() {
-            if let Some((call, warnings)) = meta.calls.remove(&id) {
-                return Some(RowResult::Call(Box::new(call), warnings));
-            }
-        }
-        None
+        let (call, warnings) = self.meta.as_mut()?.next_unmatched()?;
+        Some(RowResult::Call(Box::new(call), warnings))
     }
+}
+
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }

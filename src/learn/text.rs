@@ -1,6 +1,14 @@
 //! Text normalisation for learning: lower case, straight apostrophes, digits
-//! folded to `0` (so "$25" and "$40" share features), and the word tokens a
-//! featuriser reads, with `?`, `!`, `$` and `%` kept as tokens of their own.
+//! folded to `0` (so "$25" and "$40" share features), the word tokens a
+//! featuriser reads, with `?`, `!`, `$` and `%` kept as tokens of their own,
+//! and sentence splitting. A fragment of at most two words ("Food?", "Ok!")
+//! joins the sentence before it, so "Food? Clothing? Shelter?" is one
+//! question, not three.
+
+use std::ops::Range;
+
+/// Fragments of at most this many words join the previous sentence.
+const FRAGMENT_WORDS: usize = 2;
 
 /// Lower-cased text with apostrophes straightened, digits folded to `0` and
 /// whitespace collapsed to single spaces.
@@ -91,9 +99,58 @@ pub fn is_modal(token: &str) -> bool {
     )
 }
 
+/// Sentence ranges of `text`: split after `.`, `!`, `?` (runs of them) and
+/// line breaks; fragments joined to the sentence before.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let ends = matches!(c, '.' | '!' | '?' | '\n');
+        let run_continues = chars
+            .peek()
+            .is_some_and(|(_, n)| matches!(n, '.' | '!' | '?' | '"' | ')'));
+        if ends && !run_continues {
+            push_sentence(&mut out, text, start..i + c.len_utf8());
+            start = i + c.len_utf8();
+        }
+    }
+    push_sentence(&mut out, text, start..text.len());
+    out
+}
+
+fn push_sentence(out: &mut Vec<Range<usize>>, text: &str, range: Range<usize>) {
+    let Some(range) = trimmed(text, range) else {
+        return;
+    };
+    let words = text[range.clone()].split_whitespace().count();
+    match out.last_mut() {
+        Some(prev) if words <= FRAGMENT_WORDS && !text[prev.end..range.start].contains('\n') => {
+            prev.end = range.end;
+        }
+        _ => out.push(range),
+    }
+}
+
+/// `range` of `text` without surrounding whitespace; `None` when nothing
+/// alphanumeric is left.
+pub fn trimmed(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let slice = text.get(range.clone())?;
+    let core = slice.trim();
+    if !core.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    Some(start..start + core.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
 
     #[test]
     fn normalises_case_apostrophes_digits_and_space() {
@@ -118,5 +175,23 @@ mod tests {
     fn negations_and_modals() {
         assert!(is_negation("can't") && is_negation("never") && !is_negation("know"));
         assert!(is_modal("could") && !is_modal("give"));
+    }
+
+    #[test]
+    fn splits_sentences_and_joins_fragments() {
+        assert_eq!(
+            texts("Hi there. How are you today? Food? Clothing? Shelter?"),
+            ["Hi there.", "How are you today? Food? Clothing? Shelter?"]
+        );
+        assert_eq!(
+            texts("Food? Clothing? Shelter?"),
+            ["Food? Clothing? Shelter?"]
+        );
+        assert_eq!(
+            texts("Really?! I can give $1."),
+            ["Really?!", "I can give $1."]
+        );
+        assert_eq!(texts("Wait...\nno way"), ["Wait...", "no way"]);
+        assert!(texts("  ... ").is_empty());
     }
 }

@@ -24,7 +24,7 @@ use script::Normalized;
 
 /// Version of the metric definitions; part of every cache key (the LLM
 /// prompt carries the metrics). Bump when a metric's meaning changes.
-pub const METRICS_VERSION: &str = "m1";
+pub const METRICS_VERSION: &str = "m2";
 
 /// Customer turns whose text gives the start / end sentiment.
 pub const SENTIMENT_WINDOW_TURNS: usize = 3;

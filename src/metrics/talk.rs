@@ -49,17 +49,14 @@ pub(crate) fn word_count(text: &str) -> u32 {
     u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX)
 }
 
-/// Questions asked: runs of `?` ("really??" is one question).
+/// Questions asked: sentences with a `?` ("Food? Clothing? Shelter?" is one
+/// question, "really??" too), not `?` characters.
 pub(crate) fn question_count(text: &str) -> u32 {
-    let mut count = 0u32;
-    let mut prev = ' ';
-    for c in text.chars() {
-        if c == '?' && prev != '?' {
-            count = count.saturating_add(1);
-        }
-        prev = c;
-    }
-    count
+    let questions = crate::learn::text::sentences(text)
+        .into_iter()
+        .filter(|r| text[r.clone()].contains('?'))
+        .count();
+    u32::try_from(questions).unwrap_or(u32::MAX)
 }
 
 /// Length of each turn in seconds: its own end, else the next turn's start.

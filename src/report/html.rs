@@ -30,7 +30,7 @@ th{background:#f0f3f6}tr:nth-child(even) td{background:#fafbfc}
 pre{background:#f6f8fa;padding:8px 12px;overflow-x:auto;max-width:100%}
 figure.chart{margin:1em 0;overflow-x:auto;max-width:100%}figure.chart svg{width:100%;height:auto;max-width:760px;display:block}
 figcaption{font-size:.85em;color:#57606a}
-svg text{font-size:11px;fill:#1d2329}svg .axis{fill:#57606a;font-size:10px}svg .title{font-size:11px;fill:#57606a;font-weight:600}
+svg text{font-size:11px;fill:#1d2329}svg .axis{fill:#57606a;font-size:10px}svg .title{font-size:11px;fill:#57606a;font-weight:600}svg .inbar{font-size:10px;fill:#fff;font-weight:600}
 svg .grid{stroke:#e1e4e8;stroke-width:1}svg .bar{fill:#0969da}svg .short{fill:#cf6b2c}svg .long{fill:#0969da}
 svg .whisker{stroke:#1d2329;stroke-width:1.4;fill:none}svg .split{stroke:#b00020;stroke-dasharray:4 3}
 svg .line{fill:none;stroke:#0969da;stroke-width:2}svg .dot{fill:#0969da}svg .gap{stroke:#9e9e9e;stroke-dasharray:3 3;fill:none}
@@ -48,6 +48,15 @@ footer{max-width:1100px;margin:0 auto;padding:12px 32px;color:#57606a;font-size:
 @media print{body{background:#fff}main{padding:0;max-width:none}nav{display:none}
 section{break-inside:auto}h2,h3{break-after:avoid}figure,table,article.call{break-inside:avoid}.scroll,figure.chart{overflow:visible}}
 ";
+
+/// The page's chart rules (`svg ...`), for charts drawn outside the page.
+pub(super) fn chart_css() -> String {
+    STYLE
+        .lines()
+        .filter(|l| l.starts_with("svg "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// The ids that link to an anchor, and how a text is written with them.
 struct Links<'a> {
@@ -106,7 +115,8 @@ pub fn render(doc: &Document, footer: &str, evidence: &Evidence) -> String {
         let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
     }
     out.push_str("</dl>\n<nav><ol>");
-    for s in &doc.sections {
+    // Coaching sections are reached from the agents table.
+    for s in doc.sections.iter().filter(|s| !s.id.starts_with("coach-")) {
         let _ = write!(
             out,
             "<li><a href=\"#{}\">{}</a></li>",

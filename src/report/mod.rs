@@ -1,7 +1,9 @@
 //! The report: one document model built from the statistics, rendered as
-//! Markdown and as a self-contained HTML page with inline SVG charts.
+//! Markdown, as a self-contained HTML page with inline SVG charts, and as a
+//! Word document with the same charts as images.
 
 pub mod document;
+mod docx;
 mod escape;
 pub mod evidence;
 mod format;
@@ -14,6 +16,7 @@ mod transcripts;
 use crate::stats::Summary;
 
 pub use document::{Block, Chart, ChartKind, Document, NarrativeSource, Section};
+pub use docx::DocxError;
 pub use evidence::{Evidence, cited_tokens};
 
 /// What the report says about its own making; passed in so output is stable.
@@ -73,6 +76,11 @@ pub fn render_document_html_with(
     evidence: &Evidence,
 ) -> String {
     html::render(doc, &footer(doc, ctx), evidence)
+}
+
+/// The document as the bytes of a Word file (charts as PNG images).
+pub fn render_document_docx(doc: &Document, ctx: &ReportContext) -> Result<Vec<u8>, DocxError> {
+    docx::render(doc, &footer(doc, ctx))
 }
 
 fn footer(doc: &Document, ctx: &ReportContext) -> String {

@@ -1,5 +1,8 @@
 //! Hand-written inline SVG charts: rate bars with interval whiskers, a
-//! duration histogram split at the threshold, a trend line and stacked bars.
+//! duration histogram split at the threshold, a trend line on a real date
+//! axis (gaps in the data left as gaps) and stacked bars with percentage
+//! labels. Every chart has axis titles; colours mean one thing each (green /
+//! red / grey: the outcome; blue: any other rate; orange: short calls).
 //! Every drawn data mark has class `mark`; every text is escaped.
 
 use std::fmt::Write;
@@ -7,6 +10,7 @@ use std::fmt::Write;
 use super::document::{Chart, ChartKind, RateBar};
 use super::escape::html as esc;
 use super::format::pct;
+use chrono::NaiveDate;
 
 const WIDTH: f64 = 720.0;
 const LABEL_W: f64 = 200.0;
@@ -18,16 +22,59 @@ const LABEL_CHARS: usize = 28;
 const PALETTE: [&str; 3] = ["#2e7d32", "#c62828", "#9e9e9e"];
 
 pub fn render(c: &Chart) -> String {
-    let (height, body) = match &c.kind {
+    let (height, body) = draw(c);
+    format!(
+        "<figure class=\"chart\"><svg class=\"chart-svg\" role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\">{body}</svg><figcaption>{t}</figcaption></figure>\n",
+        t = esc(&c.title)
+    )
+}
+
+/// The chart as a standalone SVG document carrying the report's chart
+/// styles on a white ground, for rasterising (the DOCX report).
+pub fn standalone(c: &Chart) -> String {
+    let (height, body) = draw(c);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\"><style>{}</style><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>{body}</svg>",
+        super::html::chart_css()
+    )
+}
+
+/// The chart's height and its marks, with its axis titles.
+fn draw(c: &Chart) -> (f64, String) {
+    let (height, mut body) = match &c.kind {
         ChartKind::RateBars(bars) => rate_bars(bars),
         ChartKind::Histogram { bins, split } => histogram(bins, *split),
         ChartKind::Trend(points) => trend(points),
         ChartKind::Stacked { legend, rows } => stacked(legend, rows),
     };
-    format!(
-        "<figure class=\"chart\"><svg class=\"chart-svg\" role=\"img\" aria-label=\"{t}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\">{body}</svg><figcaption>{t}</figcaption></figure>\n",
-        t = esc(&c.title)
-    )
+    let (x_title, y_title) = axis_titles(&c.kind);
+    let height = height + 16.0;
+    let _ = write!(
+        body,
+        "<text class=\"title\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+        WIDTH / 2.0,
+        height - 4.0,
+        esc(x_title)
+    );
+    if let Some(y) = y_title {
+        let _ = write!(
+            body,
+            "<text class=\"title\" transform=\"translate(12 {:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+            height / 2.0,
+            esc(y)
+        );
+    }
+    (height, body)
+}
+
+/// The x and (for vertical charts) y axis titles of each kind.
+fn axis_titles(kind: &ChartKind) -> (&'static str, Option<&'static str>) {
+    match kind {
+        ChartKind::RateBars(_) => ("rate (bar) and its 95% interval (whisker)", None),
+        ChartKind::Histogram { .. } => ("call duration", Some("calls")),
+        ChartKind::Trend(_) => ("date", Some("rate")),
+        ChartKind::Stacked { .. } => ("share of calls", None),
+    }
 }
 
 fn short_label(s: &str) -> String {
@@ -146,9 +193,41 @@ fn histogram(bins: &[(String, u64)], split: usize) -> (f64, String) {
     (height, out)
 }
 
+/// x positions of the points: by date when every label is a date (so gaps
+/// in the data stay gaps), else evenly spaced; and where the line breaks.
+fn trend_positions(points: &[RateBar], left: f64, span: f64) -> (Vec<f64>, Vec<bool>) {
+    let dates: Option<Vec<NaiveDate>> = points
+        .iter()
+        .map(|p| NaiveDate::parse_from_str(&p.label, "%Y-%m-%d").ok())
+        .collect();
+    let even = || {
+        let step = span / (points.len().max(2) - 1) as f64;
+        (0..points.len()).map(|i| left + step * i as f64).collect()
+    };
+    let Some(dates) = dates.filter(|d| d.len() >= 2) else {
+        return (even(), vec![false; points.len()]);
+    };
+    let days = |d: &NaiveDate| (*d - dates[0]).num_days() as f64;
+    let total = days(&dates[dates.len() - 1]).max(1.0);
+    let period = dates
+        .windows(2)
+        .map(|w| (w[1] - w[0]).num_days())
+        .min()
+        .unwrap_or(1);
+    let breaks = std::iter::once(false)
+        .chain(dates.windows(2).map(|w| (w[1] - w[0]).num_days() > period))
+        .collect();
+    (
+        dates
+            .iter()
+            .map(|d| left + span * days(d) / total)
+            .collect(),
+        breaks,
+    )
+}
+
 fn trend(points: &[RateBar]) -> (f64, String) {
     let (height, plot_h, left) = (240.0, 180.0, 40.0);
-    let step = (WIDTH - left - 30.0) / (points.len().max(2) - 1) as f64;
     let y_of = |v: f64| TOP + plot_h * (1.0 - v.clamp(0.0, 1.0));
     let mut out = String::new();
     for tick in [0.0, 0.5, 1.0] {
@@ -162,20 +241,29 @@ fn trend(points: &[RateBar]) -> (f64, String) {
             pct(tick)
         );
     }
+    let (xs, breaks) = trend_positions(points, left, WIDTH - left - 30.0);
     let coords: Vec<(f64, f64)> = points
         .iter()
-        .enumerate()
-        .map(|(i, p)| (left + step * i as f64, y_of(p.value)))
+        .zip(&xs)
+        .map(|(p, x)| (*x, y_of(p.value)))
         .collect();
-    let path: Vec<String> = coords
-        .iter()
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
-        .collect();
-    let _ = write!(
-        out,
-        "<polyline class=\"mark line\" points=\"{}\"/>",
-        path.join(" ")
-    );
+    // One line per run of consecutive periods; a gap in the data is a gap.
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for ((x, y), brk) in coords.iter().zip(&breaks) {
+        if *brk {
+            runs.push(Vec::new());
+        }
+        if let Some(run) = runs.last_mut() {
+            run.push(format!("{x:.1},{y:.1}"));
+        }
+    }
+    for run in runs.iter().filter(|r| r.len() > 1) {
+        let _ = write!(
+            out,
+            "<polyline class=\"mark line\" points=\"{}\"/>",
+            run.join(" ")
+        );
+    }
     let label_every = points.len().div_ceil(8).max(1);
     for (i, (p, (x, y))) in points.iter().zip(&coords).enumerate() {
         if let Some((lo, hi)) = p.interval {
@@ -238,6 +326,15 @@ fn stacked(legend: &[String], rows: &[(String, Vec<u64>)]) -> (f64, String) {
                 PALETTE[i % PALETTE.len()],
                 esc(&format!("{label}: {n} {name}"))
             );
+            if w >= 30.0 {
+                let _ = write!(
+                    out,
+                    "<text class=\"inbar\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                    x + w / 2.0,
+                    y + 16.0,
+                    pct(*n as f64 / total)
+                );
+            }
             x += w;
         }
         let _ = write!(
@@ -304,5 +401,29 @@ mod tests {
         });
         assert_eq!(trend.matches("class=\"mark dot\"").count(), 2);
         assert!(trend.contains("class=\"mark line\""));
+    }
+
+    #[test]
+    fn a_date_axis_leaves_missing_weeks_as_a_gap_and_every_chart_has_axis_titles() {
+        let weeks = ["2026-03-02", "2026-03-09", "2026-03-30", "2026-04-06"];
+        let trend = render(&Chart {
+            title: "w".into(),
+            kind: ChartKind::Trend(weeks.iter().map(|w| bar(w, 0.3)).collect()),
+        });
+        assert_eq!(trend.matches("class=\"mark line\"").count(), 2, "{trend}");
+        assert_eq!(trend.matches("class=\"mark dot\"").count(), 4);
+        assert!(trend.contains(">date</text>") && trend.contains(">rate</text>"));
+        let stacked = render(&Chart {
+            title: "s".into(),
+            kind: ChartKind::Stacked {
+                legend: vec!["yes".into(), "no".into()],
+                rows: vec![("a".into(), vec![3, 1])],
+            },
+        });
+        assert!(
+            stacked.contains(">75%</text>") && stacked.contains(">25%</text>"),
+            "{stacked}"
+        );
+        assert!(stacked.contains(">share of calls</text>"));
     }
 }

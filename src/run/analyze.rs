@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::analyze::grounding;
 use crate::analyze::llm::LlmAnalyzer;
-use crate::engine::{Estimate, RunStats, Scheduler, StopReason};
+use crate::engine::{Estimate, RunStats, Scheduler};
 use crate::input::RowWarning;
 use crate::store::Store;
 
@@ -31,14 +31,9 @@ pub struct RunRecord {
     pub wall_s: f64,
     pub analyzer: String,
     pub input: String,
-    pub requests: u64,
-    pub retries: u64,
-    pub http_429: u64,
-    pub tokens_in: u64,
-    pub tokens_out: u64,
-    /// Absent when the model's price is unknown.
-    pub cost_usd: Option<f64>,
-    pub stopped: Option<StopReason>,
+    /// Every LLM request of the run, the narrative's included.
+    #[serde(flatten)]
+    pub engine: RunStats,
 }
 
 /// What `analyze` did.
@@ -49,7 +44,10 @@ pub enum Analyzed {
         analyzer_key: String,
     },
     /// The run finished (or stopped early: `record.stopped`).
-    Ran { record: RunRecord, written: Written },
+    Ran {
+        record: Box<RunRecord>,
+        written: Written,
+    },
 }
 
 /// The database inside an output folder.
@@ -61,7 +59,7 @@ pub fn db_path(out: &Path) -> PathBuf {
 /// as they are found.
 pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> Result<Analyzed> {
     let started = Instant::now();
-    let ctx = Arc::new(AnalysisContext::new(&settings.config));
+    let ctx = Arc::new(AnalysisContext::new(&settings.config)?);
     let llm = settings
         .llm
         .as_ref()
@@ -124,21 +122,26 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     let run_info = store.latest_run()?;
     // After an early stop the provider is unusable or unaffordable: the
     // narrative stays rule-based.
-    let narrator = scheduler.as_deref().filter(|_| record.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, out, narrator)?;
+    let narrator = scheduler
+        .as_deref()
+        .filter(|_| record.engine.stopped.is_none());
+    let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     if narrator.is_some() {
         record.update(narrator, started);
         store.finish_run(run, &record)?;
     }
     write_run_json(out, &record)?;
-    Ok(Analyzed::Ran { record, written })
+    Ok(Analyzed::Ran {
+        record: Box::new(record),
+        written,
+    })
 }
 
 impl RunRecord {
     /// Takes the scheduler's account of every request so far (none for
     /// the heuristic analyzer, which costs nothing) and the time elapsed.
     fn update(&mut self, scheduler: Option<&Scheduler>, started: Instant) {
-        let engine = scheduler.map_or_else(
+        self.engine = scheduler.map_or_else(
             || RunStats {
                 cost_usd: Some(0.0),
                 ..RunStats::default()
@@ -146,13 +149,6 @@ impl RunRecord {
             Scheduler::finish,
         );
         self.wall_s = started.elapsed().as_secs_f64();
-        self.requests = engine.requests;
-        self.retries = engine.retries;
-        self.http_429 = engine.http_429;
-        self.tokens_in = engine.tokens_in;
-        self.tokens_out = engine.tokens_out;
-        self.cost_usd = engine.cost_usd;
-        self.stopped = engine.stopped;
     }
 }
 

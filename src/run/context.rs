@@ -1,9 +1,12 @@
 //! What the analyzers need that is the same for every call of a run: the
-//! playbook, the short-call threshold and the heuristic analyzer's key; and
-//! the heuristic analysis of one call with its provenance.
+//! playbook, the short-call threshold, the sentence detectors and the
+//! heuristic analyzer's key; and the heuristic analysis of one call with its
+//! provenance and sentence detections.
 
+use std::sync::Arc;
 use std::time::Instant;
 
+use crate::analyze::detect::{DetectError, Detectors, SentenceTag};
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
 use crate::analyze::key::KeyMaterial;
 use crate::analyze::{Analysis, Provenance, grounding};
@@ -16,18 +19,27 @@ pub struct AnalysisContext {
     pub playbook: Playbook,
     pub threshold_s: f64,
     pub heuristic_key: String,
+    /// The built-in detectors, or a trained model in front of them.
+    pub detectors: Arc<Detectors>,
 }
 
 impl AnalysisContext {
-    pub fn new(config: &Config) -> AnalysisContext {
+    /// Fails when `[detect] model` names a model that cannot be read.
+    pub fn new(config: &Config) -> Result<AnalysisContext, DetectError> {
         let playbook = config.effective_playbook().into_owned();
         let threshold_s = config.analysis.short_call_threshold_s;
-        let heuristic_key = KeyMaterial::new(&playbook, threshold_s).key(HEURISTIC_KEY);
-        AnalysisContext {
+        let detectors = match &config.detect.model {
+            Some(path) => Arc::new(Detectors::load(path)?),
+            None => crate::analyze::detect::builtin(),
+        };
+        let name = format!("{HEURISTIC_KEY}+{}", detectors.key());
+        let heuristic_key = KeyMaterial::new(&playbook, threshold_s).key(&name);
+        Ok(AnalysisContext {
             playbook,
             threshold_s,
             heuristic_key,
-        }
+            detectors,
+        })
     }
 
     /// The run's part of every analyzer key (the cache-key recipe).
@@ -39,11 +51,13 @@ impl AnalysisContext {
         metrics::compute(call, &self.playbook, self.threshold_s)
     }
 
-    /// Metrics and the heuristic insight of one call.
-    pub fn heuristic(&self, call: &Call) -> (Metrics, Analysis) {
+    /// Metrics, the heuristic insight and the sentence detections of one call.
+    pub fn heuristic(&self, call: &Call) -> (Metrics, Analysis, Vec<SentenceTag>) {
         let started = Instant::now();
         let metrics = self.metrics(call);
-        let mut insight = heuristic::analyze(call, &metrics, &self.playbook, self.threshold_s);
+        let tags = self.detectors.tag_call(call);
+        let mut insight =
+            heuristic::analyze(call, &metrics, &tags, &self.playbook, self.threshold_s);
         grounding::ground(&mut insight, call);
         let provenance = Provenance {
             analyzer: self.heuristic_key.clone(),
@@ -55,6 +69,6 @@ impl AnalysisContext {
             insight: Some(insight),
             provenance,
         };
-        (metrics, analysis)
+        (metrics, analysis, tags)
     }
 }

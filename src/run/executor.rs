@@ -8,6 +8,7 @@ use std::thread;
 
 use crate::analyze::Analysis;
 use crate::analyze::crosscheck;
+use crate::analyze::detect::SentenceTag;
 use crate::analyze::llm::RequestLog;
 use crate::engine::{Job, Scheduler, StopReason};
 use crate::metrics::Metrics;
@@ -33,6 +34,8 @@ pub(super) struct Done {
     pub(super) metrics: Metrics,
     pub(super) analysis: Analysis,
     pub(super) log: Vec<RequestLog>,
+    /// Sentence detections, when the executor made them (heuristic).
+    pub(super) tags: Option<Vec<SentenceTag>>,
 }
 
 /// A call handed to an executor.
@@ -98,12 +101,13 @@ fn heuristic_worker(
             Err(_) => return,
         };
         let Ok(Work { key, call }) = job else { return };
-        let (metrics, analysis) = ctx.heuristic(&call);
+        let (metrics, analysis, tags) = ctx.heuristic(&call);
         let done = Done {
             key,
             metrics,
             analysis,
             log: Vec::new(),
+            tags: Some(tags),
         };
         if done_tx.send(done).is_err() {
             return;
@@ -184,6 +188,7 @@ async fn drive_engine(
                     metrics,
                     analysis,
                     log: result.log,
+                    tags: None,
                 });
             }
         })

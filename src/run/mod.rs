@@ -16,5 +16,5 @@ mod writer;
 pub use context::AnalysisContext;
 pub use executor::Executor;
 pub use pipeline::{RunPlan, dry_run, run};
-pub use settings::{AnalyzeArgs, LlmArgs, LlmSettings, Settings};
+pub use settings::{AnalyzeArgs, LlmArgs, LlmSettings, OutputArgs, Settings};
 pub use writer::RunCounts;

@@ -48,7 +48,8 @@ pub fn run(
     });
     let paid = matches!(executor, Executor::Llm { .. });
     let (dispatch, done_rx, workers) = executor.start(Arc::clone(&plan.ctx));
-    let mut writer = Writer::new(plan.store, plan.run, plan.analyzer_key, paid);
+    let detectors = Arc::clone(&plan.ctx.detectors);
+    let mut writer = Writer::new(plan.store, plan.run, plan.analyzer_key, paid, detectors);
     let result = writer.drive(row_rx, dispatch, &done_rx, plan.limit, on_warning);
     drop(done_rx);
     joined(reader, "input reader")?;

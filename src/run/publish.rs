@@ -1,5 +1,7 @@
-//! Writes a run's outputs from the store: `report.md`, `report.html`,
-//! `insights.jsonl` and `insights.csv`. Used after `analyze` and by `report`.
+//! Writes a run's outputs from the store, as many as `--formats` asks for:
+//! `report.md`, `report.html`, `report.docx`, `insights.csv`,
+//! `insights.jsonl`, `calls.parquet` + `utterances.parquet` and
+//! `scorecard.csv`. Used after `analyze` and by `report`.
 //! With an LLM, each section's narrative may be written by it from the
 //! section's own figures; a section whose text is not supported by those
 //! figures keeps the rule-based narrative.
@@ -20,14 +22,57 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
+/// One kind of output file (the database and `run.json` are always written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// report.md
+    Md,
+    /// report.html
+    Html,
+    /// report.docx
+    Docx,
+    /// insights.csv
+    Csv,
+    /// insights.jsonl
+    Jsonl,
+    /// calls.parquet and utterances.parquet
+    Parquet,
+    /// scorecard.csv
+    Scorecard,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Md,
+        Format::Html,
+        Format::Docx,
+        Format::Csv,
+        Format::Jsonl,
+        Format::Parquet,
+        Format::Scorecard,
+    ];
+}
+
+/// Which outputs to write and whether the JSONL carries transcripts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outputs {
+    pub formats: Vec<Format>,
+    pub transcripts: export::Transcripts,
+}
+
 pub fn write_outputs(
     store: &Store,
     run: &RunInfo,
     dir: &Path,
     narrator: Option<&Scheduler>,
+    outputs: &Outputs,
 ) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    export::write_all(store, run.id, &run.analyzer, dir)?;
+    let mut files = write_exports(store, run, dir, outputs)?;
+    let wants = |f: Format| outputs.formats.contains(&f);
+    if !(wants(Format::Md) || wants(Format::Html) || wants(Format::Docx)) {
+        return Ok(Written { files });
+    }
     let summary = summarize(store, run)?;
     let ctx = ReportContext {
         title: "Call performance report".to_string(),
@@ -39,22 +84,66 @@ pub fn write_outputs(
     if let Some(llm) = narrator {
         narrate(&mut doc, llm, store)?;
     }
-    let md = dir.join("report.md");
-    let html = dir.join("report.html");
-    write(&md, &report::render_document_markdown(&doc, &ctx))?;
-    let evidence = evidence(store, run, &doc)?;
-    write(
-        &html,
-        &report::render_document_html_with(&doc, &ctx, &evidence),
-    )?;
-    Ok(Written {
-        files: vec![
-            md,
-            html,
-            dir.join("insights.jsonl"),
-            dir.join("insights.csv"),
-        ],
-    })
+    if wants(Format::Md) {
+        let md = dir.join("report.md");
+        write(&md, report::render_document_markdown(&doc, &ctx).as_bytes())?;
+        files.push(md);
+    }
+    if wants(Format::Html) {
+        let html = dir.join("report.html");
+        let evidence = evidence(store, run, &doc)?;
+        let page = report::render_document_html_with(&doc, &ctx, &evidence);
+        write(&html, page.as_bytes())?;
+        files.push(html);
+    }
+    if wants(Format::Docx) {
+        let docx = dir.join("report.docx");
+        write(&docx, &report::render_document_docx(&doc, &ctx)?)?;
+        files.push(docx);
+    }
+    Ok(Written { files })
+}
+
+/// The per-call exports asked for, streamed from the store.
+fn write_exports(
+    store: &Store,
+    run: &RunInfo,
+    dir: &Path,
+    outputs: &Outputs,
+) -> Result<Vec<PathBuf>> {
+    let (id, analyzer) = (run.id, run.analyzer.as_str());
+    let mut files = Vec::new();
+    for format in &outputs.formats {
+        match format {
+            Format::Csv => {
+                let path = dir.join("insights.csv");
+                export::write_csv(store, id, analyzer, &path)?;
+                let sentences = dir.join("utterances.csv");
+                export::utterances::write(store, id, &sentences)?;
+                files.extend([path, sentences]);
+            }
+            Format::Jsonl => {
+                let path = dir.join("insights.jsonl");
+                export::write_jsonl(store, id, analyzer, &path, outputs.transcripts)?;
+                files.push(path);
+            }
+            Format::Parquet => {
+                let calls = dir.join("calls.parquet");
+                export::write_calls_parquet(store, id, analyzer, &calls)?;
+                let utterances = dir.join("utterances.parquet");
+                export::write_utterances_parquet(store, id, analyzer, &utterances)?;
+                files.extend([calls, utterances]);
+            }
+            Format::Scorecard => {
+                let path = dir.join("scorecard.csv");
+                let min = u64::from(run.config.analysis.min_group_size);
+                export::write_scorecard(store, id, analyzer, &path, min)?;
+                files.push(path);
+            }
+            Format::Md | Format::Html | Format::Docx => {}
+        }
+    }
+    Ok(files)
 }
 
 /// Asks the LLM for every section's narrative, concurrently through the
@@ -161,6 +250,6 @@ fn summarize(store: &Store, run: &RunInfo) -> Result<stats::Summary> {
     }
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -14,14 +14,18 @@ use anyhow::Result;
 use crate::analyze::llm::{LlmError, ProviderKind, ProviderOptions};
 use crate::config::Config;
 use crate::engine::EngineOptions;
+use crate::export::Transcripts;
 use crate::input::InputSpec;
+use crate::run::publish::{Format, Outputs};
 
 /// The `analyze` flags as typed on the command line.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalyzeArgs {
-    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl.
+    /// The export to analyse: .csv, .tsv, .txt, .xlsx, .jsonl; or a folder of
+    /// files one per call (.vtt, .srt, speech-to-text .json, .txt), or one such file.
     pub input: PathBuf,
-    /// Per-call metadata table joined to an utterance table by call id.
+    /// Per-call metadata table (CRM export) joined by call id to an utterance
+    /// table or a folder of call files.
     #[arg(long)]
     pub calls: Option<PathBuf>,
     /// Built-in input profile: generic, vici-lgs-omc, custom (overrides the config).
@@ -40,7 +44,41 @@ pub struct AnalyzeArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub outputs: OutputArgs,
+    #[command(flatten)]
     pub llm: LlmArgs,
+}
+
+/// The output flags, shared by `analyze` and `report`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Files to write, comma-separated (default: all): md, html, docx, csv, jsonl, parquet, scorecard.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub formats: Vec<Format>,
+    /// Put each call's transcript in insights.jsonl (it then reads back as input).
+    #[arg(long)]
+    pub jsonl_transcripts: bool,
+}
+
+impl OutputArgs {
+    /// The outputs asked for: every format when none is named.
+    pub fn resolve(&self) -> Outputs {
+        let mut formats = if self.formats.is_empty() {
+            Format::ALL.to_vec()
+        } else {
+            self.formats.clone()
+        };
+        formats.sort();
+        formats.dedup();
+        Outputs {
+            formats,
+            transcripts: if self.jsonl_transcripts {
+                Transcripts::Included
+            } else {
+                Transcripts::Omitted
+            },
+        }
+    }
 }
 
 /// The LLM flags; without `--provider` the offline heuristic analyzer runs.
@@ -81,6 +119,7 @@ pub struct Settings {
     pub out: PathBuf,
     pub limit: Option<u64>,
     pub quiet: bool,
+    pub outputs: Outputs,
     pub config: Config,
     /// `None`: the offline heuristic analyzer.
     pub llm: Option<LlmSettings>,
@@ -136,6 +175,7 @@ impl Settings {
             out: args.out,
             limit: args.limit,
             quiet: args.quiet,
+            outputs: args.outputs.resolve(),
             config,
             llm,
         })
@@ -175,4 +215,68 @@ fn load_config(path: Option<&Path>, profile: Option<&str>) -> Result<Config> {
         config.input.profile = profile.parse().map_err(anyhow::Error::msg)?;
     }
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: AnalyzeArgs,
+    }
+
+    fn resolve(flags: &[&str], env: impl Fn(&str) -> Result<String, VarError>) -> Settings {
+        let argv = ["callscope", "calls.csv"].iter().chain(flags);
+        Settings::resolve(Cli::parse_from(argv).args, env).expect("resolves")
+    }
+
+    #[test]
+    fn flags_profile_and_environment_resolve_in_one_place() {
+        let settings = resolve(
+            &[
+                "--provider",
+                "openai",
+                "--profile",
+                "vici-lgs-omc",
+                "--rpm",
+                "600",
+            ],
+            |var| match var {
+                "OPENAI_API_KEY" => Ok("sk-from-env".into()),
+                _ => Err(VarError::NotPresent),
+            },
+        );
+        assert_eq!(settings.config.input.profile.to_string(), "vici-lgs-omc");
+        let llm = settings.llm.expect("an LLM run");
+        assert_eq!(llm.api_key.as_deref(), Some("sk-from-env"));
+        assert_eq!(llm.engine.rpm, Some(600));
+        assert_eq!(
+            llm.engine.max_concurrency,
+            EngineOptions::DEFAULT_MAX_CONCURRENCY
+        );
+        assert_eq!(
+            llm.engine.initial_concurrency,
+            EngineOptions::MAX_INITIAL_CONCURRENCY
+        );
+        assert!(resolve(&[], |_| Err(VarError::NotPresent)).llm.is_none());
+    }
+
+    #[test]
+    fn concurrency_starts_at_one_to_eight() {
+        let engine = |n: &str| {
+            let llm = resolve(&["--provider", "ollama", "--max-concurrency", n], |_| {
+                Err(VarError::NotPresent)
+            })
+            .llm
+            .expect("an LLM run");
+            (llm.engine.max_concurrency, llm.engine.initial_concurrency)
+        };
+        assert_eq!(engine("0"), (1, 1));
+        assert_eq!(engine("3"), (3, 3));
+        assert_eq!(engine("500"), (500, 8));
+    }
 }

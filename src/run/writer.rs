@@ -2,11 +2,13 @@
 //! skips cached ones, hands the rest to the executor and writes results in
 //! short transactions, counting what happened (`RunCounts`).
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::analyze::detect::Detectors;
 use crate::analyze::llm::RequestLog;
 use crate::input::{RowResult, RowWarning};
 use crate::model::Call;
@@ -46,12 +48,22 @@ pub(super) struct Writer<'a> {
     in_flight: u64,
     pending: usize,
     last_commit: Instant,
+    detectors: Arc<Detectors>,
+    /// The executor tags the calls it analyses (the heuristic does).
+    executor_tags: bool,
 }
 
 impl<'a> Writer<'a> {
     /// A writer of `analyzer`'s results into `store` for `run`; a paid
-    /// (LLM) run commits every result as it arrives.
-    pub(super) fn new(store: &'a Store, run: RunId, analyzer: String, paid: bool) -> Self {
+    /// (LLM) run commits every result as it arrives, and its calls are
+    /// tagged by `detectors` here rather than by the executor.
+    pub(super) fn new(
+        store: &'a Store,
+        run: RunId,
+        analyzer: String,
+        paid: bool,
+        detectors: Arc<Detectors>,
+    ) -> Self {
         Writer {
             store,
             run,
@@ -61,6 +73,8 @@ impl<'a> Writer<'a> {
             in_flight: 0,
             pending: 0,
             last_commit: Instant::now(),
+            detectors,
+            executor_tags: !paid,
         }
     }
 
@@ -73,6 +87,8 @@ impl<'a> Writer<'a> {
         on_warning: &mut dyn FnMut(&RowWarning),
     ) -> Result<(), StoreError> {
         self.begin()?;
+        self.store
+            .record_run_detector(self.run, self.detectors.key())?;
         let mut executor_open = true;
         for row in rows {
             self.drain(done_rx, false)?;
@@ -133,11 +149,26 @@ impl<'a> Writer<'a> {
         self.counts.calls_total += 1;
         self.store.record_call(self.run, seq, &key, &call, &json)?;
         self.wrote()?;
-        if self.store.is_cached(&key, &self.analyzer)? {
+        let cached = self.store.is_cached(&key, &self.analyzer)?;
+        if cached || !self.executor_tags {
+            self.tag(&key, &call)?;
+        }
+        if cached {
             self.counts.calls_cached += 1;
             return Ok(None);
         }
         Ok(Some(Work { key, call }))
+    }
+
+    /// Stores the call's sentence detections unless they are stored.
+    fn tag(&mut self, key: &CallKey, call: &Call) -> Result<(), StoreError> {
+        let detector = self.detectors.key();
+        if !self.store.has_utterances(key, detector)? {
+            let tags = self.detectors.tag_call(call);
+            self.store.record_utterances(key, detector, &tags)?;
+            self.wrote()?;
+        }
+        Ok(())
     }
 
     /// Stores finished results; with `block`, waits for at least one. When
@@ -170,6 +201,10 @@ impl<'a> Writer<'a> {
         }
         self.store
             .record_analysis(&done.key, &done.metrics, &done.analysis)?;
+        if let Some(tags) = &done.tags {
+            self.store
+                .record_utterances(&done.key, self.detectors.key(), tags)?;
+        }
         self.wrote()?;
         if self.commit_each_result {
             self.flush()?;

@@ -32,7 +32,7 @@ pub const FOLDS: usize = 5;
 const ALPHA: f64 = 1.0;
 const MAX_ITERATIONS: u64 = 200;
 /// Fewest calls of each class to fit and cross-validate.
-const MIN_PER_CLASS: usize = 20;
+pub const MIN_PER_CLASS: usize = 20;
 /// A feature is used when at least this share of the calls has it.
 const MIN_PRESENT: f64 = 0.5;
 const Z95: f64 = 1.959_963_984_540_054;

@@ -135,9 +135,8 @@ fn issue_quote(i: &Insight) -> Option<&Quote> {
         .or(i.notable_quotes.first())
 }
 
+/// Only the analyzer's proof of success: a positive example must quote the
+/// commitment, never whatever notable line (often an objection) came first.
 fn success_quote(i: &Insight) -> Option<&Quote> {
-    i.proof_of_success
-        .as_ref()
-        .or(i.critical_moment.as_ref())
-        .or(i.notable_quotes.first())
+    i.proof_of_success.as_ref()
 }

@@ -23,8 +23,10 @@ mod lead_quality;
 mod mann_whitney;
 pub mod rate;
 pub mod row;
+pub mod speaker_roles;
 mod summary;
 mod value_counts;
+pub mod weekly;
 
 pub use chi_square::{ChiSquare, chi_square};
 pub use compare::{Comparison, ComparisonDetail, EffectBar, Target};

@@ -27,6 +27,8 @@ use super::histogram::DurationHistogram;
 use super::label::label;
 use super::lead_quality::{MAX_BUCKETS, bucket, is_lead_attribute};
 use super::row::{AnalysisState, CallRow, LengthBucket};
+use super::speaker_roles::RoleNotes;
+use super::weekly::Weekly;
 
 /// Group key of calls with one leg in the legs grouping.
 pub const ONE_LEG: &str = "one leg";
@@ -59,6 +61,8 @@ pub struct Summary {
     pub drivers: Vec<Drivers>,
     /// Where calls are lost, overall and per agent.
     pub funnel: Funnel,
+    /// Outcome, agents and objections per calendar week.
+    pub weekly: Weekly,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,6 +81,8 @@ pub struct Totals {
     pub all: GroupStats,
     /// LLM answers that contradict the calls' measurements.
     pub inconsistent: Inconsistent,
+    /// Calls whose speaker roles did not come from labels.
+    pub speaker_roles: RoleNotes,
 }
 
 /// How many LLM answers the cross-check flagged, with a few examples.
@@ -155,6 +161,7 @@ struct Accumulator {
     days: Option<(NaiveDate, NaiveDate)>,
     analyzers: BTreeMap<String, u64>,
     inconsistent: Inconsistent,
+    speaker_roles: RoleNotes,
     overall: Overall,
     tables: BTreeMap<Dimension, GroupTable<GroupKey>>,
     dropped_attributes: BTreeSet<String>,
@@ -165,6 +172,7 @@ struct Accumulator {
     examples: Examples,
     drivers: DriversAcc,
     funnel: FunnelAcc,
+    weekly: Weekly,
 }
 
 impl Accumulator {
@@ -192,6 +200,7 @@ impl Accumulator {
             days: None,
             analyzers: BTreeMap::new(),
             inconsistent: Inconsistent::default(),
+            speaker_roles: RoleNotes::default(),
             overall: Overall::default(),
             tables: BTreeMap::new(),
             dropped_attributes: BTreeSet::new(),
@@ -202,6 +211,7 @@ impl Accumulator {
             examples: Examples::default(),
             drivers: DriversAcc::new(playbook.purpose_section.is_some()),
             funnel: FunnelAcc::new(playbook),
+            weekly: Weekly::default(),
         }
     }
 
@@ -231,9 +241,11 @@ impl Accumulator {
         self.compliance.add(row, &self.core_sections, facts.short);
         self.handoff.add(row);
         self.inconsistent.add(row);
+        self.speaker_roles.add(row);
         self.applicability.add(row);
         self.drivers.add(row, facts.converted, facts.short);
         self.funnel.add(row, facts.converted);
+        self.weekly.add(row, facts.converted);
         self.examples.add(row, facts.short);
     }
 
@@ -363,6 +375,7 @@ impl Accumulator {
                 analyzers: self.analyzers.into_iter().collect(),
                 all,
                 inconsistent: self.inconsistent,
+                speaker_roles: self.speaker_roles,
             },
             groupings,
             dropped_lead_attributes: self.dropped_attributes.into_iter().collect(),
@@ -373,6 +386,7 @@ impl Accumulator {
             examples,
             drivers: self.drivers.finish(script),
             funnel: self.funnel.finish(script),
+            weekly: self.weekly,
         }
     }
 }

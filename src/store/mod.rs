@@ -3,6 +3,9 @@
 //! and the rows that statistics, reports and exports read back.
 
 mod schema;
+mod utterances;
+
+pub use utterances::speaker_name;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

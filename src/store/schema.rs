@@ -65,6 +65,36 @@ CREATE TABLE IF NOT EXISTS narratives (
     key        TEXT PRIMARY KEY,
     paragraphs TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Per-sentence detections (one row per utterance-table row, else per
+-- parsed sentence) of a call version by a detector key.
+CREATE TABLE IF NOT EXISTS utterances (
+    call_id             TEXT NOT NULL,
+    content_hash        TEXT NOT NULL,
+    detector            TEXT NOT NULL,
+    seq                 INTEGER NOT NULL,
+    turn_index          INTEGER NOT NULL,
+    turn                TEXT NOT NULL,
+    speaker             TEXT NOT NULL,
+    text                TEXT NOT NULL,
+    objection           TEXT,
+    objection_p         REAL NOT NULL,
+    buying_signal       INTEGER NOT NULL,
+    buying_signal_p     REAL NOT NULL,
+    customer_question   INTEGER NOT NULL,
+    customer_question_p REAL NOT NULL,
+    agent_question      INTEGER NOT NULL,
+    agent_question_p    REAL NOT NULL,
+    asks_commitment     INTEGER NOT NULL,
+    asks_commitment_p   REAL NOT NULL,
+    rebuttal            INTEGER NOT NULL,
+    rebuttal_p          REAL NOT NULL,
+    PRIMARY KEY (call_id, content_hash, detector, seq)
+) WITHOUT ROWID;
+-- The detector key each run tagged its sentences with.
+CREATE TABLE IF NOT EXISTS run_detectors (
+    run_id   INTEGER PRIMARY KEY REFERENCES runs(id),
+    detector TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS warnings (
     run_id  INTEGER NOT NULL REFERENCES runs(id),
     file    TEXT NOT NULL,

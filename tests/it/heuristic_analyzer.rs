@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use callscope::analyze::detect::builtin;
 use callscope::analyze::grounding::ground;
 use callscope::analyze::heuristic::{self, HEURISTIC_KEY};
 use callscope::analyze::insight::{
@@ -31,6 +32,7 @@ fn call(raw: &str, duration_s: f64, outcome: Outcome) -> Call {
             transcript: Transcript {
                 raw: raw.to_string(),
                 turns: parse_text(raw, &SpeakerMap::default()),
+                rows: Vec::new(),
             },
         }],
         attributes: Default::default(),
@@ -39,7 +41,7 @@ fn call(raw: &str, duration_s: f64, outcome: Outcome) -> Call {
 
 fn analyze_with(call: &Call, playbook: &Playbook) -> Insight {
     let m = metrics::compute(call, playbook, 300.0);
-    let mut insight = heuristic::analyze(call, &m, playbook, 300.0);
+    let mut insight = heuristic::analyze(call, &m, &builtin().tag_call(call), playbook, 300.0);
     ground(&mut insight, call);
     insight
 }

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use callscope::analyze::detect::builtin;
 use callscope::analyze::grounding::ground;
 use callscope::analyze::heuristic;
 use callscope::analyze::insight::RebuttalQuality;
@@ -101,13 +102,15 @@ Customer: I'll think about it.";
             transcript: Transcript {
                 raw: raw.into(),
                 turns: parse_text(raw, &SpeakerMap::default()),
+                rows: Vec::new(),
             },
         }],
         attributes: Default::default(),
     };
     let threshold = config.analysis.short_call_threshold_s;
     let m = metrics::compute(&call, &playbook, threshold);
-    let mut insight = heuristic::analyze(&call, &m, &playbook, threshold);
+    let mut insight =
+        heuristic::analyze(&call, &m, &builtin().tag_call(&call), &playbook, threshold);
     ground(&mut insight, &call);
     let kinds: Vec<&str> = insight.objections.iter().map(|o| o.kind.as_str()).collect();
     assert_eq!(kinds, ["send_email", "no_urgency"]);

@@ -1,6 +1,7 @@
 //! Property test: on any transcript-like input, metrics and the heuristic
 //! analyzer never panic and every quote they cite is grounded and verbatim.
 
+use callscope::analyze::detect::builtin;
 use callscope::analyze::grounding::ground;
 use callscope::analyze::heuristic;
 use callscope::config::{Playbook, SpeakerMap};
@@ -43,13 +44,13 @@ proptest! {
                 name: "closer".into(),
                 agent: None,
                 duration_s: Some(duration),
-                transcript: Transcript { raw: raw.clone(), turns: parse_text(&raw, &SpeakerMap::default()) },
+                transcript: Transcript { raw: raw.clone(), turns: parse_text(&raw, &SpeakerMap::default()), rows: Vec::new() },
             }],
             attributes: Default::default(),
         };
         let playbook = Playbook::generic();
         let m = metrics::compute(&call, &playbook, 300.0);
-        let mut insight = heuristic::analyze(&call, &m, &playbook, 300.0);
+        let mut insight = heuristic::analyze(&call, &m, &builtin().tag_call(&call), &playbook, 300.0);
         ground(&mut insight, &call);
         let mut quotes: Vec<_> = insight.notable_quotes.iter().collect();
         quotes.extend(insight.proof_of_issue.iter().chain(&insight.proof_of_success));

@@ -2,7 +2,8 @@
 //! it mentions links to an anchor that exists (the cited call's transcript
 //! or its entry in the list past the limit), also at a 420-px phone width,
 //! where the page has no horizontal scroll (tables and charts scroll in
-//! their own box).
+//! their own box); every ranked agent has a coaching section linked from
+//! the agents table.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -84,6 +85,12 @@ fn every_call_id_links_to_an_anchor_and_a_phone_has_no_horizontal_scroll() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_eq!(html.matches("<article class=\"call\"").count(), 25);
     assert!(html.contains("past the limit"), "the rest listed by id");
+    // Every ranked agent (12 with 10+ calls) has a coaching section, linked
+    // from the agents table.
+    let coached = html.matches("<section id=\"coach-").count();
+    assert_eq!(coached, 12, "coaching sections");
+    assert!(html.contains("<td><a href=\"#coach-maria-lopez\">Maria Lopez</a></td>"));
+    assert!(html.contains("<section id=\"coach-maria-lopez\""));
     // Outside the evidence section, no call id is left unlinked.
     let body = &html[..html
         .find("<section id=\"evidence\"")

@@ -26,7 +26,7 @@ fn a_panic_in_the_engine_is_an_error_not_a_quiet_success() {
     let rt = runtime();
     let mock = rt.block_on(MockProvider::start(MockConfig::default()));
     let config = Config::default();
-    let ctx = Arc::new(AnalysisContext::new(&config));
+    let ctx = Arc::new(AnalysisContext::new(&config).expect("built-in detectors"));
     let opts = ProviderOptions {
         base_url: Some(mock.base_url(Dialect::OpenAi)),
         ..ProviderOptions::new(ProviderKind::OpenAi)

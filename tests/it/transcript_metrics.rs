@@ -29,7 +29,11 @@ fn call_with(turns: Vec<Turn>, raw: String, duration_s: Option<f64>) -> Call {
             name: "closer".into(),
             agent: None,
             duration_s,
-            transcript: Transcript { raw, turns },
+            transcript: Transcript {
+                raw,
+                turns,
+                rows: Vec::new(),
+            },
         }],
         attributes: Default::default(),
     }

@@ -1,4 +1,5 @@
-//! The heuristic analyzer (offline default): deterministic rules over the
+//! The heuristic analyzer (offline default): the sentence detectors
+//! (objections, buying signals, rebuttals) and deterministic rules over the
 //! metrics and the playbook fill the parts of an `Insight` that rules can
 //! judge. Judgement calls (agent rating, opener quality, critical moment,
 //! transferable technique, recommendations) stay empty for an LLM to fill.
@@ -9,12 +10,13 @@ mod objections;
 mod quotes;
 mod termination;
 
+use crate::analyze::detect::{Detector, SentenceTag};
 use crate::analyze::insight::{EngagementLevel, Insight, ObjectionAnalysis, Quote, Sentiment};
 use crate::config::Playbook;
-use crate::metrics::{BUYING_SIGNAL_KIND, Metrics};
+use crate::metrics::Metrics;
 use crate::model::{Call, LengthClass, Outcome, Turn};
 
-use quotes::sentence_quote;
+use quotes::text_quote;
 
 /// Analyzer key stored with every result; bump when the rules change so
 /// stored calls are re-analysed.
@@ -24,17 +26,24 @@ pub const HEURISTIC_KEY: &str = "heuristic-v3";
 const NEUTRAL_BAND: f64 = 0.05;
 const MAX_NOTABLE_QUOTES: usize = 3;
 
-/// Analyses one call from its metrics (see the module docs).
-pub fn analyze(call: &Call, metrics: &Metrics, playbook: &Playbook, threshold_s: f64) -> Insight {
+/// Analyses one call from its metrics and its main leg's sentence
+/// detections (see the module docs).
+pub fn analyze(
+    call: &Call,
+    metrics: &Metrics,
+    tags: &[SentenceTag],
+    playbook: &Playbook,
+    threshold_s: f64,
+) -> Insight {
     let turns: &[Turn] = call
         .main_leg()
         .map_or(&[], |leg| leg.transcript.turns.as_slice());
     let length = call.length_class(threshold_s);
-    let objections = objections::analyze(turns, metrics, playbook);
+    let objections = objections::analyze(turns, tags, metrics, playbook);
     let cause = termination::detect(turns, metrics, playbook, &objections);
     let script = compliance::assess(turns, metrics, playbook, cause.as_ref());
     let short_cause = cause.as_ref().filter(|_| length == LengthClass::Short);
-    let signals = signal_quotes(turns, metrics);
+    let signals = signal_quotes(tags);
     Insight {
         engagement: engagement(metrics),
         sentiment_start: metrics.customer_sentiment_start.map(sentiment),
@@ -79,12 +88,10 @@ fn sentiment(score: f64) -> Sentiment {
     }
 }
 
-fn signal_quotes(turns: &[Turn], metrics: &Metrics) -> Vec<Quote> {
-    metrics
-        .buying_signals
-        .iter()
-        .filter(|h| h.kind == BUYING_SIGNAL_KIND)
-        .filter_map(|h| sentence_quote(turns, h.turn, &h.phrase))
+fn signal_quotes(tags: &[SentenceTag]) -> Vec<Quote> {
+    tags.iter()
+        .filter(|t| t.hit(Detector::BuyingSignal))
+        .map(|t| text_quote(&t.text, t.turn_index))
         .collect()
 }
 

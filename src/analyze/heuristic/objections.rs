@@ -1,16 +1,21 @@
-//! Objections the customer raised and what the agent did next: whether the
-//! agent's next turn rebuts it (acknowledge / value / question -> quality and
-//! AVQ), and whether the agent returned to a script section afterwards.
-//! A reply counts as a rebuttal only if it acknowledges or asks: pushing the
-//! pitch on without either is "poor" and leaves the objection unhandled.
+//! Objections the customer raised (the sentence detector's objections) and
+//! what the agent did next: whether the agent's next turn rebuts it (the
+//! rebuttal detector: a non-social reply, not a goodbye), how well
+//! (acknowledge / value / question -> quality and AVQ), and whether the
+//! agent returned to a script section afterwards. A reply without a
+//! rebuttal sentence is "poor" and leaves the objection unhandled. The
+//! kind is the playbook's objection id when one of its phrases is in the
+//! sentence (so its rebuttal and termination mapping apply), else the
+//! detector's kind (price, timing, trust, ...).
 
+use crate::analyze::detect::{Detector, SentenceTag};
 use crate::analyze::insight::{CallPhase, ObjectionAnalysis, RebuttalQuality};
 use crate::config::Playbook;
+use crate::metrics::Metrics;
 use crate::metrics::phrases::{PhraseList, normalize};
-use crate::metrics::{Metrics, PhraseHit};
 use crate::model::{Speaker, Turn};
 
-use super::quotes::{sentence_quote, turn_quote};
+use super::quotes::{text_quote, turn_quote};
 
 /// Which parts of an AVQ rebuttal one agent turn contains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,16 +33,10 @@ impl RebuttalParts {
             .count()
     }
 
-    /// A reply addresses the objection when it acknowledges it or asks
-    /// about it; re-pitching alone is pushing on, not a rebuttal.
-    fn addresses(self) -> bool {
-        self.acknowledge || self.question
-    }
-
-    /// 3 parts excellent, 2 good, 1 partial; a reply that does not address
-    /// the objection is poor.
-    fn quality(self) -> RebuttalQuality {
-        match (self.addresses(), self.count()) {
+    /// For a reply that rebuts: 3 parts excellent, 2 good, else partial; a
+    /// reply that does not rebut is poor.
+    fn quality(self, rebuts: bool) -> RebuttalQuality {
+        match (rebuts, self.count()) {
             (false, _) => RebuttalQuality::Poor,
             (true, 3) => RebuttalQuality::Excellent,
             (true, 2) => RebuttalQuality::Good,
@@ -51,9 +50,10 @@ struct Cues {
     value: PhraseList,
 }
 
-/// Analyses every objection hit of `metrics` in the main leg's `turns`.
+/// Analyses every detected objection of the main leg's `turns`.
 pub(crate) fn analyze(
     turns: &[Turn],
+    tags: &[SentenceTag],
     metrics: &Metrics,
     playbook: &Playbook,
 ) -> Vec<ObjectionAnalysis> {
@@ -61,39 +61,56 @@ pub(crate) fn analyze(
         acknowledge: PhraseList::new(&playbook.rebuttal_cues.acknowledge),
         value: PhraseList::new(&playbook.rebuttal_cues.value),
     };
-    metrics
-        .objections
-        .iter()
-        .filter_map(|hit| analyze_one(turns, metrics, playbook, &cues, hit))
+    tags.iter()
+        .filter(|t| t.hit(Detector::Objection))
+        .map(|t| analyze_one(turns, tags, metrics, playbook, &cues, t))
         .collect()
 }
 
 fn analyze_one(
     turns: &[Turn],
+    tags: &[SentenceTag],
     metrics: &Metrics,
     playbook: &Playbook,
     cues: &Cues,
-    hit: &PhraseHit,
-) -> Option<ObjectionAnalysis> {
-    let customer_quote = sentence_quote(turns, hit.turn, &hit.phrase)?;
-    let reply = next_agent_turn(turns, hit.turn);
+    objection: &SentenceTag,
+) -> ObjectionAnalysis {
+    let at = objection.turn_index;
+    let reply = next_agent_turn(turns, at);
+    let attempted = reply.is_some_and(|(i, _)| {
+        tags.iter()
+            .any(|t| t.turn_index == i && t.hit(Detector::Rebuttal))
+    });
     let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, cues));
-    let quality = parts.map_or(RebuttalQuality::None, RebuttalParts::quality);
-    let attempted = parts.is_some_and(RebuttalParts::addresses);
-    let returned_to = returned_section(metrics, playbook, reply.map_or(hit.turn + 1, |(i, _)| i));
-    Some(ObjectionAnalysis {
-        kind: hit.kind.clone(),
-        customer_quote,
+    let quality = parts.map_or(RebuttalQuality::None, |p| p.quality(attempted));
+    let returned_to = returned_section(metrics, playbook, reply.map_or(at + 1, |(i, _)| i));
+    ObjectionAnalysis {
+        kind: kind(metrics, objection),
+        customer_quote: text_quote(&objection.text, at),
         rebuttal_attempted: attempted,
         rebuttal_quality: quality,
         agent_rebuttal: reply
             .filter(|_| attempted)
             .and_then(|(i, _)| turn_quote(turns, i)),
-        followed_avq: parts.is_some_and(|p| p.count() == 3),
+        followed_avq: attempted && parts.is_some_and(|p| p.count() == 3),
         returned_to_script: returned_to.is_some(),
         section_returned_to: returned_to,
-        phase: Some(phase(hit.turn, turns.len())),
-    })
+        phase: Some(phase(at, turns.len())),
+    }
+}
+
+/// The playbook objection whose phrase is in the sentence, else the
+/// detector's kind.
+fn kind(metrics: &Metrics, objection: &SentenceTag) -> String {
+    let sentence = normalize(&objection.text);
+    metrics
+        .objections
+        .iter()
+        .filter(|h| h.turn == objection.turn_index)
+        .find(|h| sentence.contains(normalize(&h.phrase).as_str()))
+        .map(|h| h.kind.clone())
+        .or_else(|| objection.objection.map(|k| k.as_str().to_string()))
+        .unwrap_or_else(|| "other".to_string())
 }
 
 fn next_agent_turn(turns: &[Turn], after: u32) -> Option<(u32, &Turn)> {

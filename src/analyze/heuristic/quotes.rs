@@ -15,6 +15,11 @@ pub(crate) fn sentence_quote(turns: &[Turn], index: u32, phrase: &str) -> Option
     Some(quote(excerpt(sentence_with(&turn.text, phrase)), index))
 }
 
+/// A sentence of turn `index` (a verbatim slice of it), cut to length.
+pub(crate) fn text_quote(sentence: &str, index: u32) -> Quote {
+    quote(excerpt(sentence), index)
+}
+
 /// The start of turn `index`, at most `MAX_QUOTE_BYTES` long.
 pub(crate) fn turn_quote(turns: &[Turn], index: u32) -> Option<Quote> {
     let turn = turns.get(usize::try_from(index).ok()?)?;

@@ -263,6 +263,7 @@ mod tests {
                         speaker: Speaker::Customer,
                         ..Turn::new(None, text)
                     }],
+                    rows: Vec::new(),
                 },
             }],
             attributes: [("lead_quality".to_string(), "A".to_string())].into(),

@@ -9,7 +9,12 @@ use crate::report::format::number;
 use crate::report::sections::findings::side_words;
 use crate::stats::Summary;
 use crate::stats::Target;
-use crate::stats::drivers::{Driver, DriverEffect, Drivers, DriversModel, FOLDS, SAMPLE, Skip};
+use crate::stats::drivers::{
+    Driver, DriverEffect, Drivers, DriversModel, FOLDS, MIN_PER_CLASS, SAMPLE, Skip,
+};
+
+/// Below this held-out AUC a model explains the target only weakly.
+const WEAK_AUC: f64 = 0.6;
 
 pub fn build(s: &Summary) -> Section {
     let mut sec = Section::new("drivers", "What drives the outcome, all else equal");
@@ -41,8 +46,13 @@ pub fn verdict(m: &DriversModel, w: &OutcomeWords) -> String {
             "The measured features do not explain {}: the model separates {yes} from {no} calls no better than chance ({auc}).",
             what(m.target, w)
         )
+    } else if m.auc < WEAK_AUC {
+        format!(
+            "The measured features explain {} only weakly: they separate {yes} from {no} calls barely better than chance ({auc}).",
+            what(m.target, w)
+        )
     } else {
-        format!("The measured features separate {yes} from {no} calls with a {auc}.",)
+        format!("The measured features separate {yes} from {no} calls with a {auc}.")
     }
 }
 
@@ -111,7 +121,7 @@ fn skip_text(skip: &Skip) -> String {
             positives,
             negatives,
         } => format!(
-            "Not fitted: {positives} and {negatives} calls on the two sides; at least 20 of each are needed."
+            "Not fitted: {positives} and {negatives} calls on the two sides; at least {MIN_PER_CLASS} of each are needed."
         ),
         Skip::NoFeatures => {
             "Not fitted: no measured feature is known for at least half of the calls and varies."

@@ -37,8 +37,18 @@ fn answer(sec: &mut Section, s: &Summary) {
             rate(&all.conversion)
         ));
     }
-    funnel(sec, s);
+    let steps: Vec<&Step> = s
+        .funnel
+        .steps
+        .iter()
+        .filter(|st| st.reached.n > 0)
+        .collect();
+    if let Some(line) = lost_at(s, &steps) {
+        sec.subheading("Where calls are lost");
+        sec.paragraph(line);
+    }
     if all.conversion.n == 0 {
+        funnel(sec, s, &steps);
         return;
     }
     sec.subheading("The biggest lever the agents control");
@@ -67,33 +77,31 @@ fn answer(sec: &mut Section, s: &Summary) {
         sec.subheading("What each agent should do differently");
         sec.bullets(advice);
     }
+    funnel(sec, s, &steps);
 }
 
-fn funnel(sec: &mut Section, s: &Summary) {
-    let steps: Vec<&Step> = s
-        .funnel
-        .steps
+/// The step where the most positive outcomes are lost, in one sentence.
+fn lost_at(s: &Summary, steps: &[&Step]) -> Option<String> {
+    let st = steps
         .iter()
-        .filter(|st| st.reached.n > 0)
-        .collect();
+        .filter(|st| st.matters() && st.kind != StepKind::BuyingSignal)
+        .max_by(|a, b| a.lost_outcomes().total_cmp(&b.lost_outcomes()))?;
+    Some(format!(
+        "Most calls are lost at the step “{}”: {} of calls reach it, and those that do end {} {} of the time against {} for those that do not.",
+        st.name,
+        pct(st.reached.value().unwrap_or(0.0)),
+        s.words.positive,
+        pct(st.positive_if_reached.value().unwrap_or(0.0)),
+        pct(st.positive_if_missed.value().unwrap_or(0.0))
+    ))
+}
+
+/// The whole funnel: a chart and a table.
+fn funnel(sec: &mut Section, s: &Summary, steps: &[&Step]) {
     if steps.is_empty() {
         return;
     }
-    sec.subheading("Where calls are lost");
-    let lost = steps
-        .iter()
-        .filter(|st| st.matters() && st.kind != StepKind::BuyingSignal)
-        .max_by(|a, b| a.lost_outcomes().total_cmp(&b.lost_outcomes()));
-    if let Some(st) = lost {
-        sec.paragraph(format!(
-            "Most calls are lost at the step “{}”: {} of calls reach it, and those that do end {} {} of the time against {} for those that do not.",
-            st.name,
-            pct(st.reached.value().unwrap_or(0.0)),
-            s.words.positive,
-            pct(st.positive_if_reached.value().unwrap_or(0.0)),
-            pct(st.positive_if_missed.value().unwrap_or(0.0))
-        ));
-    }
+    sec.subheading("The funnel, step by step");
     sec.chart(
         "Share of calls reaching each step (95% CI)",
         ChartKind::RateBars(
@@ -212,6 +220,8 @@ fn statistics(sec: &mut Section, s: &Summary) {
                 .collect(),
         );
     }
+    // Bullets, not a paragraph, so an LLM narrative cannot drop them.
+    sec.bullets(t.speaker_roles.lines());
     let all = &t.all;
     if all.conversion.n > 0 {
         sec.paragraph(format!(

@@ -12,6 +12,7 @@ mod executive;
 mod findings;
 mod handoff;
 mod lead_quality;
+mod method;
 mod objections;
 mod omitted;
 mod outcomes;
@@ -38,6 +39,7 @@ pub fn all(s: &Summary) -> Vec<Section> {
         examples::build(s),
         drivers::build(s),
         appendix::build(s),
+        method::build(s),
     ];
     sections.extend(coaching::build_all(s));
     sections

@@ -258,25 +258,20 @@ mod tests {
             llm.engine.max_concurrency,
             EngineOptions::DEFAULT_MAX_CONCURRENCY
         );
-        assert_eq!(
-            llm.engine.initial_concurrency,
-            EngineOptions::MAX_INITIAL_CONCURRENCY
-        );
         assert!(resolve(&[], |_| Err(VarError::NotPresent)).llm.is_none());
     }
 
     #[test]
-    fn concurrency_starts_at_one_to_eight() {
-        let engine = |n: &str| {
+    fn the_concurrency_ceiling_is_at_least_one() {
+        let ceiling = |n: &str| {
             let llm = resolve(&["--provider", "ollama", "--max-concurrency", n], |_| {
                 Err(VarError::NotPresent)
             })
             .llm
             .expect("an LLM run");
-            (llm.engine.max_concurrency, llm.engine.initial_concurrency)
+            llm.engine.max_concurrency
         };
-        assert_eq!(engine("0"), (1, 1));
-        assert_eq!(engine("3"), (3, 3));
-        assert_eq!(engine("500"), (500, 8));
+        assert_eq!(ceiling("0"), 1);
+        assert_eq!(ceiling("500"), 500);
     }
 }

@@ -11,6 +11,16 @@ use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 use crate::support::cli::{KEY, runtime};
 use crate::support::llm_cli::{analyze, call_requests};
 
+/// A JSON array of strings.
+fn strings(array: &Value) -> Vec<String> {
+    array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 fn keys(object: &Value) -> Vec<String> {
     object.as_object().unwrap().keys().cloned().collect()
 }
@@ -43,12 +53,7 @@ fn gemini_orders_evidence_first_caps_output_and_bills_thinking() {
     assert_eq!(g["maxOutputTokens"], 4096);
     assert_eq!(g["thinkingConfig"]["thinkingBudget"], 256);
     let schema = &g["responseSchema"];
-    let order: Vec<String> = schema["propertyOrdering"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let order = strings(&schema["propertyOrdering"]);
     assert_eq!(
         order,
         keys(&schema["properties"]),
@@ -59,12 +64,7 @@ fn gemini_orders_evidence_first_caps_output_and_bills_thinking() {
         assert!(before(&order, "objections", verdict), "{verdict}");
     }
     let objection = &schema["properties"]["objections"]["items"];
-    let inner: Vec<String> = objection["propertyOrdering"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let inner = strings(&objection["propertyOrdering"]);
     assert!(before(&inner, "customer_quote", "rebuttal_quality"));
     // Output is billed as answer plus thinking, for calls and narrative alike.
     let billed: u64 = mock.log().iter().map(|l| l.billed_out).sum();
@@ -131,12 +131,7 @@ fn ollama_requires_every_field_and_shows_the_schema_in_the_prompt() {
     assert_eq!(run["calls_analyzed"], 2, "{run}");
     let body = &call_requests(&mock)[0].body;
     let format = &body["format"];
-    let required: Vec<String> = format["required"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let required = strings(&format["required"]);
     assert_eq!(
         required,
         keys(&format["properties"]),

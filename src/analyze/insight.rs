@@ -9,35 +9,37 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::{NonComplianceCategory, NonComplianceReason};
 
 /// What an analyzer concluded about one call. Fields an analyzer cannot judge
-/// stay `None` / empty.
+/// stay `None` / empty. Fields are declared evidence first, judgement last:
+/// the JSON Schema keeps this order and a model writes its answer in it, so
+/// quotes and objections are written before the ratings that rest on them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Insight {
+    pub notable_quotes: Vec<Quote>,
+    pub objections: Vec<ObjectionAnalysis>,
+    pub critical_moment: Option<Quote>,
+    pub proof_of_issue: Option<Quote>,
+    pub proof_of_success: Option<Quote>,
+    pub opener_strengths: Vec<String>,
+    pub opener_issues: Vec<String>,
+    /// Free-text reasons the call ended when it did.
+    pub termination_reasons: Vec<String>,
+    pub success_factors: Vec<String>,
+    pub script: Option<ScriptCompliance>,
+    /// For calls that ended early: the main reason, from the playbook's
+    /// early-termination taxonomy (its id).
+    pub early_termination: Option<String>,
     /// How engaged the customer was.
     pub engagement: Option<EngagementLevel>,
     /// Customer sentiment at the start and end of the call.
     pub sentiment_start: Option<Sentiment>,
     pub sentiment_end: Option<Sentiment>,
-    /// Closer agent performance, 1 (poor) to 10 (excellent).
-    #[schemars(range(min = 1, max = 10))]
-    pub agent_rating: Option<u8>,
     /// Opener (lead generation) handoff quality, 1 to 10; two-leg calls only.
     #[schemars(range(min = 1, max = 10))]
     pub opener_quality: Option<u8>,
-    pub opener_issues: Vec<String>,
-    pub opener_strengths: Vec<String>,
-    /// For calls that ended early: the main reason, from the playbook's
-    /// early-termination taxonomy (its id).
-    pub early_termination: Option<String>,
-    /// Free-text reasons the call ended when it did.
-    pub termination_reasons: Vec<String>,
-    pub success_factors: Vec<String>,
-    pub objections: Vec<ObjectionAnalysis>,
-    pub script: Option<ScriptCompliance>,
-    pub notable_quotes: Vec<Quote>,
-    pub critical_moment: Option<Quote>,
-    pub proof_of_issue: Option<Quote>,
-    pub proof_of_success: Option<Quote>,
+    /// Closer agent performance, 1 (poor) to 10 (excellent).
+    #[schemars(range(min = 1, max = 10))]
+    pub agent_rating: Option<u8>,
     pub transferable_technique: Option<String>,
     pub technique_application: Option<String>,
     pub agent_persona: Option<String>,
@@ -78,22 +80,23 @@ pub struct Quote {
     pub grounded: Option<bool>,
 }
 
-/// One objection the customer raised and what the agent did with it.
+/// One objection the customer raised and what the agent did with it
+/// (quotes first, judgement last, as in `Insight`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionAnalysis {
+    pub customer_quote: Quote,
+    pub agent_rebuttal: Option<Quote>,
     /// Playbook objection type id, or "other".
     pub kind: String,
-    pub customer_quote: Quote,
+    pub phase: Option<CallPhase>,
     pub rebuttal_attempted: bool,
-    pub rebuttal_quality: RebuttalQuality,
-    pub agent_rebuttal: Option<Quote>,
     /// The rebuttal acknowledged, added value and asked a question (AVQ).
     pub followed_avq: bool,
+    pub rebuttal_quality: RebuttalQuality,
     pub returned_to_script: bool,
     /// Script section id the agent returned to.
     pub section_returned_to: Option<String>,
-    pub phase: Option<CallPhase>,
 }
 
 #[derive(
@@ -116,20 +119,21 @@ pub enum CallPhase {
     Late,
 }
 
-/// How closely the agent followed the playbook's script.
+/// How closely the agent followed the playbook's script (evidence first,
+/// judgement last, as in `Insight`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptCompliance {
     pub sections: Vec<SectionScore>,
-    /// Mean score of the attempted sections, 0..=100.
-    pub overall_pct: f64,
-    pub followed_sequence: bool,
+    pub best_practice_quote: Option<Quote>,
+    pub improvement_quote: Option<Quote>,
     pub sequence_deviations: Vec<String>,
+    pub followed_sequence: bool,
     pub non_compliance: Option<NonCompliance>,
     pub strongest_sections: Vec<String>,
     pub weakest_sections: Vec<String>,
-    pub best_practice_quote: Option<Quote>,
-    pub improvement_quote: Option<Quote>,
+    /// Mean score of the attempted sections, 0..=100.
+    pub overall_pct: f64,
 }
 
 impl ScriptCompliance {
@@ -158,10 +162,10 @@ impl ScriptCompliance {
 pub struct SectionScore {
     /// Playbook section id.
     pub section: String,
+    pub evidence: Option<Quote>,
     pub attempted: bool,
     /// 0..=100.
     pub score_pct: f64,
-    pub evidence: Option<Quote>,
 }
 
 /// Tier: high > 70, medium 40..=70, low < 40.
@@ -190,7 +194,7 @@ impl ComplianceTier {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NonCompliance {
-    pub reason: NonComplianceReason,
-    pub details: Option<String>,
     pub proof: Option<Quote>,
+    pub details: Option<String>,
+    pub reason: NonComplianceReason,
 }

@@ -76,15 +76,62 @@ fn print_failures(record: &RunRecord, failures: &[(String, u64)], out: &Path) {
 }
 
 fn print_estimate(est: &Estimate, analyzer_key: &str) {
-    let cost = est
-        .cost_usd
-        .map_or("unknown (no price for this model)".to_string(), |c| {
-            format!("${c:.4}")
-        });
-    println!(
-        "dry run with {analyzer_key}: {} calls to analyse ({} over the context budget), ~{} tokens in, ~{} tokens out, estimated cost {cost}. Nothing was sent.",
-        est.calls, est.over_context, est.tokens_in, est.tokens_out
+    let per_call = |tokens: u64| tokens.checked_div(est.calls).unwrap_or(0);
+    let cost = est.cost_usd.map_or_else(
+        || "unknown (no price for this model; add it under [llm.prices])".to_string(),
+        |c| format!("${c:.2}"),
     );
+    let time = match est.rpm {
+        Some(rpm) if rpm > 0 => format!(
+            "about {} at --rpm {rpm}",
+            duration(est.calls as f64 * 60.0 / f64::from(rpm))
+        ),
+        _ => "set by the provider's limit, found during the run (pass --rpm for an estimate)"
+            .to_string(),
+    };
+    println!("dry run with {analyzer_key}: nothing was sent.");
+    println!(
+        "  calls to send   {} ({} cached, {} over the context budget)",
+        thousands(est.calls),
+        thousands(est.cached),
+        thousands(est.over_context)
+    );
+    println!(
+        "  tokens in       about {} ({} per call)",
+        thousands(est.tokens_in),
+        thousands(per_call(est.tokens_in))
+    );
+    println!(
+        "  tokens out      about {} ({} per call)",
+        thousands(est.tokens_out),
+        thousands(per_call(est.tokens_out))
+    );
+    println!("  cost            {cost}");
+    println!("  time            {time}");
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds as `42 s`, `3.5 min` or `2.1 h`.
+fn duration(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
 }
 
 fn print_summary(record: &RunRecord, written: &Written, out: &Path) {

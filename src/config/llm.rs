@@ -1,5 +1,6 @@
 //! The `[llm]` part of `callscope.toml`: the price table used for cost
-//! estimates and budgets, the expected answer size and the context budget.
+//! estimates and budgets, the expected answer size, the output cap, the
+//! thinking budget and the context budget.
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,23 @@ pub struct LlmConfig {
     /// Expected answer size, for estimates before the answer is known.
     #[serde(default = "default_output_tokens")]
     pub expected_output_tokens: u64,
+    /// Most tokens an answer may use, thinking included; sent with every
+    /// request (`maxOutputTokens`, `max_completion_tokens`, `num_predict`).
+    #[serde(default = "default_max_output_tokens")]
+    pub max_output_tokens: u64,
+    /// Gemini 2.5 thinking budget in tokens (`thinkingConfig.thinkingBudget`;
+    /// 0 turns thinking off, -1 lets the model decide); `None` = the model's
+    /// default.
+    #[serde(default)]
+    pub thinking_budget: Option<i64>,
+}
+
+/// The output cap when the config names none: room for a full answer and
+/// the thinking before it.
+pub const DEFAULT_MAX_OUTPUT_TOKENS: u64 = 8192;
+
+fn default_max_output_tokens() -> u64 {
+    DEFAULT_MAX_OUTPUT_TOKENS
 }
 
 fn default_output_tokens() -> u64 {
@@ -49,6 +67,8 @@ impl Default for LlmConfig {
             prices: BTreeMap::new(),
             context_budget_tokens: None,
             expected_output_tokens: default_output_tokens(),
+            max_output_tokens: DEFAULT_MAX_OUTPUT_TOKENS,
+            thinking_budget: None,
         }
     }
 }

@@ -111,6 +111,11 @@ max_report_transcripts = 200
 [llm]
 # Expected answer size in tokens, for estimates before answers arrive.
 expected_output_tokens = 900
+# Most tokens an answer may use, thinking included; sent with every request.
+max_output_tokens = 8192
+# Gemini 2.5 thinking budget in tokens (0 = off, -1 = the model decides).
+# Thinking tokens are billed as output and counted in cost and budget.
+# thinking_budget = 1024
 # Tokens a call's prompt plus answer may use; a longer call is flagged, never
 # silently truncated. Default: the provider's model context.
 # context_budget_tokens = 100000

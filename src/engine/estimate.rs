@@ -9,7 +9,12 @@ use crate::analyze::llm::LlmAnalyzer;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
+    /// Calls that would be sent.
     pub calls: u64,
+    /// Calls left out because the store already has them.
+    pub cached: u64,
+    /// `--rpm`, the rate the time estimate assumes (none without it).
+    pub rpm: Option<u32>,
     /// Calls that would be flagged for exceeding the context budget.
     pub over_context: u64,
     pub tokens_in: u64,

@@ -1,34 +1,28 @@
-//! Adaptive concurrency (AIMD): how many requests may be in flight. Starts
-//! small, grows by one per success while saturated (doubling per round
-//! trip until the first 429, then about one per window of `limit`
-//! successes), halves on a 429 at most once per round trip.
+//! How many requests may be in flight: a limit the rate controller resizes
+//! (rate × observed latency, with headroom) under a fixed ceiling. A lower
+//! limit lets requests in flight finish; it never cancels them.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
 #[derive(Debug)]
-pub struct AdaptiveLimit {
+pub struct ConcurrencyLimit {
     state: Mutex<State>,
     notify: Notify,
-    max: usize,
+    ceiling: usize,
 }
 
 #[derive(Debug)]
 struct State {
-    limit: f64,
+    limit: usize,
     in_flight: usize,
-    slow_start: bool,
-    /// Increments on every decrease; a 429 from a request started before
-    /// the last decrease does not decrease again.
-    epoch: u64,
 }
 
 /// One request's slot; freed on drop.
 #[derive(Debug)]
 pub struct Permit {
-    owner: Arc<AdaptiveLimit>,
-    epoch: u64,
+    owner: Arc<ConcurrencyLimit>,
 }
 
 impl Drop for Permit {
@@ -40,18 +34,18 @@ impl Drop for Permit {
     }
 }
 
-impl AdaptiveLimit {
-    pub fn new(initial: usize, max: usize) -> Arc<Self> {
-        let max = max.max(1);
-        Arc::new(AdaptiveLimit {
+impl ConcurrencyLimit {
+    /// Starts at the ceiling: until latency is known, the pacer alone
+    /// decides how fast requests go.
+    pub fn new(ceiling: usize) -> Arc<Self> {
+        let ceiling = ceiling.max(1);
+        Arc::new(ConcurrencyLimit {
             state: Mutex::new(State {
-                limit: initial.clamp(1, max) as f64,
+                limit: ceiling,
                 in_flight: 0,
-                slow_start: true,
-                epoch: 0,
             }),
             notify: Notify::new(),
-            max,
+            ceiling,
         })
     }
 
@@ -67,11 +61,10 @@ impl AdaptiveLimit {
             notified.as_mut().enable();
             {
                 let mut s = self.lock();
-                if (s.in_flight as f64) < s.limit.floor() {
+                if s.in_flight < s.limit {
                     s.in_flight += 1;
                     return Permit {
                         owner: Arc::clone(self),
-                        epoch: s.epoch,
                     };
                 }
             }
@@ -79,30 +72,26 @@ impl AdaptiveLimit {
         }
     }
 
-    /// A request succeeded: grow if the limit was what held us back.
-    pub fn on_success(&self) {
-        let mut s = self.lock();
-        let saturated = s.in_flight as f64 + 1.0 >= s.limit.floor();
-        if saturated {
-            let step = if s.slow_start { 1.0 } else { 1.0 / s.limit };
-            s.limit = (s.limit + step).min(self.max as f64);
-        }
-        drop(s);
-        self.notify.notify_waiters();
-    }
-
-    /// A request was rate limited: halve, once per round trip.
-    pub fn on_rate_limited(&self, permit: &Permit) {
-        let mut s = self.lock();
-        if permit.epoch == s.epoch {
-            s.limit = (s.limit / 2.0).max(1.0);
-            s.slow_start = false;
-            s.epoch += 1;
+    /// Set the limit (at least 1, at most the ceiling).
+    pub fn resize(&self, limit: usize) {
+        let limit = limit.clamp(1, self.ceiling);
+        let grew = {
+            let mut s = self.lock();
+            let grew = limit > s.limit;
+            s.limit = limit;
+            grew
+        };
+        if grew {
+            self.notify.notify_waiters();
         }
     }
 
     pub fn current(&self) -> usize {
-        self.lock().limit.floor() as usize
+        self.lock().limit
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.lock().in_flight
     }
 }
 
@@ -111,29 +100,27 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn grows_while_saturated_and_halves_once_per_round() {
-        let l = AdaptiveLimit::new(4, 100);
-        let permits: Vec<Permit> = futures::future::join_all((0..4).map(|_| l.acquire())).await;
-        l.on_success();
-        assert_eq!(l.current(), 5);
-        l.on_rate_limited(&permits[0]);
-        l.on_rate_limited(&permits[1]);
-        assert_eq!(l.current(), 2, "two 429s of the same round halve once");
-        drop(permits);
-        let p = l.acquire().await;
-        l.on_rate_limited(&p);
-        assert_eq!(l.current(), 1);
-    }
-
-    #[tokio::test]
-    async fn waits_for_a_free_slot() {
-        let l = AdaptiveLimit::new(1, 1);
+    async fn waits_for_a_free_slot_and_grows_on_resize() {
+        let l = ConcurrencyLimit::new(4);
+        l.resize(1);
         let first = l.acquire().await;
         let l2 = Arc::clone(&l);
-        let waiter = tokio::spawn(async move { l2.acquire().await.epoch });
+        let waiter = tokio::spawn(async move { drop(l2.acquire().await) });
         tokio::task::yield_now().await;
         assert!(!waiter.is_finished());
+        l.resize(2);
+        waiter.await.expect("joined");
         drop(first);
-        assert_eq!(waiter.await.expect("joined"), 0);
+        assert_eq!(l.in_flight(), 0);
+    }
+
+    #[test]
+    fn resize_stays_within_one_and_the_ceiling() {
+        let l = ConcurrencyLimit::new(512);
+        assert_eq!(l.current(), 512);
+        l.resize(0);
+        assert_eq!(l.current(), 1);
+        l.resize(10_000);
+        assert_eq!(l.current(), 512);
     }
 }

@@ -9,10 +9,12 @@
 pub mod backoff;
 pub mod budget;
 pub mod estimate;
+pub mod estimator;
 pub mod limiter;
 mod narrative;
 pub mod pacer;
 pub mod progress;
+pub mod rate;
 pub mod shutdown;
 mod worker;
 
@@ -30,6 +32,7 @@ use crate::model::Call;
 
 pub use backoff::Backoff;
 pub use estimate::{Estimate, estimate};
+pub use estimator::Calibration;
 pub use shutdown::Shutdown;
 
 /// One call to analyse.
@@ -89,14 +92,21 @@ pub struct RunStats {
     /// Set by a dry run, which sends nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Estimate>,
+    /// Estimated against reported tokens of the answers of this run.
+    pub calibration: Calibration,
 }
 
 /// The engine flags: `--max-concurrency --rpm --tpm --budget-usd --dry-run`.
+/// Every retry loop is bounded: per call, one re-ask of an invalid answer,
+/// one retry of a blocked answer, `max_retries` transient errors and
+/// `max_rate_limit_retries` 429s (each after the server's wait or the
+/// back-off).
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
+    /// Most requests in flight; below it the rate controller sizes
+    /// concurrency from the rate × the observed latency.
     pub max_concurrency: usize,
-    /// Requests in flight at the start, before adapting.
-    pub initial_concurrency: usize,
+    /// Upper bounds from the plan; without them the limit is found.
     pub rpm: Option<u32>,
     pub tpm: Option<u64>,
     pub budget_usd: Option<f64>,
@@ -117,25 +127,20 @@ pub struct EngineOptions {
 }
 
 impl EngineOptions {
-    /// Most requests in flight unless told otherwise.
-    pub const DEFAULT_MAX_CONCURRENCY: usize = 64;
-    /// Requests in flight at the start are at most this many: the engine
-    /// climbs from there as answers come back, rather than opening with a
-    /// burst of 429s.
-    pub const MAX_INITIAL_CONCURRENCY: usize = 8;
+    /// The ceiling on requests in flight unless told otherwise; below it
+    /// the rate controller sizes concurrency from rate × latency.
+    pub const DEFAULT_MAX_CONCURRENCY: usize = 512;
 
-    /// The defaults with at most `max` requests in flight (at least 1),
-    /// starting at no more than `MAX_INITIAL_CONCURRENCY`.
+    /// The defaults with at most `max` requests in flight (at least 1).
     pub fn with_max_concurrency(max: usize) -> Self {
         EngineOptions {
             max_concurrency: max.max(1),
-            initial_concurrency: max.clamp(1, Self::MAX_INITIAL_CONCURRENCY),
             rpm: None,
             tpm: None,
             budget_usd: None,
             dry_run: false,
             max_retries: 5,
-            max_rate_limit_retries: 30,
+            max_rate_limit_retries: 10,
             backoff: Backoff::default(),
             progress: false,
             total: None,

@@ -1,18 +1,16 @@
-//! One call through the provider: admission (concurrency, pause, RPM, TPM,
-//! budget), the request, and what to do with its outcome: accept, re-ask
+//! One call through the provider: admission (budget, then the rate
+//! controller's pacing and concurrency), the request, and what to do with its outcome: accept, re-ask
 //! once, back off and retry, fail the call, or stop the run.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::budget::Budget;
-use super::limiter::{AdaptiveLimit, Permit};
-use super::pacer::{Pacer, Pause};
+use super::budget::{Budget, Grant};
+use super::rate::{RateController, Ticket};
 use super::{EngineOptions, Job, JobResult, RunStats, StopReason};
 use crate::analyze::llm::{
-    Answer, Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmClient, LlmError, RequestLog,
-    estimate_tokens,
+    Conversation, ErrorClass, Exchange, LlmAnalyzer, LlmClient, LlmError, RequestLog, Usage,
 };
 use crate::analyze::{Analysis, Insight};
 use crate::model::Call;
@@ -22,10 +20,7 @@ use serde_json::Value;
 pub(super) struct Shared {
     analyzer: Arc<LlmAnalyzer>,
     opts: EngineOptions,
-    limit: Arc<AdaptiveLimit>,
-    rpm: Option<Pacer>,
-    tpm: Option<Pacer>,
-    pause: Pause,
+    rate: RateController,
     budget: Budget,
     stats: Mutex<RunStats>,
     /// Some request got an HTTP answer: the provider can be reached.
@@ -36,12 +31,7 @@ impl Shared {
     pub(super) fn new(analyzer: Arc<LlmAnalyzer>, opts: &EngineOptions) -> Self {
         let cost_known = analyzer.price().is_some();
         Shared {
-            limit: AdaptiveLimit::new(opts.initial_concurrency, opts.max_concurrency),
-            rpm: opts.rpm.map(|r| Pacer::per_minute(f64::from(r), 1.0)),
-            tpm: opts
-                .tpm
-                .map(|t| Pacer::per_minute(t as f64, t as f64 / 60.0)),
-            pause: Pause::default(),
+            rate: RateController::new(opts.rpm, opts.tpm, opts.max_concurrency),
             budget: Budget::new(opts.budget_usd),
             stats: Mutex::new(RunStats {
                 cost_usd: cost_known.then_some(0.0),
@@ -104,34 +94,33 @@ impl Shared {
         stats
     }
 
-    /// Wait until a request of `units` tokens may be sent.
-    async fn admit(&self, units: u64) -> Permit {
-        let permit = self.limit.acquire().await;
-        self.pause.wait().await;
-        if let Some(rpm) = &self.rpm {
-            rpm.take(1).await;
-        }
-        if let Some(tpm) = &self.tpm {
-            tpm.take(units).await;
-        }
-        permit
-    }
-
-    fn on_rate_limited(&self, permit: &Permit, retry_after: Option<std::time::Duration>) {
+    fn on_rate_limited(&self, ticket: &Ticket, latency: Duration, retry_after: Option<Duration>) {
         self.stats().http_429 += 1;
-        self.limit.on_rate_limited(permit);
-        if let Some(wait) = retry_after {
-            let until = tokio::time::Instant::now() + wait;
-            self.pause.extend(until);
-            if let Some(rpm) = &self.rpm {
-                rpm.hold_until(until);
-            }
-        }
+        self.rate.on_rate_limited(ticket, latency, retry_after);
     }
 
-    fn on_answer(&self, tokens_in: u64, tokens_out: u64) -> f64 {
+    /// The expected tokens of a request: its prompt estimate corrected by
+    /// what answers so far really used, and the expected answer.
+    fn expected(&self, estimate_in: u64) -> (u64, u64) {
+        let s = self.stats();
+        let configured = self.analyzer.expected_output_tokens();
+        (
+            s.calibration.input(estimate_in),
+            s.calibration.output(configured),
+        )
+    }
+
+    /// Account a 2xx answer (billed whether usable or not); unknown usage
+    /// is estimated. Returns its cost.
+    fn on_answer(&self, estimate_in: u64, usage: &Usage) -> f64 {
+        let (expected_in, expected_out) = self.expected(estimate_in);
+        let tokens_in = usage.tokens_in.unwrap_or(expected_in);
+        let tokens_out = usage.tokens_out.unwrap_or(expected_out);
         let cost = self.analyzer.cost(tokens_in, tokens_out);
         let mut s = self.stats();
+        if let (Some(i), Some(o)) = (usage.tokens_in, usage.tokens_out) {
+            s.calibration.record(estimate_in, i, o);
+        }
         s.tokens_in += tokens_in;
         s.tokens_out += tokens_out;
         if let (Some(total), Some(c)) = (s.cost_usd.as_mut(), cost) {
@@ -219,10 +208,10 @@ impl Ledger {
     }
 
     /// Reported usage; unknown once any answer lacks it.
-    fn add_usage(&mut self, answer: &Answer) {
+    fn add_usage(&mut self, usage: &Usage) {
         let sum = |acc: Option<u64>, v: Option<u64>| Some(acc? + v?);
-        self.tokens_in = sum(self.tokens_in, answer.tokens_in);
-        self.tokens_out = sum(self.tokens_out, answer.tokens_out);
+        self.tokens_in = sum(self.tokens_in, usage.tokens_in);
+        self.tokens_out = sum(self.tokens_out, usage.tokens_out);
     }
 }
 
@@ -240,7 +229,8 @@ pub(super) async fn process(job: Job, shared: Arc<Shared>) -> Option<JobResult> 
 }
 
 /// One task under the run's budget: the context check, a reservation of
-/// its estimated cost, the requests, then what it really cost.
+/// its expected cost (waiting while calls in flight may free room), the
+/// requests, then what it really cost.
 pub(super) async fn run_task<T: Task>(
     task: &T,
     conv: &mut Conversation,
@@ -249,33 +239,37 @@ pub(super) async fn run_task<T: Task>(
 ) -> End<T::Output> {
     let analyzer = &shared.analyzer;
     let est_in = analyzer.estimate_input(conv);
-    let est_out = analyzer.expected_output_tokens();
     if let Err(e) = analyzer.check_context(est_in) {
         return End::Failed {
             error: e.to_string(),
             raw: None,
         };
     }
+    let (expected_in, expected_out) = shared.expected(est_in);
     // Providers refuse a request larger than the per-minute token limit;
     // waiting for the pacer would only delay that.
-    if let Some(tpm) = shared.opts.tpm.filter(|&t| est_in + est_out > t) {
+    let needs = est_in + analyzer.expected_output_tokens();
+    if let Some(tpm) = shared.opts.tpm.filter(|&t| needs > t) {
         return End::Failed {
             error: format!(
-                "the call needs ~{} tokens, more than --tpm {tpm} allows in a minute",
-                est_in + est_out
+                "the call needs ~{needs} tokens, more than --tpm {tpm} allows in a minute"
             ),
             raw: None,
         };
     }
-    let reserve = analyzer.cost(est_in, est_out).unwrap_or(0.0);
+    let reserve = analyzer.cost(expected_in, expected_out).unwrap_or(0.0);
     if shared.halted() {
         return End::Abandoned;
     }
-    if !shared.budget.reserve(reserve) {
+    let grant = tokio::select! {
+        g = shared.budget.reserve(reserve) => g,
+        _ = shared.opts.shutdown.stopped() => return End::Abandoned,
+    };
+    if grant == Grant::Exhausted {
         shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
         return End::Abandoned;
     }
-    let end = drive(task, conv, shared, ledger, est_in + est_out).await;
+    let end = drive(task, conv, shared, ledger, expected_in + expected_out).await;
     shared.budget.settle(reserve, ledger.spent);
     end
 }
@@ -326,10 +320,10 @@ async fn drive<T: Task>(
     let analyzer = &shared.analyzer;
     let client = analyzer.client();
     let shutdown = &shared.opts.shutdown;
-    let (mut reasked, mut transient, mut limited) = (false, 0u32, 0u32);
+    let mut tries = Tries::default();
     loop {
-        let permit = tokio::select! {
-            p = shared.admit(units) => p,
+        let ticket = tokio::select! {
+            t = shared.rate.admit(units) => t,
             _ = shutdown.stopped() => return End::Abandoned,
         };
         if shared.halted() {
@@ -344,23 +338,22 @@ async fn drive<T: Task>(
         ledger.record(client, &body, &exchange);
         if exchange.status.is_some() {
             shared.reached.store(true, Ordering::Relaxed);
+            shared
+                .rate
+                .on_limits(&exchange.limits, tokio::time::Instant::now());
+        }
+        if exchange.status.is_some_and(|s| (200..300).contains(&s)) {
+            ledger.add_usage(&exchange.usage);
+            ledger.spent += shared.on_answer(analyzer.estimate_input(conv), &exchange.usage);
         }
         let retry = match exchange.result {
             Ok(answer) => {
-                shared.limit.on_success();
-                drop(permit);
-                ledger.add_usage(&answer);
-                let tin = answer
-                    .tokens_in
-                    .unwrap_or_else(|| analyzer.estimate_input(conv));
-                let tout = answer
-                    .tokens_out
-                    .unwrap_or_else(|| estimate_tokens(&answer.text));
-                ledger.spent += shared.on_answer(tin, tout);
+                shared.rate.on_answer(exchange.latency);
+                drop(ticket);
                 match task.accept(&answer.text) {
                     Ok(output) => return End::Done(Box::new(output)),
-                    Err(msg) if T::REASK && !reasked => {
-                        reasked = true;
+                    Err(msg) if T::REASK && !tries.reasked => {
+                        tries.reasked = true;
                         analyzer.reask(conv, &answer.text, &msg);
                         None
                     }
@@ -373,7 +366,7 @@ async fn drive<T: Task>(
                     }
                 }
             }
-            Err(error) => match on_error(shared, permit, error, &mut transient, &mut limited) {
+            Err(error) => match on_error(shared, ticket, exchange.latency, error, &mut tries) {
                 Ok(wait) => wait,
                 Err(end) => return end,
             },
@@ -391,6 +384,20 @@ async fn drive<T: Task>(
 /// Retries of a connection error while the provider has never answered in
 /// this run; then the run stops.
 const UNREACHABLE_RETRIES: u32 = 2;
+/// Retries of an answer the provider blocked for its content.
+const BLOCKED_RETRIES: u32 = 1;
+
+/// What one task has used of each retry allowance. Every loop is bounded:
+/// one re-ask of an invalid answer, `BLOCKED_RETRIES` after a block,
+/// `EngineOptions::max_retries` transient errors and
+/// `EngineOptions::max_rate_limit_retries` 429s.
+#[derive(Debug, Default)]
+struct Tries {
+    reasked: bool,
+    transient: u32,
+    limited: u32,
+    blocked: u32,
+}
 
 /// A connection error from a provider that has never answered in this run
 /// (wrong host, no network): no call can succeed, so the run stops (resumable)
@@ -403,11 +410,11 @@ fn unreachable(shared: &Shared, error: &LlmError) -> bool {
 /// optional back-off, `Err(end)` to end the call.
 fn on_error<T>(
     shared: &Shared,
-    permit: Permit,
+    ticket: Ticket,
+    latency: Duration,
     error: LlmError,
-    transient: &mut u32,
-    limited: &mut u32,
-) -> Result<Option<std::time::Duration>, End<T>> {
+    tries: &mut Tries,
+) -> Result<Option<Duration>, End<T>> {
     let opts = &shared.opts;
     let fail = |error: &LlmError| End::Failed {
         error: error.to_string(),
@@ -422,25 +429,32 @@ fn on_error<T>(
                 LlmError::RateLimited { retry_after } => *retry_after,
                 _ => None,
             };
-            shared.on_rate_limited(&permit, retry_after);
-            *limited += 1;
-            if *limited > opts.max_rate_limit_retries {
+            shared.on_rate_limited(&ticket, latency, retry_after);
+            tries.limited += 1;
+            if tries.limited > opts.max_rate_limit_retries {
                 return Err(fail(&error));
             }
             Ok(Some(
-                retry_after.unwrap_or_else(|| opts.backoff.delay(*limited)),
+                retry_after.unwrap_or_else(|| opts.backoff.delay(tries.limited)),
             ))
         }
         ErrorClass::Transient => {
-            *transient += 1;
-            if unreachable(shared, &error) && *transient > UNREACHABLE_RETRIES {
+            tries.transient += 1;
+            if unreachable(shared, &error) && tries.transient > UNREACHABLE_RETRIES {
                 shared.stop(StopReason::Unusable(error.to_string()));
                 return Err(End::Abandoned);
             }
-            if *transient > opts.max_retries {
+            if tries.transient > opts.max_retries {
                 return Err(fail(&error));
             }
-            Ok(Some(opts.backoff.delay(*transient)))
+            Ok(Some(opts.backoff.delay(tries.transient)))
+        }
+        ErrorClass::Blocked => {
+            tries.blocked += 1;
+            if tries.blocked > BLOCKED_RETRIES {
+                return Err(fail(&error));
+            }
+            Ok(None)
         }
         ErrorClass::FatalRun => {
             shared.stop(match &error {

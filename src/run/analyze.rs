@@ -73,7 +73,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     if let (Some(analyzer), Some(LlmSettings { dry_run: true, .. })) = (&llm, &settings.llm) {
         let db = db_path(&settings.out);
         let store = db.is_file().then(|| Store::open(&db)).transpose()?;
-        let estimate = pipeline::dry_run(
+        let mut estimate = pipeline::dry_run(
             &settings.input,
             &settings.config,
             &ctx,
@@ -81,6 +81,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
             analyzer,
             settings.limit,
         )?;
+        estimate.rpm = settings.llm.as_ref().and_then(|l| l.engine.rpm);
         return Ok(Analyzed::Estimated {
             estimate,
             analyzer_key: analyzer.analyzer_key().to_string(),

@@ -84,11 +84,14 @@ pub fn dry_run(
     analyzer: &LlmAnalyzer,
     limit: Option<u64>,
 ) -> anyhow::Result<engine::Estimate> {
+    let cached_calls = std::cell::Cell::new(0u64);
     let cached = |call: &Call| {
-        store.is_some_and(|s| {
+        let hit = store.is_some_and(|s| {
             s.is_cached(&CallKey::of(call), analyzer.analyzer_key())
                 .unwrap_or(false)
-        })
+        });
+        cached_calls.set(cached_calls.get() + u64::from(hit));
+        hit
     };
     let jobs = input::open(spec, config)?
         .filter_map(|row| match row {
@@ -102,5 +105,7 @@ pub fn dry_run(
             call: *call,
         });
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
-    Ok(runtime.block_on(engine::estimate(futures::stream::iter(jobs), analyzer)))
+    let mut estimate = runtime.block_on(engine::estimate(futures::stream::iter(jobs), analyzer));
+    estimate.cached = cached_calls.get();
+    Ok(estimate)
 }

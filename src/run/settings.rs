@@ -93,7 +93,7 @@ pub struct LlmArgs {
     /// Provider address: gemini scheme+host, openai API root with /v1, ollama host.
     #[arg(long, requires = "provider")]
     pub base_url: Option<String>,
-    /// Most requests in flight; the engine adapts below it on 429s.
+    /// Most requests in flight; below it concurrency follows rate × latency.
     #[arg(long, default_value_t = EngineOptions::DEFAULT_MAX_CONCURRENCY, requires = "provider")]
     pub max_concurrency: usize,
     /// Requests per minute allowed by your plan.
@@ -154,6 +154,7 @@ impl Settings {
                 model: args.llm.model.clone(),
                 base_url: args.llm.base_url.clone(),
                 timeout: Duration::from_secs_f64(args.llm.timeout_s.max(0.1)),
+                dry_run: args.llm.dry_run,
                 ..ProviderOptions::new(kind)
             },
             api_key,
@@ -257,25 +258,20 @@ mod tests {
             llm.engine.max_concurrency,
             EngineOptions::DEFAULT_MAX_CONCURRENCY
         );
-        assert_eq!(
-            llm.engine.initial_concurrency,
-            EngineOptions::MAX_INITIAL_CONCURRENCY
-        );
         assert!(resolve(&[], |_| Err(VarError::NotPresent)).llm.is_none());
     }
 
     #[test]
-    fn concurrency_starts_at_one_to_eight() {
-        let engine = |n: &str| {
+    fn the_concurrency_ceiling_is_at_least_one() {
+        let ceiling = |n: &str| {
             let llm = resolve(&["--provider", "ollama", "--max-concurrency", n], |_| {
                 Err(VarError::NotPresent)
             })
             .llm
             .expect("an LLM run");
-            (llm.engine.max_concurrency, llm.engine.initial_concurrency)
+            llm.engine.max_concurrency
         };
-        assert_eq!(engine("0"), (1, 1));
-        assert_eq!(engine("3"), (3, 3));
-        assert_eq!(engine("500"), (500, 8));
+        assert_eq!(ceiling("0"), 1);
+        assert_eq!(ceiling("500"), 500);
     }
 }

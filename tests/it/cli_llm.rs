@@ -146,7 +146,7 @@ fn dry_run_sends_nothing_and_estimates_cost() {
     );
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("50 calls"), "{stdout}");
+    assert!(stdout.contains("calls to send   50"), "{stdout}");
     assert!(
         stdout.contains('$'),
         "a cost estimate for gpt-4o-mini: {stdout}"

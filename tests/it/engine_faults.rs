@@ -75,10 +75,7 @@ async fn server_rpm_limit_is_honoured_without_client_rpm() {
             ..MockConfig::default()
         };
         let mock = MockProvider::start(cfg).await;
-        let opts = EngineOptions {
-            initial_concurrency: 16,
-            ..quick()
-        };
+        let opts = EngineOptions { ..quick() };
         let (_, stats) = run_with(
             fixtures::analyzer(&mock, kind, Duration::from_secs(5)),
             12,
@@ -102,7 +99,6 @@ async fn client_rpm_keeps_requests_under_the_server_limit() {
     let mock = MockProvider::start(cfg).await;
     let opts = EngineOptions {
         rpm: Some(1_100),
-        initial_concurrency: 16,
         ..quick()
     };
     let (_, stats) = run_with(
@@ -187,7 +183,6 @@ async fn daily_quota_and_insufficient_quota_stop_the_run_cleanly() {
         })
         .await;
         let opts = EngineOptions {
-            initial_concurrency: 1,
             max_concurrency: 1,
             ..quick()
         };
@@ -227,7 +222,6 @@ async fn budget_stops_starting_calls_before_it_would_be_exceeded() {
     let mock = MockProvider::start(MockConfig::default()).await;
     let analyzer = fixtures::analyzer(&mock, ProviderKind::OpenAi, Duration::from_secs(5));
     let opts = EngineOptions {
-        initial_concurrency: 1,
         max_concurrency: 1,
         budget_usd: Some(0.002),
         ..quick()
@@ -277,7 +271,6 @@ async fn ctrl_c_lets_requests_in_flight_finish_and_starts_no_more() {
     let analyzer = fixtures::analyzer(&mock, ProviderKind::Ollama, Duration::from_secs(5));
     let shutdown = Shutdown::default();
     let opts = EngineOptions {
-        initial_concurrency: 2,
         max_concurrency: 2,
         shutdown: shutdown.clone(),
         ..quick()

@@ -22,6 +22,10 @@ pub enum LlmError {
     Connect { url: String, message: String },
     #[error("unusable answer: {reason}")]
     BadAnswer { reason: String, raw: String },
+    #[error("the provider blocked the answer: {reason}")]
+    Blocked { reason: String },
+    #[error("the answer was cut at the output cap (raise [llm] max_output_tokens)")]
+    Truncated,
     #[error("the provider refused the API key (HTTP {status}): {message}")]
     Unauthorized { status: u16, message: String },
     #[error("request rejected HTTP {status}: {message}")]
@@ -53,6 +57,9 @@ pub enum ErrorClass {
     RateLimit,
     /// Transient: retry with back-off, up to a limit.
     Transient,
+    /// The provider refused this content (safety block, refusal): sent once
+    /// more, as it can be a fluke, then the call fails with the reason.
+    Blocked,
     /// Stop starting calls: nothing more can succeed in this run.
     FatalRun,
     /// This call failed; others may still work.
@@ -73,9 +80,11 @@ impl LlmError {
             | LlmError::MissingKey { .. }
             | LlmError::MalformedKey { .. }
             | LlmError::Redirect { .. } => ErrorClass::FatalRun,
+            LlmError::Blocked { .. } => ErrorClass::Blocked,
             LlmError::Client { .. }
             | LlmError::ContextBudget { .. }
-            | LlmError::TooLarge { .. } => ErrorClass::FatalCall,
+            | LlmError::TooLarge { .. }
+            | LlmError::Truncated => ErrorClass::FatalCall,
         }
     }
 
@@ -118,7 +127,9 @@ impl LlmError {
                 from: r(from),
                 to: r(to),
             },
+            LlmError::Blocked { reason } => LlmError::Blocked { reason: r(reason) },
             other @ (LlmError::RateLimited { .. }
+            | LlmError::Truncated
             | LlmError::MissingKey { .. }
             | LlmError::TooLarge { .. }
             | LlmError::ContextBudget { .. }) => other,

@@ -25,7 +25,7 @@ pub use error::{ErrorClass, LlmError};
 pub use prompt::{PROMPT_VERSION, Prompt, estimate_tokens};
 pub use provider::{Exchange, LlmClient, ProviderKind, ProviderOptions};
 pub use schema::{PlaybookIds, SCHEMA_VERSION};
-pub use wire::{Answer, Conversation, Message, Role};
+pub use wire::{Answer, Conversation, Generation, Message, RateLimits, Role, Usage};
 
 /// Marks each quote of an insight as grounded or not in the call's
 /// transcript (`crate::analyze::grounding::ground` in the pipeline).
@@ -49,12 +49,15 @@ pub struct RequestLog {
 pub struct LlmAnalyzer {
     client: LlmClient,
     prompt: Prompt,
+    /// The system instruction sent (with the schema for providers that
+    /// need it in the prompt).
+    system: String,
     ids: PlaybookIds,
     key: String,
     ground: Grounder,
     context_budget: u64,
     expected_output_tokens: u64,
-    /// Providers count the response schema as prompt tokens.
+    /// Tokens of the response schema, which providers count as prompt.
     schema_tokens: u64,
     price: Option<ModelPrice>,
 }
@@ -72,8 +75,17 @@ impl LlmAnalyzer {
         let context_budget = llm
             .context_budget_tokens
             .unwrap_or(opts.kind.default_context_budget());
-        let client = LlmClient::new(opts, api_key, &resolved, context_budget)?;
+        let opts = ProviderOptions {
+            max_output_tokens: llm.max_output_tokens,
+            thinking_budget: llm.thinking_budget,
+            ..opts.clone()
+        };
+        let client = LlmClient::new(&opts, api_key, &resolved, context_budget)?;
         let prompt = Prompt::new(playbook);
+        let system = match opts.kind {
+            ProviderKind::Ollama => prompt.system_with_schema(client.schema()),
+            ProviderKind::Gemini | ProviderKind::OpenAi => prompt.system().to_string(),
+        };
         let key = format!(
             "{}:{}:{PROMPT_VERSION}:s{SCHEMA_VERSION}",
             opts.kind.as_str(),
@@ -84,11 +96,18 @@ impl LlmAnalyzer {
         } else {
             llm.price_for(opts.model())
         };
-        let schema_tokens = estimate_tokens(&client.schema().to_string());
+        // Ollama's schema travels in the system text, counted there.
+        let schema_tokens = match opts.kind {
+            ProviderKind::Ollama => 0,
+            ProviderKind::Gemini | ProviderKind::OpenAi => {
+                estimate_tokens(&client.schema().to_string())
+            }
+        };
         Ok(LlmAnalyzer {
             schema_tokens,
             client,
             prompt,
+            system,
             ids,
             key,
             ground,
@@ -118,7 +137,7 @@ impl LlmAnalyzer {
     /// call: everything sent that does not come from the call.
     pub fn request_template(&self) -> Value {
         let conv = Conversation {
-            system: self.prompt.system().to_string(),
+            system: self.system.clone(),
             messages: vec![Message {
                 role: Role::User,
                 text: "{call}".to_string(),
@@ -147,7 +166,7 @@ impl LlmAnalyzer {
     /// The first request for a call.
     pub fn conversation(&self, call: &Call, metrics: &Metrics) -> Conversation {
         Conversation {
-            system: self.prompt.system().to_string(),
+            system: self.system.clone(),
             messages: vec![Message {
                 role: Role::User,
                 text: self.prompt.user(call, metrics),

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::error::LlmError;
 use super::schema;
 use super::secret::ApiKey;
-use super::wire::{self, Answer, Conversation};
+use super::wire::{self, Answer, Conversation, Generation, RateLimits, Usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -85,8 +85,9 @@ impl ProviderKind {
     pub fn shape_schema(self, resolved: &Value) -> Value {
         match self {
             ProviderKind::Gemini => schema::gemini(resolved),
-            ProviderKind::OpenAi => schema::openai_strict(resolved),
-            ProviderKind::Ollama => resolved.clone(),
+            // Ollama's grammar lets a model stop after the required keys:
+            // every field is required (nullable) there too.
+            ProviderKind::OpenAi | ProviderKind::Ollama => schema::openai_strict(resolved),
         }
     }
 }
@@ -99,6 +100,12 @@ pub struct ProviderOptions {
     pub base_url: Option<String>,
     pub timeout: Duration,
     pub temperature: f32,
+    /// Output cap sent with every request (`[llm] max_output_tokens`).
+    pub max_output_tokens: u64,
+    /// Gemini thinking budget in tokens (`[llm] thinking_budget`).
+    pub thinking_budget: Option<i64>,
+    /// `--dry-run`: nothing will be sent, so no key is needed.
+    pub dry_run: bool,
 }
 
 impl ProviderOptions {
@@ -109,6 +116,9 @@ impl ProviderOptions {
             base_url: None,
             timeout: Duration::from_secs(120),
             temperature: 0.1,
+            max_output_tokens: crate::config::llm::DEFAULT_MAX_OUTPUT_TOKENS,
+            thinking_budget: None,
+            dry_run: false,
         }
     }
 
@@ -152,6 +162,10 @@ pub struct Exchange {
     /// Response body with any secret redacted.
     pub response_body: Option<String>,
     pub latency: Duration,
+    /// Tokens billed for a 2xx answer, usable or not (unknown otherwise).
+    pub usage: Usage,
+    /// The rate-limit headers of the answer, when it had any.
+    pub limits: RateLimits,
 }
 
 /// Sends requests to one provider endpoint. Its `Debug` form hides the key.
@@ -163,12 +177,13 @@ pub struct LlmClient {
     key: Option<ApiKey>,
     http: reqwest::Client,
     schema: Value,
-    temperature: f32,
+    generation: Generation,
     num_ctx: u64,
 }
 
 impl LlmClient {
-    /// `key` is required for providers that have a key variable.
+    /// `key` is required for providers that have a key variable, unless
+    /// the run is a dry run.
     pub fn new(
         opts: &ProviderOptions,
         key: Option<String>,
@@ -176,10 +191,13 @@ impl LlmClient {
         context_budget: u64,
     ) -> Result<Self, LlmError> {
         let key = match opts.kind.key_var() {
-            Some(var) => Some(
-                ApiKey::parse(var, key.as_deref().unwrap_or_default())?
-                    .ok_or(LlmError::MissingKey { var })?,
-            ),
+            Some(var) => {
+                let parsed = ApiKey::parse(var, key.as_deref().unwrap_or_default())?;
+                match parsed {
+                    None if !opts.dry_run => return Err(LlmError::MissingKey { var }),
+                    parsed => parsed,
+                }
+            }
             None => None,
         };
         let http = reqwest::Client::builder()
@@ -199,7 +217,11 @@ impl LlmClient {
             key,
             http,
             schema: opts.kind.shape_schema(resolved_schema),
-            temperature: opts.temperature,
+            generation: Generation {
+                temperature: Some(opts.temperature),
+                max_output_tokens: opts.max_output_tokens,
+                thinking_budget: opts.thinking_budget,
+            },
             num_ctx: context_budget,
         })
     }
@@ -258,13 +280,12 @@ impl LlmClient {
     /// The request body for a conversation answering with `schema`
     /// (already shaped for this provider by `ProviderKind::shape_schema`).
     pub fn body_with(&self, conv: &Conversation, schema: &Value) -> Value {
+        let g = &self.generation;
         match self.kind {
-            ProviderKind::Gemini => wire::gemini::request(conv, schema, self.temperature),
-            ProviderKind::OpenAi => {
-                wire::openai::request(&self.model, conv, schema, self.temperature)
-            }
+            ProviderKind::Gemini => wire::gemini::request(conv, schema, g),
+            ProviderKind::OpenAi => wire::openai::request(&self.model, conv, schema, g),
             ProviderKind::Ollama => {
-                wire::ollama::request(&self.model, conv, schema, self.temperature, self.num_ctx)
+                wire::ollama::request(&self.model, conv, schema, g, self.num_ctx)
             }
         }
     }
@@ -285,6 +306,7 @@ impl LlmClient {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let limits = RateLimits::from_headers(&headers);
         let text = match read_capped(response).await {
             Ok(t) => t,
             Err(Read::TooLarge) => {
@@ -295,21 +317,42 @@ impl LlmClient {
                     status: Some(status),
                     response_body: None,
                     latency: started.elapsed(),
+                    usage: Usage::default(),
+                    limits,
                 };
             }
             Err(Read::Transport(e)) => return self.transport_failure(&e, started),
         };
         let stored = self.redact(&text);
-        let result = if (200..300).contains(&status) {
-            self.parse(&text).map_err(|e| self.redact_error(e))
+        let (result, usage) = if (200..300).contains(&status) {
+            (
+                self.parse(&text).map_err(|e| self.redact_error(e)),
+                self.usage(&text),
+            )
         } else {
-            Err(self.classify(status, &headers, &stored))
+            (
+                Err(self.classify(status, &headers, &stored)),
+                Usage::default(),
+            )
         };
         Exchange {
             result,
             status: Some(status),
             response_body: Some(stored),
             latency: started.elapsed(),
+            usage,
+            limits,
+        }
+    }
+
+    fn usage(&self, body: &str) -> Usage {
+        let Ok(v) = serde_json::from_str::<Value>(body) else {
+            return Usage::default();
+        };
+        match self.kind {
+            ProviderKind::Gemini => wire::gemini::usage(&v),
+            ProviderKind::OpenAi => wire::openai::usage(&v),
+            ProviderKind::Ollama => wire::ollama::usage(&v),
         }
     }
 
@@ -350,6 +393,8 @@ impl LlmClient {
             status: None,
             response_body: None,
             latency: started.elapsed(),
+            usage: Usage::default(),
+            limits: RateLimits::default(),
         }
     }
 }

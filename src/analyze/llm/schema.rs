@@ -1,7 +1,10 @@
 //! The one JSON Schema contract for LLM answers: generated from `Insight`
 //! (schemars), `$ref`s inlined, the playbook's ids injected as enums, then
-//! shaped for each provider (OpenAI strict mode, Gemini's OpenAPI subset,
-//! plain JSON Schema for Ollama).
+//! shaped for each provider (every field required and nullable for OpenAI's
+//! strict mode and for Ollama, Gemini's OpenAPI subset). Properties keep the
+//! declaration order of the Rust types, evidence first and judgement last,
+//! because models write fields in schema order (`propertyOrdering` for
+//! Gemini, key order for the others).
 
 use serde_json::{Map, Value, json};
 
@@ -9,7 +12,7 @@ use crate::analyze::Insight;
 use crate::config::Playbook;
 
 /// Bumped whenever the shape of `Insight` changes; part of the analyzer key.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The ids an answer may use, from the playbook. An empty list means the
 /// playbook defines none, and any id is accepted.
@@ -57,7 +60,9 @@ pub fn insight_schema(ids: &PlaybookIds) -> Value {
     schema
 }
 
-/// Inline `#/$defs/..` references and drop keys no provider needs.
+/// Inline `#/$defs/..` references and drop keys no provider needs. An
+/// inlined type loses its own description (it would repeat at every use);
+/// the description of the field that uses it stays.
 fn resolve(node: &Value, defs: &Map<String, Value>) -> Value {
     let Value::Object(map) = node else {
         return match node {
@@ -71,7 +76,11 @@ fn resolve(node: &Value, defs: &Map<String, Value>) -> Value {
         .and_then(|r| r.strip_prefix("#/$defs/"))
         .and_then(|name| defs.get(name))
     {
-        return resolve(target, defs);
+        let mut inlined = resolve(target, defs);
+        if let Some(obj) = inlined.as_object_mut() {
+            obj.remove("description");
+        }
+        return inlined;
     }
     let mut out = Map::new();
     for (key, value) in map {
@@ -320,11 +329,13 @@ pub fn gemini(schema: &Value) -> Value {
                 out.insert(key.clone(), gemini(value));
             }
             "properties" => {
-                let props = value
+                let props: Map<String, Value> = value
                     .as_object()
                     .map(|p| p.iter().map(|(k, v)| (k.clone(), gemini(v))).collect())
                     .unwrap_or_default();
+                let order: Vec<Value> = props.keys().map(|k| json!(k)).collect();
                 out.insert(key.clone(), Value::Object(props));
+                out.insert("propertyOrdering".into(), Value::Array(order));
             }
             _ => {}
         }
@@ -426,5 +437,50 @@ mod tests {
         assert_eq!(engagement["type"], json!("STRING"));
         assert_eq!(engagement["nullable"], json!(true));
         assert_eq!(engagement["enum"], json!(["low", "medium", "high"]));
+        let order = s["propertyOrdering"].as_array().expect("ordering");
+        let keys: Vec<&String> = s["properties"].as_object().expect("props").keys().collect();
+        assert_eq!(order.len(), keys.len());
+        assert!(order.iter().zip(&keys).all(|(o, k)| o == *k));
+    }
+
+    fn position(order: &[&String], name: &str) -> usize {
+        order.iter().position(|k| *k == name).expect(name)
+    }
+
+    #[test]
+    fn evidence_comes_before_the_judgement_resting_on_it() {
+        for shaped in [
+            openai_strict(&insight_schema(&ids())),
+            gemini(&insight_schema(&ids())),
+        ] {
+            let top: Vec<&String> = shaped["properties"]
+                .as_object()
+                .expect("props")
+                .keys()
+                .collect();
+            for verdict in [
+                "agent_rating",
+                "engagement",
+                "early_termination",
+                "recommendations",
+            ] {
+                for evidence in ["notable_quotes", "objections", "critical_moment"] {
+                    assert!(
+                        position(&top, evidence) < position(&top, verdict),
+                        "{evidence} before {verdict}"
+                    );
+                }
+            }
+            let objection = &shaped["properties"]["objections"]["items"]["properties"];
+            let keys: Vec<&String> = objection.as_object().expect("props").keys().collect();
+            assert!(position(&keys, "customer_quote") < position(&keys, "rebuttal_quality"));
+        }
+    }
+
+    #[test]
+    fn a_type_used_many_times_is_not_described_at_every_use() {
+        let text = insight_schema(&ids()).to_string();
+        assert!(!text.contains("grounded"), "no field the answer cannot set");
+        assert!(!text.contains("A verbatim quote"));
     }
 }

@@ -75,6 +75,14 @@ pub struct MockConfig {
     pub answer_patch: Option<Value>,
     /// Calls (by id) whose every answer is malformed JSON.
     pub poisoned: Option<fn(&str) -> bool>,
+    /// Calls (by id) whose every answer is withheld for its content
+    /// (Gemini `finishReason: SAFETY`, OpenAI `refusal`).
+    pub blocked: Option<fn(&str) -> bool>,
+    /// Thinking tokens Gemini reports (`thoughtsTokenCount`) per answer.
+    pub thoughts_tokens: u64,
+    /// OpenAI answers carry `x-ratelimit-*` headers on every answer (as the
+    /// real service does), not only on 429s.
+    pub ratelimit_headers: bool,
     /// 5xx and malformed answers quote the credentials received.
     pub echo_auth: bool,
     /// Keep each request body in the log (large runs turn it off).
@@ -104,6 +112,9 @@ impl Default for MockConfig {
             narrative: None,
             answer_patch: None,
             poisoned: None,
+            blocked: None,
+            thoughts_tokens: 0,
+            ratelimit_headers: false,
             echo_auth: false,
             keep_bodies: true,
             redirect_to: None,
@@ -125,6 +136,8 @@ pub struct Logged {
     /// Authorization / x-goog-api-key header as received.
     pub auth: Option<String>,
     pub body: Value,
+    /// Output tokens billed (answer plus thinking), 0 when not answered.
+    pub billed_out: u64,
 }
 
 struct MockState {
@@ -372,10 +385,31 @@ enum Decision {
     Hang,
     ServerError,
     Malformed,
+    Blocked,
     Answer,
 }
 
 impl MockState {
+    /// The limit as a client sees it (per real minute of the mock's clock).
+    fn effective_rpm(&self) -> Option<f64> {
+        self.cfg.rpm.map(|r| r * self.cfg.time_scale)
+    }
+
+    /// `x-ratelimit-*` headers for a successful OpenAI answer.
+    fn limit_headers(&self, dialect: Dialect) -> Vec<(&'static str, String)> {
+        match (dialect, self.cfg.ratelimit_headers, self.effective_rpm()) {
+            (Dialect::OpenAi, true, Some(rpm)) => vec![
+                ("x-ratelimit-limit-requests", format!("{}", rpm.round())),
+                (
+                    "x-ratelimit-remaining-requests",
+                    format!("{}", (rpm - 1.0).round()),
+                ),
+                ("x-ratelimit-reset-requests", "1ms".into()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
     fn chance(&self, p: f64) -> bool {
         p > 0.0 && self.rng.lock().expect("rng").r#gen::<f64>() < p
     }
@@ -464,6 +498,11 @@ impl MockState {
         {
             return Decision::Malformed;
         }
+        if let (Some(blocked), Some(id)) = (cfg.blocked, call_id)
+            && blocked(id)
+        {
+            return Decision::Blocked;
+        }
         if self.chance(cfg.hang_rate) {
             Decision::Hang
         } else if self.chance(cfg.server_error_rate) {
@@ -497,24 +536,29 @@ async fn handle(
             answered: false,
             auth,
             body: Value::Null,
+            billed_out: 0,
         });
         return response;
     }
     let index = st.request_index(&call_id);
     let decision = st.decide(dialect, &auth, &call_id, index);
     let echoed = st.cfg.echo_auth.then(|| auth.clone().unwrap_or_default());
-    let (response, answered) = match decision {
-        Decision::Unauthorized(got) => (unauthorized(dialect, got), false),
-        Decision::Forbidden => (forbidden(auth.clone()), false),
-        Decision::DailyQuota => (daily_quota(dialect, &model), false),
-        Decision::RateLimited(wait) => (rate_limited(dialect, &model, wait, st.cfg.rpm), false),
+    let (response, answered, billed_out) = match decision {
+        Decision::Unauthorized(got) => (unauthorized(dialect, got), false, 0),
+        Decision::Forbidden => (forbidden(auth.clone()), false, 0),
+        Decision::DailyQuota => (daily_quota(dialect, &model), false, 0),
+        Decision::RateLimited(wait) => (
+            rate_limited(dialect, &model, wait, st.effective_rpm()),
+            false,
+            0,
+        ),
         Decision::Hang => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
-            (server_error(dialect), false)
+            (server_error(dialect), false, 0)
         }
         Decision::ServerError => {
             tokio::time::sleep(st.latency()).await;
-            (with_echo(server_error(dialect), echoed).await, false)
+            (with_echo(server_error(dialect), echoed).await, false, 0)
         }
         Decision::Malformed => {
             tokio::time::sleep(st.latency()).await;
@@ -524,7 +568,12 @@ async fn handle(
                 }
                 None => "{\"agent_rating\": 7, \"objections\": [".to_string(),
             };
-            (answer(dialect, &model, &content, &body), false)
+            let (response, billed) = answer(dialect, &model, &content, &body, 0);
+            (response, false, billed)
+        }
+        Decision::Blocked => {
+            tokio::time::sleep(st.latency()).await;
+            (blocked(dialect, &body), false, 0)
         }
         Decision::Answer => {
             tokio::time::sleep(st.latency()).await;
@@ -536,10 +585,21 @@ async fn handle(
                 _ => patched(instance(&schema), st.cfg.answer_patch.as_ref()).to_string(),
             };
             st.answered.fetch_add(1, Ordering::SeqCst);
-            let response = answer(dialect, &model, &content, &body);
-            (padded(response, st.cfg.answer_padding).await, true)
+            let thoughts = match dialect {
+                Dialect::Gemini => st.cfg.thoughts_tokens,
+                Dialect::OpenAi | Dialect::Ollama => 0,
+            };
+            let (response, billed) = answer(dialect, &model, &content, &body, thoughts);
+            let mut response = padded(response, st.cfg.answer_padding).await;
+            for (name, value) in st.limit_headers(dialect) {
+                if let Ok(v) = value.parse() {
+                    response.headers_mut().insert(name, v);
+                }
+            }
+            (response, true, billed)
         }
     };
+
     st.log.lock().expect("log").push(Logged {
         dialect,
         path,
@@ -548,11 +608,19 @@ async fn handle(
         answered,
         auth,
         body: if st.cfg.keep_bodies { req } else { Value::Null },
+        billed_out,
     });
     response
 }
 
-fn answer(dialect: Dialect, model: &str, content: &str, request: &str) -> Response {
+/// A 2xx answer and the output tokens it bills (answer plus thinking).
+fn answer(
+    dialect: Dialect,
+    model: &str,
+    content: &str,
+    request: &str,
+    thoughts: u64,
+) -> (Response, u64) {
     let tokens_in = request.len() as u64 / 4;
     let tokens_out = content.len() as u64 / 4;
     let body = match dialect {
@@ -560,7 +628,8 @@ fn answer(dialect: Dialect, model: &str, content: &str, request: &str) -> Respon
             "candidates": [{"content": {"parts": [{"text": content}], "role": "model"},
                 "finishReason": "STOP", "index": 0}],
             "usageMetadata": {"promptTokenCount": tokens_in, "candidatesTokenCount": tokens_out,
-                "totalTokenCount": tokens_in + tokens_out},
+                "thoughtsTokenCount": thoughts,
+                "totalTokenCount": tokens_in + tokens_out + thoughts},
             "modelVersion": model,
         }),
         Dialect::OpenAi => json!({
@@ -576,6 +645,28 @@ fn answer(dialect: Dialect, model: &str, content: &str, request: &str) -> Respon
             "message": {"role": "assistant", "content": content},
             "done": true, "done_reason": "stop", "total_duration": 1,
             "prompt_eval_count": tokens_in, "eval_count": tokens_out,
+        }),
+    };
+    (reply(StatusCode::OK, body, &[]), tokens_out + thoughts)
+}
+
+/// An answer withheld for its content, as each provider words it.
+fn blocked(dialect: Dialect, request: &str) -> Response {
+    let tokens_in = request.len() as u64 / 4;
+    let body = match dialect {
+        Dialect::Gemini => json!({
+            "candidates": [{"finishReason": "SAFETY", "index": 0, "safetyRatings": [
+                {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH",
+                 "blocked": true}]}],
+            "usageMetadata": {"promptTokenCount": tokens_in, "totalTokenCount": tokens_in},
+        }),
+        Dialect::OpenAi | Dialect::Ollama => json!({
+            "id": "chatcmpl-mock", "object": "chat.completion", "created": 1_700_000_000,
+            "model": "gpt-4o-mini-2024-07-18",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": null,
+                "refusal": "I'm sorry, I can't help with that."}, "logprobs": null,
+                "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": tokens_in, "completion_tokens": 10, "total_tokens": tokens_in + 10},
         }),
     };
     reply(StatusCode::OK, body, &[])

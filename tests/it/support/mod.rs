@@ -3,4 +3,5 @@
 
 pub mod cli;
 pub mod fixtures;
+pub mod llm_cli;
 pub mod mock_provider;

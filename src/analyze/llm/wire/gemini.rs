@@ -1,20 +1,34 @@
 //! Gemini REST `POST /v1beta/models/{model}:generateContent`: request with
-//! `systemInstruction` and `generationConfig.responseSchema`, usage from
-//! `usageMetadata`, 429 `RESOURCE_EXHAUSTED` with `QuotaFailure` (per-day
-//! quota ids are fatal) and `RetryInfo.retryDelay`.
+//! `systemInstruction` and `generationConfig` (`responseSchema`,
+//! `maxOutputTokens`, `thinkingConfig.thinkingBudget`), usage from
+//! `usageMetadata` (thinking tokens billed as output), blocked answers
+//! (`promptFeedback.blockReason`, `finishReason: SAFETY` ...), 429
+//! `RESOURCE_EXHAUSTED` with `QuotaFailure` (per-day quota ids are fatal) and
+//! `RetryInfo.retryDelay`.
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::{
-    Answer, Conversation, Role, by_status, error_body, missing, parse_json, retry_after_header,
+    Answer, Conversation, Generation, Role, Usage, by_status, error_body, missing, parse_json,
+    retry_after_header,
 };
 use crate::analyze::llm::error::{LlmError, parse_duration};
 
 const RETRY_INFO: &str = "type.googleapis.com/google.rpc.RetryInfo";
 const QUOTA_FAILURE: &str = "type.googleapis.com/google.rpc.QuotaFailure";
 
-pub fn request(conv: &Conversation, schema: &Value, temperature: f32) -> Value {
+/// Finish reasons of a candidate the provider withheld for its content.
+const BLOCKED: [&str; 6] = [
+    "SAFETY",
+    "RECITATION",
+    "BLOCKLIST",
+    "PROHIBITED_CONTENT",
+    "SPII",
+    "LANGUAGE",
+];
+
+pub fn request(conv: &Conversation, schema: &Value, generation: &Generation) -> Value {
     let contents: Vec<Value> = conv
         .messages
         .iter()
@@ -26,26 +40,61 @@ pub fn request(conv: &Conversation, schema: &Value, temperature: f32) -> Value {
             json!({"role": role, "parts": [{"text": m.text}]})
         })
         .collect();
+    let mut config = json!({
+        "maxOutputTokens": generation.max_output_tokens,
+        "responseMimeType": "application/json",
+        "responseSchema": schema,
+    });
+    if let Some(t) = generation.temperature {
+        config["temperature"] = json!(t);
+    }
+    if let Some(budget) = generation.thinking_budget {
+        config["thinkingConfig"] = json!({"thinkingBudget": budget});
+    }
     json!({
         "systemInstruction": {"parts": [{"text": conv.system}]},
         "contents": contents,
-        "generationConfig": {
-            "temperature": temperature,
-            "responseMimeType": "application/json",
-            "responseSchema": schema,
-        },
+        "generationConfig": config,
     })
+}
+
+/// Prompt tokens, and answer plus thinking tokens (both billed as output).
+pub fn usage(v: &Value) -> Usage {
+    Usage::at(
+        v,
+        "/usageMetadata/promptTokenCount",
+        &[
+            "/usageMetadata/candidatesTokenCount",
+            "/usageMetadata/thoughtsTokenCount",
+        ],
+    )
 }
 
 pub fn parse(body: &str) -> Result<Answer, LlmError> {
     let v = parse_json(body)?;
-    let candidate = v.pointer("/candidates/0").ok_or_else(|| {
-        let block = v
-            .pointer("/promptFeedback/blockReason")
-            .and_then(Value::as_str)
-            .unwrap_or("none");
-        missing(&format!("candidate (block reason {block})"), body)
-    })?;
+    if let Some(block) = v
+        .pointer("/promptFeedback/blockReason")
+        .and_then(Value::as_str)
+    {
+        return Err(LlmError::Blocked {
+            reason: format!("prompt blocked ({block})"),
+        });
+    }
+    let candidate = v
+        .pointer("/candidates/0")
+        .ok_or_else(|| missing("candidate", body))?;
+    let finish = candidate
+        .get("finishReason")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown");
+    if BLOCKED.contains(&finish) {
+        return Err(LlmError::Blocked {
+            reason: format!("finishReason {finish}"),
+        });
+    }
+    if finish == "MAX_TOKENS" {
+        return Err(LlmError::Truncated);
+    }
     let text: String = candidate
         .pointer("/content/parts")
         .and_then(Value::as_array)
@@ -57,24 +106,12 @@ pub fn parse(body: &str) -> Result<Answer, LlmError> {
         })
         .unwrap_or_default();
     if text.is_empty() {
-        let reason = candidate
-            .get("finishReason")
-            .and_then(Value::as_str)
-            .unwrap_or("unknown");
         return Err(missing(
-            &format!("answer text (finishReason {reason})"),
+            &format!("answer text (finishReason {finish})"),
             body,
         ));
     }
-    let usage = |k: &str| {
-        v.pointer(&format!("/usageMetadata/{k}"))
-            .and_then(Value::as_u64)
-    };
-    Ok(Answer {
-        text,
-        tokens_in: usage("promptTokenCount"),
-        tokens_out: usage("candidatesTokenCount"),
-    })
+    Ok(Answer { text })
 }
 
 pub fn error(status: u16, headers: &HeaderMap, body: &str) -> LlmError {
@@ -147,16 +184,52 @@ mod tests {
     }
 
     #[test]
-    fn parses_text_and_usage() {
+    fn parses_text_and_counts_thinking_as_output() {
         let body = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "{}"}]},
             "finishReason": "STOP"}], "usageMetadata": {"promptTokenCount": 12,
-            "candidatesTokenCount": 5, "totalTokenCount": 17}})
-        .to_string();
-        let a = parse(&body).expect("answer");
+            "candidatesTokenCount": 5, "thoughtsTokenCount": 40, "totalTokenCount": 57}});
+        let a = parse(&body.to_string()).expect("answer");
+        assert_eq!(a.text, "{}");
+        let u = usage(&body);
+        assert_eq!((u.tokens_in, u.tokens_out), (Some(12), Some(45)));
+    }
+
+    #[test]
+    fn blocked_and_cut_answers_are_named() {
+        let blocked = parse(r#"{"promptFeedback": {"blockReason": "SAFETY"}}"#);
+        assert!(matches!(blocked, Err(LlmError::Blocked { .. })));
+        let safety = json!({"candidates": [{"finishReason": "SAFETY", "index": 0}]}).to_string();
         assert_eq!(
-            (a.text.as_str(), a.tokens_in, a.tokens_out),
-            ("{}", Some(12), Some(5))
+            parse(&safety),
+            Err(LlmError::Blocked {
+                reason: "finishReason SAFETY".into()
+            })
         );
-        assert!(parse(r#"{"promptFeedback": {"blockReason": "SAFETY"}}"#).is_err());
+        let cut = json!({"candidates": [{"content": {"parts": [{"text": "{\"a\": "}]},
+            "finishReason": "MAX_TOKENS"}]})
+        .to_string();
+        assert_eq!(parse(&cut), Err(LlmError::Truncated));
+    }
+
+    #[test]
+    fn request_caps_output_and_sets_thinking_budget_only_when_asked() {
+        let conv = Conversation {
+            system: "s".into(),
+            messages: vec![],
+        };
+        let mut g = Generation {
+            temperature: Some(0.1),
+            max_output_tokens: 4096,
+            thinking_budget: Some(512),
+        };
+        let r = request(&conv, &json!({}), &g);
+        assert_eq!(r["generationConfig"]["maxOutputTokens"], json!(4096));
+        assert_eq!(
+            r["generationConfig"]["thinkingConfig"]["thinkingBudget"],
+            json!(512)
+        );
+        g.thinking_budget = None;
+        let r = request(&conv, &json!({}), &g);
+        assert!(r["generationConfig"].get("thinkingConfig").is_none());
     }
 }

@@ -32,12 +32,43 @@ pub enum Role {
     Assistant,
 }
 
-/// The model's answer text and the token usage the provider reported.
+/// The model's answer text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub text: String,
+}
+
+/// Tokens a provider reported for one answer (what it bills). Thinking
+/// tokens are billed as output and counted in `tokens_out`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
     pub tokens_in: Option<u64>,
     pub tokens_out: Option<u64>,
+}
+
+impl Usage {
+    /// Usage from the counters at JSON pointers `input` and `outputs` (summed;
+    /// unknown when the first output counter is absent).
+    pub(crate) fn at(v: &Value, input: &str, outputs: &[&str]) -> Usage {
+        let get = |p: &str| v.pointer(p).and_then(Value::as_u64);
+        let tokens_out = outputs.split_first().and_then(|(first, rest)| {
+            Some(get(first)? + rest.iter().filter_map(|p| get(p)).sum::<u64>())
+        });
+        Usage {
+            tokens_in: get(input),
+            tokens_out,
+        }
+    }
+}
+
+/// What a request asks of the model besides the conversation: sampling
+/// temperature (`None` for models that refuse one), the output cap and the
+/// thinking budget (Gemini 2.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Generation {
+    pub temperature: Option<f32>,
+    pub max_output_tokens: u64,
+    pub thinking_budget: Option<i64>,
 }
 
 const MAX_MESSAGE: usize = 300;
@@ -95,6 +126,36 @@ pub(crate) fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
     None
 }
 
+/// What a provider says of its rate limit on an answer (OpenAI and
+/// compatible servers send it on every answer; Gemini sends none):
+/// `x-ratelimit-limit-requests` / `-tokens` (per minute),
+/// `x-ratelimit-remaining-requests` and `x-ratelimit-reset-requests`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RateLimits {
+    pub requests_per_minute: Option<f64>,
+    pub tokens_per_minute: Option<f64>,
+    pub remaining_requests: Option<u64>,
+    pub reset_requests: Option<Duration>,
+}
+
+impl RateLimits {
+    pub fn from_headers(headers: &HeaderMap) -> RateLimits {
+        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let number = |name: &str| {
+            get(name)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|n| n.is_finite() && *n > 0.0)
+        };
+        RateLimits {
+            requests_per_minute: number("x-ratelimit-limit-requests"),
+            tokens_per_minute: number("x-ratelimit-limit-tokens"),
+            remaining_requests: get("x-ratelimit-remaining-requests")
+                .and_then(|v| v.trim().parse().ok()),
+            reset_requests: get("x-ratelimit-reset-requests").and_then(parse_duration),
+        }
+    }
+}
+
 /// `x-ratelimit-reset-requests` / `-tokens` (OpenAI: `"1s"`, `"6m0s"`).
 pub(crate) fn ratelimit_reset(headers: &HeaderMap) -> Option<Duration> {
     ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
@@ -140,6 +201,33 @@ mod tests {
             HeaderValue::from_static("6m0s"),
         );
         assert_eq!(ratelimit_reset(&h), Some(Duration::from_secs(360)));
+    }
+
+    #[test]
+    fn rate_limit_headers_are_read_from_any_answer() {
+        let mut h = HeaderMap::new();
+        assert_eq!(RateLimits::from_headers(&h), RateLimits::default());
+        h.insert(
+            "x-ratelimit-limit-requests",
+            HeaderValue::from_static("5000"),
+        );
+        h.insert(
+            "x-ratelimit-limit-tokens",
+            HeaderValue::from_static("4000000"),
+        );
+        h.insert(
+            "x-ratelimit-remaining-requests",
+            HeaderValue::from_static("4999"),
+        );
+        h.insert(
+            "x-ratelimit-reset-requests",
+            HeaderValue::from_static("12ms"),
+        );
+        let l = RateLimits::from_headers(&h);
+        assert_eq!(l.requests_per_minute, Some(5000.0));
+        assert_eq!(l.tokens_per_minute, Some(4_000_000.0));
+        assert_eq!(l.remaining_requests, Some(4999));
+        assert_eq!(l.reset_requests, Some(Duration::from_millis(12)));
     }
 
     #[test]

@@ -1,38 +1,52 @@
-//! Ollama `POST /api/chat` with `format: <schema>` and `stream: false`;
-//! usage from `prompt_eval_count` / `eval_count`; errors are `{"error": ".."}`.
+//! Ollama `POST /api/chat` with `format: <schema>`, `stream: false` and
+//! `options` (`temperature`, `num_ctx`, `num_predict` as the output cap);
+//! usage from `prompt_eval_count` / `eval_count`; `done_reason: length` is a
+//! cut answer; errors are `{"error": ".."}`.
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
-use super::{Answer, Conversation, by_status, error_body, missing, parse_json, retry_after_header};
+use super::{
+    Answer, Conversation, Generation, Usage, by_status, error_body, missing, parse_json,
+    retry_after_header,
+};
 use crate::analyze::llm::error::LlmError;
 
 pub fn request(
     model: &str,
     conv: &Conversation,
     schema: &Value,
-    temperature: f32,
+    generation: &Generation,
     num_ctx: u64,
 ) -> Value {
+    let mut options = json!({"num_ctx": num_ctx, "num_predict": generation.max_output_tokens});
+    if let Some(t) = generation.temperature {
+        options["temperature"] = json!(t);
+    }
     json!({
         "model": model,
         "messages": super::openai::messages(conv),
         "stream": false,
         "format": schema,
-        "options": {"temperature": temperature, "num_ctx": num_ctx},
+        "options": options,
     })
+}
+
+pub fn usage(v: &Value) -> Usage {
+    Usage::at(v, "/prompt_eval_count", &["/eval_count"])
 }
 
 pub fn parse(body: &str) -> Result<Answer, LlmError> {
     let v = parse_json(body)?;
+    if v.get("done_reason").and_then(Value::as_str) == Some("length") {
+        return Err(LlmError::Truncated);
+    }
     let text = v
         .pointer("/message/content")
         .and_then(Value::as_str)
         .ok_or_else(|| missing("message.content", body))?;
     Ok(Answer {
         text: text.to_string(),
-        tokens_in: v.get("prompt_eval_count").and_then(Value::as_u64),
-        tokens_out: v.get("eval_count").and_then(Value::as_u64),
     })
 }
 
@@ -56,8 +70,9 @@ mod tests {
             "message": {"role": "assistant", "content": "{}"}, "done": true, "done_reason": "stop",
             "prompt_eval_count": 26, "eval_count": 4})
         .to_string();
-        let a = parse(&body).expect("answer");
-        assert_eq!((a.tokens_in, a.tokens_out), (Some(26), Some(4)));
+        assert_eq!(parse(&body).expect("answer").text, "{}");
+        let u = usage(&serde_json::from_str(&body).expect("json"));
+        assert_eq!((u.tokens_in, u.tokens_out), (Some(26), Some(4)));
         let e = error(
             404,
             &HeaderMap::new(),

@@ -269,19 +269,17 @@ fn dates_in_the_future_warn_and_are_kept() {
 }
 
 #[test]
-fn speaker_labels_that_never_say_who_is_the_agent_leave_roles_unknown() {
+fn speaker_labels_that_never_say_who_is_the_agent_get_roles_from_what_is_said() {
+    // Names, not roles: the caller's words ("is this Bob?", "I am calling
+    // about your website") decide who the agent is; the side metrics follow.
     let run = analyze("unknown_speakers.csv");
     run.assert_counts(2, 0, 0);
     let s1 = run.call("s1");
     assert_eq!(s1["metrics"]["turns"], 3, "turns are still found");
-    for metric in [
-        "agent_turns",
-        "customer_turns",
-        "agent_talk_share_words",
-        "agent_questions",
-    ] {
-        assert_eq!(s1["metrics"][metric], Value::Null, "{metric} needs roles");
-    }
+    assert_eq!(s1["metrics"]["roles_known"], true);
+    assert_eq!(s1["metrics"]["agent_turns"], 2, "Alice is the caller");
+    assert_eq!(s1["metrics"]["customer_turns"], 1);
+    assert!(s1["metrics"]["agent_talk_share_words"].is_number());
     assert_eq!(run.call("s2")["metrics"]["turns"], 2);
 }
 

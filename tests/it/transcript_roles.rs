@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use assert_cmd::assert::OutputAssertExt;
+
+use crate::support::cli::callscope;
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
@@ -15,15 +17,15 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// Analyses `input` through the binary; returns `insights.jsonl`'s calls
-/// and the Markdown report.
+/// (with their transcripts) and the Markdown report.
 fn analyse(input: &Path, extra: &[&str]) -> (Vec<Value>, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    Command::cargo_bin("callscope")
-        .unwrap()
+    callscope()
         .arg("analyze")
         .arg(input)
         .args(extra)
+        .arg("--jsonl-transcripts")
         .arg("--out")
         .arg(&out)
         .assert()

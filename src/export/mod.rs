@@ -2,15 +2,14 @@
 //! object per call; with transcripts it reads back as input, since its top
 //! level is the call schema), `insights.csv` (wide, one column per scalar
 //! field, for BI tools and ML), `calls.parquet` (the CSV's columns, typed)
-//! and `utterances.parquet` (one row per turn: the one export that holds the
-//! transcripts by default), and the per-sentence detections `utterances.csv`.
+//! and the per-sentence detections `utterances.csv` and `utterances.parquet`
+//! (the same columns, typed).
 
 pub mod atomic;
 mod columns;
 mod csv_cell;
 mod parquet;
 mod scorecard;
-mod turns;
 pub mod utterances;
 
 use std::collections::BTreeSet;
@@ -57,7 +56,7 @@ struct JsonlLine<'a> {
 
 /// Whether `insights.jsonl` carries each call's transcript (so it reads
 /// back as input) or leaves it out (bounded: the transcripts are in the
-/// database and `utterances.parquet`).
+/// database, and every sentence is in `utterances.csv` / `.parquet`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transcripts {
     Included,
@@ -156,35 +155,6 @@ pub fn write_calls_parquet(
             && let Err(e) = table.push(columns::cells(&row, &attributes))
         {
             failure = Some(e);
-        }
-        Ok(())
-    })?;
-    match failure {
-        Some(e) => Err(pq_err(e)),
-        None => table.finish().map_err(pq_err),
-    }
-}
-
-/// `utterances.parquet`: one row per turn of every call.
-pub fn write_utterances_parquet(
-    store: &Store,
-    run: RunId,
-    analyzer: &str,
-    path: &Path,
-) -> Result<(), ExportError> {
-    let pq_err = |source| ExportError::Parquet {
-        path: path.display().to_string(),
-        source,
-    };
-    let mut table = ParquetTable::create(path, &turns::schema()).map_err(pq_err)?;
-    let mut failure = None;
-    store.for_each_row(run, analyzer, Detail::Full, |row| {
-        for cells in turns::rows(&row.call) {
-            if failure.is_none()
-                && let Err(e) = table.push(cells)
-            {
-                failure = Some(e);
-            }
         }
         Ok(())
     })?;

@@ -6,8 +6,11 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use super::atomic::AtomicFile;
-use super::{ExportError, io_err, neutralise_formula};
-use crate::analyze::detect::{Detector, ObjectionKind, SentenceTag};
+use super::columns::Cell;
+use super::parquet::ParquetTable;
+use super::{ExportError, io_err};
+use crate::analyze::detect::{Detector, SentenceTag};
+use crate::model::Speaker;
 use crate::store::{RunId, Store};
 
 /// The columns, in order.
@@ -38,16 +41,12 @@ pub fn write(store: &Store, run: RunId, path: &Path) -> Result<(), ExportError> 
     };
     out.write_record(HEADER).map_err(csv_err)?;
     let mut failure = None;
-    if let Some(detector) = store.run_detector(run)? {
-        store.for_each_tagged_call(run, &detector, |call_id, tags| {
-            for tag in &tags {
-                if let Err(e) = out.write_record(record(call_id, tag)) {
-                    failure.get_or_insert(e);
-                }
-            }
-            Ok(())
-        })?;
-    }
+    for_each_sentence(store, run, |call_id, tag| {
+        let record = cells(call_id, tag).into_iter().map(csv_field);
+        if let Err(e) = out.write_record(record) {
+            failure.get_or_insert(e);
+        }
+    })?;
     if let Some(e) = failure {
         return Err(csv_err(e));
     }
@@ -56,19 +55,73 @@ pub fn write(store: &Store, run: RunId, path: &Path) -> Result<(), ExportError> 
     file.commit().map_err(io_err(path))
 }
 
-fn record(call_id: &str, t: &SentenceTag) -> [String; 13] {
-    let flag = |d: Detector| if t.hit(d) { "1" } else { "0" }.to_string();
-    let p = |d: Detector| format!("{:.3}", t.p(d));
-    [
-        neutralise_formula(call_id),
-        t.seq.to_string(),
-        neutralise_formula(&t.turn),
-        crate::store::speaker_name(t.speaker).to_string(),
-        neutralise_formula(&t.text),
-        t.objection
-            .map(ObjectionKind::as_str)
-            .unwrap_or("")
-            .to_string(),
+/// `utterances.parquet`: the same rows and columns, typed (integers,
+/// floats, booleans; an empty objection kind is null).
+pub fn write_parquet(store: &Store, run: RunId, path: &Path) -> Result<(), ExportError> {
+    let pq_err = |source| ExportError::Parquet {
+        path: path.display().to_string(),
+        source,
+    };
+    let schema: Vec<(String, Cell)> = HEADER
+        .iter()
+        .map(|h| h.to_string())
+        .zip(cells("", &blank()))
+        .collect();
+    let mut table = ParquetTable::create(path, &schema).map_err(pq_err)?;
+    let mut failure = None;
+    for_each_sentence(store, run, |call_id, tag| {
+        if failure.is_none()
+            && let Err(e) = table.push(cells(call_id, tag))
+        {
+            failure = Some(e);
+        }
+    })?;
+    match failure {
+        Some(e) => Err(pq_err(e)),
+        None => table.finish().map_err(pq_err),
+    }
+}
+
+/// Every stored sentence of `run`, by the run's detector key, in call order.
+fn for_each_sentence(
+    store: &Store,
+    run: RunId,
+    mut each: impl FnMut(&str, &SentenceTag),
+) -> Result<(), ExportError> {
+    if let Some(detector) = store.run_detector(run)? {
+        store.for_each_tagged_call(run, &detector, |call_id, tags| {
+            tags.iter().for_each(|tag| each(call_id, tag));
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// A sentence with nothing in it: its cells give the Parquet column types.
+fn blank() -> SentenceTag {
+    SentenceTag {
+        seq: 0,
+        turn_index: 0,
+        turn: String::new(),
+        speaker: Speaker::Unknown,
+        text: String::new(),
+        objection: None,
+        p: [0.0; 6],
+        hit: [false; 6],
+    }
+}
+
+/// One sentence's cells, in `HEADER` order.
+fn cells(call_id: &str, t: &SentenceTag) -> Vec<Cell> {
+    let flag = |d: Detector| Cell::Bool(Some(t.hit(d)));
+    let p = |d: Detector| Cell::Num(Some(f64::from(t.p(d))));
+    vec![
+        Cell::Text(Some(call_id.to_string())),
+        Cell::Int(Some(i64::from(t.seq))),
+        Cell::Text(Some(t.turn.clone())),
+        Cell::Text(Some(crate::store::speaker_name(t.speaker).to_string())),
+        Cell::Text(Some(t.text.clone())),
+        Cell::Text(t.objection.map(|k| k.as_str().to_string())),
         p(Detector::Objection),
         flag(Detector::BuyingSignal),
         p(Detector::BuyingSignal),
@@ -77,4 +130,14 @@ fn record(call_id: &str, t: &SentenceTag) -> [String; 13] {
         flag(Detector::AsksCommitment),
         flag(Detector::Rebuttal),
     ]
+}
+
+/// A cell as `utterances.csv` writes it: flags as 0/1, probabilities to
+/// three decimals, text with the formula-injection defence.
+fn csv_field(cell: Cell) -> String {
+    match cell {
+        Cell::Bool(b) => if b == Some(true) { "1" } else { "0" }.to_string(),
+        Cell::Num(v) => v.map(|v| format!("{v:.3}")).unwrap_or_default(),
+        other => other.render(),
+    }
 }

@@ -131,7 +131,7 @@ fn write_exports(
                 let calls = dir.join("calls.parquet");
                 export::write_calls_parquet(store, id, analyzer, &calls)?;
                 let utterances = dir.join("utterances.parquet");
-                export::write_utterances_parquet(store, id, analyzer, &utterances)?;
+                export::utterances::write_parquet(store, id, &utterances)?;
                 files.extend([calls, utterances]);
             }
             Format::Scorecard => {

@@ -1,6 +1,6 @@
 //! The outputs for other tools, through the binary: `calls.parquet` and
 //! `utterances.parquet` read back with the parquet crate (types, nulls, row
-//! counts), `scorecard.csv`, `insights.jsonl` without transcripts by default
+//! counts, values equal to the CSV exports), `scorecard.csv`, `insights.jsonl` without transcripts by default
 //! and with them one flag away (then it reads back as input), `--formats`,
 //! and `report.docx` converted by LibreOffice to a PDF with the report's
 //! headings and tables.
@@ -130,18 +130,41 @@ fn parquet_exports_read_back_typed_with_nulls_and_matching_row_counts() {
     }
     assert!(nulls > 0, "unknown values are nulls");
 
+    // utterances.parquet: the rows and columns of utterances.csv, typed.
+    let sentences = csv_rows(&out.join("utterances.csv"));
+    assert!(!sentences.is_empty());
     let utterances = parquet(&out.join("utterances.parquet"));
-    let turns: i64 = csv
-        .iter()
-        .map(|r| r["turns"].parse::<i64>().unwrap_or(0))
-        .sum();
     assert_eq!(
         utterances.metadata().file_metadata().num_rows(),
-        turns,
-        "one row per turn"
+        sentences.len() as i64,
+        "one row per sentence, as in utterances.csv"
     );
-    assert_eq!(column_type(&utterances, "start_s").0, Physical::DOUBLE);
-    assert_eq!(column_type(&utterances, "turn").0, Physical::INT64);
+    assert_eq!(column_type(&utterances, "seq").0, Physical::INT64);
+    assert_eq!(column_type(&utterances, "objection_p").0, Physical::DOUBLE);
+    assert_eq!(
+        column_type(&utterances, "buying_signal").0,
+        Physical::BOOLEAN
+    );
+    let mut objections = 0;
+    for (row, expected) in utterances.get_row_iter(None).expect("rows").zip(&sentences) {
+        let row = row.expect("row");
+        for (name, field) in row.get_column_iter() {
+            let cell = &expected[name.as_str()];
+            match field {
+                Field::Null => {
+                    assert_eq!(name, "objection", "only an absent kind is null");
+                    assert!(cell.is_empty());
+                }
+                Field::Str(v) => assert_eq!(&crate_neutralised(v), cell, "{name}"),
+                Field::Long(v) => assert_eq!(&v.to_string(), cell, "{name}"),
+                Field::Bool(v) => assert_eq!(if *v { "1" } else { "0" }, cell, "{name}"),
+                Field::Double(v) => assert_eq!(&format!("{v:.3}"), cell, "{name}"),
+                other => panic!("{name}: unexpected {other:?}"),
+            }
+            objections += usize::from(name == "objection" && !cell.is_empty());
+        }
+    }
+    assert!(objections > 0, "the demo's objections are in both exports");
 }
 
 /// The CSV writer prefixes formula-like text with `'`; Parquet keeps it raw.

@@ -42,7 +42,10 @@ impl Schedule {
         let per_unit = self.per_unit?;
         let start = self.tat.map_or(now, |t| t.max(now));
         let end = start + per_unit.mul_f64(units as f64);
-        let tolerance = per_unit.mul_f64(self.burst.max(1.0));
+        // A request larger than the burst goes once the schedule has caught
+        // up (it then books the time it costs); without this it would wait
+        // for a slot that never comes.
+        let tolerance = per_unit.mul_f64(self.burst.max(units as f64).max(1.0));
         match end.checked_sub(tolerance) {
             Some(at) if at > now => Some(at),
             _ => {
@@ -121,6 +124,21 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_request_larger_than_the_burst_goes_when_the_schedule_is_free() {
+        let p = Pacer::per_minute(Some(6_000.0), 100.0);
+        let now = Instant::now();
+        assert_eq!(
+            p.schedule().book(5_000, now),
+            None,
+            "free schedule: it goes"
+        );
+        // It booked 50 s of the rate: the next unit (10 ms) ends after them
+        // and may start one burst (1 s) early.
+        let next = p.schedule().book(1, now).expect("waits");
+        assert_eq!(next - now, Duration::from_millis(50_000 + 10 - 1_000));
     }
 
     #[test]

@@ -21,7 +21,7 @@ main{max-width:1100px;margin:0 auto;padding:24px 32px;background:#fff}
 p,li,td,h2,h3{overflow-wrap:anywhere}
 h1{font-size:1.8em;margin:0 0 .3em}h2{border-bottom:2px solid #d0d7de;padding-bottom:.2em;margin-top:2em}
 h3{margin-top:1.4em;font-size:1.1em}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;color:#57606a}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
+dl.meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;color:#57606a}dl.meta dt{font-weight:600}dl.meta dd{margin:0;overflow-wrap:anywhere}
 nav ol{columns:2;color:#0969da}
 .scroll{overflow-x:auto;max-width:100%;margin:.6em 0 1.2em}
 table{border-collapse:collapse;font-size:.9em;width:100%}

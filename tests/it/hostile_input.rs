@@ -85,6 +85,7 @@ fn analyze_in(dir: &Path, file: &str, extra: &[&str]) -> Run {
         .arg(file)
         .arg("--out")
         .arg(&out)
+        .arg("--jsonl-transcripts") // the tests read transcripts back
         .args(extra)
         .output()
         .expect("runs");

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use crate::support::cli::{KEY, runtime};
-use crate::support::llm_cli::{analyze, call_requests};
+use crate::support::cli::{KEY, run_json, runtime, stderr};
+use crate::support::llm_cli::{analyze, analyze_output, call_requests};
 use crate::support::mock_provider::{Dialect, Fault, MockConfig, MockProvider};
 
 /// 1,200 requests per minute (20 per second), no burst, quick answers.
@@ -58,7 +58,11 @@ fn a_call_answered_429_forever_fails_after_the_bound() {
         ..MockConfig::default()
     }));
     let dir = tempfile::tempdir().unwrap();
-    let run = analyze(&mock, Dialect::OpenAi, dir.path(), "", &["--limit", "1"]);
+    // Its only call failed: the run says why and exits 1.
+    let output = analyze_output(&mock, Dialect::OpenAi, dir.path(), "", &["--limit", "1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("rate limited (HTTP 429)"));
+    let run = run_json(&dir.path().join("out"));
     assert_eq!(run["calls_failed"], 1, "{run}");
     let sent = call_requests(&mock).len();
     assert_eq!(sent, 11, "one request and 10 retries");

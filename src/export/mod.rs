@@ -113,20 +113,37 @@ pub fn write_csv(
     path: &Path,
 ) -> Result<(), ExportError> {
     let attributes = attribute_keys(store, run, analyzer)?;
+    csv_export(path, columns::header(&attributes), |write| {
+        store.for_each_row(run, analyzer, Detail::Summary, |row: StoredRow| {
+            write(columns::record(&row, &attributes));
+            Ok(())
+        })?;
+        Ok(())
+    })
+}
+
+/// A CSV export written whole or not at all (see `atomic`): the header,
+/// then every record `fill` hands to `write`; the first record that cannot
+/// be written fails the file.
+fn csv_export(
+    path: &Path,
+    header: Vec<String>,
+    fill: impl FnOnce(&mut dyn FnMut(Vec<String>)) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let mut file = AtomicFile::create(path).map_err(io_err(path))?;
     let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
     let csv_err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
     };
-    out.write_record(columns::header(&attributes))
-        .map_err(csv_err)?;
+    out.write_record(&header).map_err(csv_err)?;
     let mut failure = None;
-    store.for_each_row(run, analyzer, Detail::Summary, |row: StoredRow| {
-        if let Err(e) = out.write_record(columns::record(&row, &attributes)) {
-            failure.get_or_insert(e);
+    fill(&mut |record| {
+        if failure.is_none()
+            && let Err(e) = out.write_record(&record)
+        {
+            failure = Some(e);
         }
-        Ok(())
     })?;
     if let Some(e) = failure {
         return Err(csv_err(e));
@@ -179,20 +196,12 @@ pub fn write_scorecard(
         Ok(())
     })?;
     let (header, rows) = card.records(min_calls);
-    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
-    let csv_err = |source| ExportError::Csv {
-        path: path.display().to_string(),
-        source,
-    };
-    out.write_record(&header).map_err(csv_err)?;
-    for row in rows {
-        out.write_record(row.iter().map(|c| neutralise_formula(c)))
-            .map_err(csv_err)?;
-    }
-    out.flush().map_err(io_err(path))?;
-    drop(out);
-    file.commit().map_err(io_err(path))
+    csv_export(path, header, |write| {
+        for row in rows {
+            write(row.iter().map(|c| neutralise_formula(c)).collect());
+        }
+        Ok(())
+    })
 }
 
 /// Every pass-through attribute name in the run, sorted: one column each.

@@ -2,13 +2,11 @@
 //! (one per input row for utterance tables), with each detector's decision.
 //! Text cells get the same formula-injection defence as `insights.csv`.
 
-use std::io::BufWriter;
 use std::path::Path;
 
-use super::atomic::AtomicFile;
+use super::ExportError;
 use super::columns::Cell;
 use super::parquet::ParquetTable;
-use super::{ExportError, io_err};
 use crate::analyze::detect::{Detector, SentenceTag};
 use crate::model::Speaker;
 use crate::store::{RunId, Store};
@@ -33,26 +31,12 @@ pub const HEADER: [&str; 13] = [
 /// Writes the detections of `run` (by its detector key) to `path`; a run
 /// without detections gets the header only.
 pub fn write(store: &Store, run: RunId, path: &Path) -> Result<(), ExportError> {
-    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
-    let mut out = csv::Writer::from_writer(BufWriter::new(file.file()));
-    let csv_err = |source| ExportError::Csv {
-        path: path.display().to_string(),
-        source,
-    };
-    out.write_record(HEADER).map_err(csv_err)?;
-    let mut failure = None;
-    for_each_sentence(store, run, |call_id, tag| {
-        let record = cells(call_id, tag).into_iter().map(csv_field);
-        if let Err(e) = out.write_record(record) {
-            failure.get_or_insert(e);
-        }
-    })?;
-    if let Some(e) = failure {
-        return Err(csv_err(e));
-    }
-    out.flush().map_err(io_err(path))?;
-    drop(out);
-    file.commit().map_err(io_err(path))
+    let header = HEADER.iter().map(|h| h.to_string()).collect();
+    super::csv_export(path, header, |write| {
+        for_each_sentence(store, run, |call_id, tag| {
+            write(cells(call_id, tag).into_iter().map(csv_field).collect());
+        })
+    })
 }
 
 /// `utterances.parquet`: the same rows and columns, typed (integers,

@@ -169,23 +169,7 @@ impl Folder {
     /// The file's call joined with its metadata row.
     fn join(&mut self, fc: FileCall, file: &str) -> (Call, Vec<RowWarning>) {
         let mut warnings = fc.warnings;
-        let mut call = match self.meta.as_mut().map(|m| m.take(&fc.id)) {
-            Some(Some((call, meta_warnings))) => {
-                warnings.extend(meta_warnings);
-                call
-            }
-            missing => {
-                if missing.is_some() {
-                    warnings.push(RowWarning::new(
-                        file,
-                        1,
-                        None,
-                        format!("no metadata row for call id `{}`; outcome unknown", fc.id),
-                    ));
-                }
-                Call::single_leg(fc.id, "call", Default::default())
-            }
-        };
+        let mut call = MetaIndex::join(self.meta.as_mut(), fc.id, &mut warnings, (file, 1, None));
         let (transcript, source) = transcript_of(fc.turns, &self.speakers, fc.roles_assigned);
         let span = transcript
             .turns

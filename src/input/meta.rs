@@ -80,6 +80,31 @@ impl MetaIndex {
         self.calls.remove(id)
     }
 
+    /// The call `id` joined with its metadata, its warnings added to
+    /// `warnings`; without a metadata table, a bare call. A table that lacks
+    /// the id is a warning at `at` (file, row, column): outcome unknown.
+    pub fn join(
+        index: Option<&mut MetaIndex>,
+        id: String,
+        warnings: &mut Vec<RowWarning>,
+        at: (&str, u64, Option<String>),
+    ) -> Call {
+        match index.map(|m| m.take(&id)) {
+            Some(Some((call, meta_warnings))) => {
+                warnings.extend(meta_warnings);
+                call
+            }
+            missing => {
+                if missing.is_some() {
+                    let (file, row, column) = at;
+                    let why = format!("no metadata row for call id `{id}`; outcome unknown");
+                    warnings.push(RowWarning::new(file, row, column, why));
+                }
+                Call::single_leg(id, "call", Transcript::default())
+            }
+        }
+    }
+
     /// The next metadata row no transcript claimed, in file order.
     pub fn next_unmatched(&mut self) -> Option<(Call, Vec<RowWarning>)> {
         while let Some(id) = self.order.pop_front() {

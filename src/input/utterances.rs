@@ -20,7 +20,7 @@ use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
 use crate::config::Config;
-use crate::model::{Call, Transcript, Turn, UtteranceRow};
+use crate::model::{Transcript, Turn, UtteranceRow};
 
 /// Opens an utterance table (and its metadata table) as a call stream.
 pub fn open(table: Table, meta: Option<Table>, cfg: &Config) -> Result<CallStream, InputError> {
@@ -221,26 +221,12 @@ impl Utterances {
         };
         self.seen.remember(&group.id, group.row);
         let mut warnings = group.warnings;
-        let mut call = match self.meta.as_mut().map(|m| m.take(&group.id)) {
-            Some(Some((call, meta_warnings))) => {
-                warnings.extend(meta_warnings);
-                call
-            }
-            missing => {
-                if missing.is_some() {
-                    warnings.push(RowWarning::new(
-                        &self.ctx.file,
-                        group.row,
-                        Some(self.cols.call_id.name.clone()),
-                        format!(
-                            "no metadata row for call id `{}`; outcome unknown",
-                            group.id
-                        ),
-                    ));
-                }
-                Call::single_leg(group.id, "call", Transcript::default())
-            }
-        };
+        let at = (
+            self.ctx.file.as_str(),
+            group.row,
+            Some(self.cols.call_id.name.clone()),
+        );
+        let mut call = MetaIndex::join(self.meta.as_mut(), group.id, &mut warnings, at);
         let mut turns = group.turns;
         crate::transcript::assign_roles(
             &mut turns,

@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::engine::Estimate;
 use crate::input::RowWarning;
 use crate::run::analyze::{self, Analyzed, RunRecord};
+use crate::run::progress::{duration, thousands};
 use crate::run::publish::Written;
 use crate::run::{AnalyzeArgs, Settings};
 
@@ -110,30 +111,6 @@ fn print_estimate(est: &Estimate, analyzer_key: &str) {
     println!("  time            {time}");
 }
 
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Seconds as `42 s`, `3.5 min` or `2.1 h`.
-fn duration(seconds: f64) -> String {
-    if seconds < 120.0 {
-        format!("{seconds:.0} s")
-    } else if seconds < 7200.0 {
-        format!("{:.1} min", seconds / 60.0)
-    } else {
-        format!("{:.1} h", seconds / 3600.0)
-    }
-}
-
 fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
     let c = &record.counts;
     let mut extra = String::new();
@@ -144,7 +121,7 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
         extra += &format!(", {} rows skipped", c.rows_skipped);
     }
     println!(
-        "{} calls: {} analysed, {} cached (unchanged since the last run), {} failed{extra}; {:.1}s",
+        "{} calls: {} analysed, {} cached (unchanged since the last run), {} failed{extra}; {:.1} s in all, report included",
         c.calls_total, c.calls_analyzed, c.calls_cached, c.calls_failed, record.wall_s
     );
     let e = &record.engine;
@@ -163,7 +140,13 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
             analyze::db_path(out).display()
         );
     }
-    for file in &written.files {
+    let report = ["report.html", "report.md", "report.docx"]
+        .iter()
+        .find_map(|name| written.files.iter().find(|f| f.ends_with(name)));
+    for file in written.files.iter().filter(|f| Some(*f) != report) {
         println!("wrote {}", file.display());
+    }
+    if let Some(report) = report {
+        println!("open the report: {}", report.display());
     }
 }

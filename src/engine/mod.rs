@@ -13,7 +13,6 @@ pub mod estimator;
 pub mod limiter;
 mod narrative;
 pub mod pacer;
-pub mod progress;
 pub mod rate;
 pub mod shutdown;
 mod worker;
@@ -116,12 +115,6 @@ pub struct EngineOptions {
     /// Retries of 429 answers per call.
     pub max_rate_limit_retries: u32,
     pub backoff: Backoff,
-    /// Draw the progress bar on stderr.
-    pub progress: bool,
-    /// Calls to analyse, for the bar's ETA, when known.
-    pub total: Option<u64>,
-    /// Calls already in the store (shown as cached).
-    pub cached: u64,
     /// Ctrl-C handling; one per run.
     pub shutdown: Shutdown,
 }
@@ -142,9 +135,6 @@ impl EngineOptions {
             max_retries: 5,
             max_rate_limit_retries: 10,
             backoff: Backoff::default(),
-            progress: false,
-            total: None,
-            cached: 0,
             shutdown: Shutdown::default(),
         }
     }
@@ -212,7 +202,6 @@ impl Scheduler {
             shared.stop(StopReason::UnknownPrice(model));
             return;
         }
-        let mut progress = progress::Progress::new(opts.total, opts.cached, opts.progress);
         let pending_cap = opts.max_concurrency.max(1) * 2;
         let mut jobs = std::pin::pin!(jobs);
         let mut set: JoinSet<Option<JobResult>> = JoinSet::new();
@@ -228,7 +217,6 @@ impl Scheduler {
                     Ok(Some(result)) => {
                         let ok = result.analysis.insight.is_some();
                         shared.count_result(ok);
-                        progress.record(ok, shared.cost());
                         sink(result);
                     }
                     Ok(None) => {}
@@ -246,7 +234,6 @@ impl Scheduler {
                 _ = opts.shutdown.stopped(), if pull => {}
             }
         }
-        progress.finish();
     }
 
     /// One report section's paragraphs, written by the LLM from `figures`

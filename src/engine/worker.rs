@@ -78,10 +78,6 @@ impl Shared {
         }
     }
 
-    pub(super) fn cost(&self) -> Option<f64> {
-        self.stats().cost_usd
-    }
-
     pub(super) fn finish(&self) -> RunStats {
         let mut stats = self.stats().clone();
         if stats.stopped.is_none() && self.opts.shutdown.is_stopping() {

@@ -19,6 +19,7 @@ use crate::store::Store;
 use super::context::AnalysisContext;
 use super::executor::Executor;
 use super::pipeline::{self, RunPlan};
+use super::progress::{Billing, Progress, ProgressMode};
 use super::publish::{self, Written};
 use super::settings::{LlmSettings, Settings};
 use super::writer::RunCounts;
@@ -109,6 +110,14 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         Some(s) => Executor::Llm(Arc::clone(s)),
         None => Executor::Heuristic,
     };
+    let total = (settings.progress != ProgressMode::Hidden)
+        .then(|| pipeline::count_calls(&settings.input, &settings.config, settings.limit))
+        .transpose()?;
+    let billing = match &scheduler {
+        None => Billing::Free,
+        Some(s) if s.analyzer().price().is_some() => Billing::Priced,
+        Some(_) => Billing::Unpriced,
+    };
     let plan = RunPlan {
         rows,
         ctx: Arc::clone(&ctx),
@@ -116,6 +125,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         run,
         analyzer_key: analyzer_key.clone(),
         limit: settings.limit,
+        progress: Progress::new(settings.progress, total, billing),
     };
     let counts = pipeline::run(plan, executor, on_warning)?;
     let mut record = RunRecord {
@@ -133,12 +143,14 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     let narrator = scheduler
         .as_deref()
         .filter(|_| record.engine.stopped.is_none());
-    let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
-    if narrator.is_some() {
-        record.update(narrator, started);
-        store.finish_run(run, &record)?;
-    }
+    let mut written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
+    // The time covers the whole run, report and exports included.
+    record.update(scheduler.as_deref(), started);
+    store.finish_run(run, &record)?;
     write_run_json(out, &record)?;
+    written
+        .files
+        .splice(0..0, [db_path(out), out.join("run.json")]);
     let c = &record.counts;
     let failures = if c.calls_failed > 0 && c.calls_analyzed + c.calls_cached == 0 {
         store.failure_reasons(run_info.id, &record.analyzer, FAILURE_REASONS)?

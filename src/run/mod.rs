@@ -10,6 +10,7 @@ pub mod context;
 mod executor;
 pub mod output_lock;
 pub mod pipeline;
+pub mod progress;
 pub mod publish;
 pub mod settings;
 mod writer;

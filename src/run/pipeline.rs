@@ -18,6 +18,7 @@ use crate::store::{CallKey, RunId, Store};
 
 use super::context::AnalysisContext;
 use super::executor::{Executor, QUEUE};
+use super::progress::Progress;
 use super::writer::{RunCounts, Writer};
 
 /// A run's input (already opened, so a run is only recorded for an input
@@ -29,6 +30,8 @@ pub struct RunPlan<'a> {
     pub run: RunId,
     pub analyzer_key: String,
     pub limit: Option<u64>,
+    /// Shown as calls are stored.
+    pub progress: Progress,
 }
 
 /// Streams the plan's input through `executor` into the store.
@@ -49,7 +52,14 @@ pub fn run(
     let paid = matches!(executor, Executor::Llm { .. });
     let (dispatch, done_rx, workers) = executor.start(Arc::clone(&plan.ctx));
     let detectors = Arc::clone(&plan.ctx.detectors);
-    let mut writer = Writer::new(plan.store, plan.run, plan.analyzer_key, paid, detectors);
+    let mut writer = Writer::new(
+        plan.store,
+        plan.run,
+        plan.analyzer_key,
+        paid,
+        detectors,
+        plan.progress,
+    );
     let result = writer.drive(row_rx, dispatch, &done_rx, plan.limit, on_warning);
     drop(done_rx);
     joined(reader, "input reader")?;
@@ -71,6 +81,17 @@ fn joined(thread: thread::JoinHandle<()>, what: &str) -> anyhow::Result<()> {
             .unwrap_or_else(|| "no message".to_string());
         anyhow::anyhow!("internal error: the {what} thread panicked: {message}")
     })
+}
+
+/// The calls a run will go through (input rows that are calls, at most
+/// `limit`), counted before the run so progress knows its total. Reading
+/// the input twice is cheap next to analysing it.
+pub fn count_calls(spec: &InputSpec, config: &Config, limit: Option<u64>) -> anyhow::Result<u64> {
+    let calls = input::open(spec, config)?
+        .filter(|row| matches!(row, RowResult::Call(..)))
+        .take(limit.map_or(usize::MAX, |l| l as usize))
+        .count();
+    Ok(calls as u64)
 }
 
 /// `--dry-run`: what an LLM run would send, without sending or storing

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::engine::EngineOptions;
 use crate::export::Transcripts;
 use crate::input::InputSpec;
+use crate::run::progress::ProgressMode;
 use crate::run::publish::{Format, Outputs};
 
 /// The `analyze` flags as typed on the command line.
@@ -119,6 +120,7 @@ pub struct Settings {
     pub out: PathBuf,
     pub limit: Option<u64>,
     pub quiet: bool,
+    pub progress: ProgressMode,
     pub outputs: Outputs,
     pub config: Config,
     /// `None`: the offline heuristic analyzer.
@@ -162,7 +164,6 @@ impl Settings {
                 rpm: args.llm.rpm,
                 tpm: args.llm.tpm,
                 budget_usd: args.llm.budget_usd,
-                progress: !args.quiet && std::io::stderr().is_terminal(),
                 ..EngineOptions::with_max_concurrency(args.llm.max_concurrency)
             },
             dry_run: args.llm.dry_run,
@@ -175,6 +176,11 @@ impl Settings {
             out: args.out,
             limit: args.limit,
             quiet: args.quiet,
+            progress: match (args.quiet, std::io::stderr().is_terminal()) {
+                (true, _) => ProgressMode::Hidden,
+                (false, true) => ProgressMode::Bar,
+                (false, false) => ProgressMode::Lines,
+            },
             outputs: args.outputs.resolve(),
             config,
             llm,

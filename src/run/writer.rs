@@ -15,6 +15,7 @@ use crate::model::Call;
 use crate::store::{CallKey, RequestRecord, RunId, Store, StoreError};
 
 use super::executor::{Dispatch, Done, Offer, Work};
+use super::progress::Progress;
 
 /// Most writes per transaction.
 const BATCH: usize = 512;
@@ -51,6 +52,7 @@ pub(super) struct Writer<'a> {
     detectors: Arc<Detectors>,
     /// The executor tags the calls it analyses (the heuristic does).
     executor_tags: bool,
+    progress: Progress,
 }
 
 impl<'a> Writer<'a> {
@@ -63,6 +65,7 @@ impl<'a> Writer<'a> {
         analyzer: String,
         paid: bool,
         detectors: Arc<Detectors>,
+        progress: Progress,
     ) -> Self {
         Writer {
             store,
@@ -75,6 +78,7 @@ impl<'a> Writer<'a> {
             last_commit: Instant::now(),
             detectors,
             executor_tags: !paid,
+            progress,
         }
     }
 
@@ -119,6 +123,7 @@ impl<'a> Writer<'a> {
         while self.in_flight > 0 {
             self.drain(done_rx, true)?;
         }
+        self.progress.finish(&self.counts);
         self.commit()
     }
 
@@ -155,6 +160,7 @@ impl<'a> Writer<'a> {
         }
         if cached {
             self.counts.calls_cached += 1;
+            self.progress.tick(&self.counts);
             return Ok(None);
         }
         Ok(Some(Work { key, call }))
@@ -196,6 +202,8 @@ impl<'a> Writer<'a> {
             Some(_) => self.counts.calls_analyzed += 1,
             None => self.counts.calls_failed += 1,
         }
+        self.progress.spend(done.analysis.provenance.cost_usd);
+        self.progress.tick(&self.counts);
         for entry in &done.log {
             self.store.log_request(&request_record(&done, entry))?;
         }

@@ -38,6 +38,7 @@ mod report_html;
 mod report_render;
 mod run_guard;
 mod run_panics;
+mod run_progress;
 mod security_secrets;
 mod stats_persuasion;
 mod transcript_formats;

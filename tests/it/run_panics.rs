@@ -11,6 +11,7 @@ use callscope::config::Config;
 use callscope::engine::{EngineOptions, Scheduler};
 use callscope::input::InputSpec;
 use callscope::model::Call;
+use callscope::run::progress::{Billing, Progress, ProgressMode};
 use callscope::run::{AnalysisContext, Executor, RunPlan};
 use callscope::store::Store;
 
@@ -55,6 +56,7 @@ fn a_panic_in_the_engine_is_an_error_not_a_quiet_success() {
         run,
         analyzer_key: key,
         limit: Some(3),
+        progress: Progress::new(ProgressMode::Hidden, None, Billing::Priced),
     };
     let result = callscope::run::run(plan, Executor::Llm(scheduler), &mut |_| {});
     let error = result.expect_err("the run fails").to_string();

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::engine::Estimate;
+use crate::engine::{Estimate, Pace};
 use crate::input::RowWarning;
 use crate::run::analyze::{self, Analyzed, RunRecord};
 use crate::run::progress::{duration, thousands};
@@ -82,13 +82,28 @@ fn print_estimate(est: &Estimate, analyzer_key: &str) {
         || "unknown (no price for this model; add it under [llm.prices])".to_string(),
         |c| format!("${c:.2}"),
     );
-    let time = match est.rpm {
-        Some(rpm) if rpm > 0 => format!(
-            "about {} at --rpm {rpm}",
-            duration(est.calls as f64 * 60.0 / f64::from(rpm))
+    let seconds = |rate: f64| est.calls as f64 * 60.0 / rate.max(1e-9);
+    let time = match est.pace {
+        Some(Pace::Rpm(rpm)) => {
+            format!("about {} at --rpm {rpm}", duration(seconds(f64::from(rpm))))
+        }
+        Some(Pace::LastRun(rate)) => format!(
+            "about {} at {rate:.0} requests/min, the pace of the last run",
+            duration(seconds(rate))
         ),
-        _ => "set by the provider's limit, found during the run (pass --rpm for an estimate)"
+        None => "set by the provider's limit, found during the run (pass --rpm for an estimate)"
             .to_string(),
+    };
+    let c = &est.calibration;
+    let corrected = if !c.known() {
+        "from the prompts' length (no earlier answers in this folder to correct it)".to_string()
+    } else {
+        format!(
+            "corrected by {} earlier answers: prompts x{:.2} of the length estimate, answers {} tokens",
+            thousands(c.answers),
+            c.input_ratio(),
+            thousands(c.output(0))
+        )
     };
     println!("dry run with {analyzer_key}: nothing was sent.");
     println!(
@@ -109,6 +124,7 @@ fn print_estimate(est: &Estimate, analyzer_key: &str) {
     );
     println!("  cost            {cost}");
     println!("  time            {time}");
+    println!("  tokens          {corrected}");
 }
 
 fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
@@ -131,6 +147,14 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
             "{} requests ({} retries, {} answered 429), {} tokens in, {} out, cost {cost}",
             e.requests, e.retries, e.http_429, e.tokens_in, e.tokens_out
         );
+        let c = &e.calibration;
+        if c.known() {
+            println!(
+                "estimate vs actual: prompts used x{:.2} the estimated tokens, answers {} tokens on average (stored; the next estimate uses it)",
+                c.input_ratio(),
+                c.output(0)
+            );
+        }
     }
     if c.warnings > SHOWN_WARNINGS {
         println!(

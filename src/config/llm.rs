@@ -1,6 +1,6 @@
 //! The `[llm]` part of `callscope.toml`: the price table used for cost
 //! estimates and budgets, the expected answer size, the output cap, the
-//! thinking budget and the context budget.
+//! thinking budget, the context budget and the output folder's budget.
 
 use std::collections::BTreeMap;
 
@@ -47,6 +47,10 @@ pub struct LlmConfig {
     /// default.
     #[serde(default)]
     pub thinking_budget: Option<i64>,
+    /// USD every run into one output folder may spend in all (what earlier
+    /// runs spent is stored there); `--budget-usd` still limits each run.
+    #[serde(default)]
+    pub budget_total_usd: Option<f64>,
 }
 
 /// The output cap when the config names none: room for a full answer and
@@ -69,6 +73,7 @@ impl Default for LlmConfig {
             expected_output_tokens: default_output_tokens(),
             max_output_tokens: DEFAULT_MAX_OUTPUT_TOKENS,
             thinking_budget: None,
+            budget_total_usd: None,
         }
     }
 }

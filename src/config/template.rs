@@ -116,6 +116,9 @@ max_output_tokens = 8192
 # Gemini 2.5 thinking budget in tokens (0 = off, -1 = the model decides).
 # Thinking tokens are billed as output and counted in cost and budget.
 # thinking_budget = 1024
+# USD all runs into one output folder may spend together (resumed runs
+# included); a run stops before crossing it. --budget-usd limits each run.
+# budget_total_usd = 5.0
 # Tokens a call's prompt plus answer may use; a longer call is flagged, never
 # silently truncated. Default: the provider's model context.
 # context_budget_tokens = 100000

@@ -37,7 +37,8 @@ impl Calibration {
         self.reported_out += other.reported_out;
     }
 
-    fn known(&self) -> bool {
+    /// Enough answers for the reported usage to replace the estimate.
+    pub fn known(&self) -> bool {
         self.answers >= MIN_ANSWERS && self.estimated_in > 0
     }
 

@@ -30,7 +30,8 @@ use crate::metrics::Metrics;
 use crate::model::Call;
 
 pub use backoff::Backoff;
-pub use estimate::{Estimate, estimate};
+pub use budget::FolderBudget;
+pub use estimate::{Estimate, Pace, estimate};
 pub use estimator::Calibration;
 pub use shutdown::Shutdown;
 
@@ -64,6 +65,13 @@ pub enum StopReason {
     Unusable(String),
     #[error("the budget of ${0:.2} would be exceeded")]
     Budget(f64),
+    #[error(
+        "the output folder's budget of ${limit_usd:.2} across runs would be exceeded (${spent_before_usd:.2} spent before this run)"
+    )]
+    FolderBudget {
+        limit_usd: f64,
+        spent_before_usd: f64,
+    },
     #[error("--budget-usd needs a price for model {0} (add it to [llm.prices])")]
     UnknownPrice(String),
     #[error("interrupted: requests in flight finished")]
@@ -109,6 +117,11 @@ pub struct EngineOptions {
     pub rpm: Option<u32>,
     pub tpm: Option<u64>,
     pub budget_usd: Option<f64>,
+    /// `[llm] budget_total_usd` for the output folder across runs.
+    pub folder_budget: Option<FolderBudget>,
+    /// Estimated against reported tokens of earlier runs' answers, which
+    /// corrects the estimates from the first request on.
+    pub prior: Calibration,
     pub dry_run: bool,
     /// Retries of 5xx / timeout / connection errors per call.
     pub max_retries: u32,
@@ -131,6 +144,8 @@ impl EngineOptions {
             rpm: None,
             tpm: None,
             budget_usd: None,
+            folder_budget: None,
+            prior: Calibration::default(),
             dry_run: false,
             max_retries: 5,
             max_rate_limit_retries: 10,
@@ -160,7 +175,7 @@ where
     F: FnMut(JobResult),
 {
     if opts.dry_run {
-        let est = estimate(jobs, &analyzer).await;
+        let est = estimate(jobs, &analyzer, &opts.prior).await;
         return RunStats {
             estimate: Some(est),
             ..RunStats::default()
@@ -197,7 +212,7 @@ impl Scheduler {
     {
         let shared = &self.shared;
         let opts = shared.opts();
-        if opts.budget_usd.is_some() && shared.analyzer().price().is_none() {
+        if shared.budget_limited() && shared.analyzer().price().is_none() {
             let model = shared.analyzer().client().model().to_string();
             shared.stop(StopReason::UnknownPrice(model));
             return;

@@ -32,7 +32,7 @@ impl Shared {
         let cost_known = analyzer.price().is_some();
         Shared {
             rate: RateController::new(opts.rpm, opts.tpm, opts.max_concurrency),
-            budget: Budget::new(opts.budget_usd),
+            budget: Budget::new(opts.budget_usd, opts.folder_budget),
             stats: Mutex::new(RunStats {
                 cost_usd: cost_known.then_some(0.0),
                 ..RunStats::default()
@@ -49,6 +49,11 @@ impl Shared {
 
     pub(super) fn opts(&self) -> &EngineOptions {
         &self.opts
+    }
+
+    /// Some budget limits the run.
+    pub(super) fn budget_limited(&self) -> bool {
+        self.budget.limited()
     }
 
     fn stats(&self) -> MutexGuard<'_, RunStats> {
@@ -96,14 +101,13 @@ impl Shared {
     }
 
     /// The expected tokens of a request: its prompt estimate corrected by
-    /// what answers so far really used, and the expected answer.
+    /// what answers so far really used (earlier runs' and this one's), and
+    /// the expected answer.
     fn expected(&self, estimate_in: u64) -> (u64, u64) {
-        let s = self.stats();
+        let mut known = self.opts.prior;
+        known.merge(&self.stats().calibration);
         let configured = self.analyzer.expected_output_tokens();
-        (
-            s.calibration.input(estimate_in),
-            s.calibration.output(configured),
-        )
+        (known.input(estimate_in), known.output(configured))
     }
 
     /// Account a 2xx answer (billed whether usable or not); unknown usage
@@ -262,7 +266,7 @@ pub(super) async fn run_task<T: Task>(
         _ = shared.opts.shutdown.stopped() => return End::Abandoned,
     };
     if grant == Grant::Exhausted {
-        shared.stop(StopReason::Budget(shared.opts.budget_usd.unwrap_or(0.0)));
+        shared.stop(shared.budget.stop_reason());
         return End::Abandoned;
     }
     let end = drive(task, conv, shared, ledger, expected_in + expected_out).await;

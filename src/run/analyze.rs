@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::analyze::grounding;
 use crate::analyze::llm::LlmAnalyzer;
-use crate::engine::{Estimate, RunStats, Scheduler};
+use crate::engine::{EngineOptions, Estimate, FolderBudget, RunStats, Scheduler};
 use crate::input::RowWarning;
 use crate::store::Store;
 
@@ -74,15 +74,15 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     if let (Some(analyzer), Some(LlmSettings { dry_run: true, .. })) = (&llm, &settings.llm) {
         let db = db_path(&settings.out);
         let store = db.is_file().then(|| Store::open(&db)).transpose()?;
-        let mut estimate = pipeline::dry_run(
+        let estimate = pipeline::dry_run(
             &settings.input,
             &settings.config,
             &ctx,
             store.as_ref(),
             analyzer,
             settings.limit,
+            settings.llm.as_ref().and_then(|l| l.engine.rpm),
         )?;
-        estimate.rpm = settings.llm.as_ref().and_then(|l| l.engine.rpm);
         return Ok(Analyzed::Estimated {
             estimate,
             analyzer_key: analyzer.analyzer_key().to_string(),
@@ -97,9 +97,13 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     check_writable(out)?;
     let _lock = super::output_lock::lock(out)?;
     let store = Store::open(&db_path(out))?;
-    let scheduler = llm
-        .zip(settings.llm)
-        .map(|(analyzer, llm)| Arc::new(Scheduler::new(analyzer, llm.engine)));
+    let scheduler = match llm.zip(settings.llm) {
+        Some((analyzer, llm)) => {
+            let engine = with_history(llm.engine, &store, &analyzer, &settings.config)?;
+            Some(Arc::new(Scheduler::new(analyzer, engine)))
+        }
+        None => None,
+    };
     let analyzer_key = match &scheduler {
         Some(s) => s.analyzer().analyzer_key().to_string(),
         None => ctx.heuristic_key.clone(),
@@ -177,6 +181,32 @@ impl RunRecord {
         );
         self.wall_s = started.elapsed().as_secs_f64();
     }
+}
+
+/// What earlier runs into the folder tell this one: what they spent (for
+/// `[llm] budget_total_usd`) and their answers' real token usage (which
+/// corrects the estimates from the first request on).
+fn with_history(
+    engine: EngineOptions,
+    store: &Store,
+    analyzer: &LlmAnalyzer,
+    config: &crate::config::Config,
+) -> Result<EngineOptions> {
+    let folder_budget = config
+        .llm
+        .budget_total_usd
+        .map(|limit_usd| -> Result<FolderBudget> {
+            Ok(FolderBudget {
+                limit_usd,
+                spent_before_usd: store.spent_usd()?,
+            })
+        })
+        .transpose()?;
+    Ok(EngineOptions {
+        folder_budget,
+        prior: store.history(analyzer.analyzer_key())?.calibration,
+        ..engine
+    })
 }
 
 fn llm_analyzer(

@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::analyze::llm::LlmAnalyzer;
 use crate::config::Config;
-use crate::engine::{self, Job};
+use crate::engine::{self, Job, Pace};
 use crate::input::{self, CallStream, InputSpec, RowResult, RowWarning};
 use crate::model::Call;
 use crate::store::{CallKey, RunId, Store};
@@ -96,7 +96,9 @@ pub fn count_calls(spec: &InputSpec, config: &Config, limit: Option<u64>) -> any
 
 /// `--dry-run`: what an LLM run would send, without sending or storing
 /// anything. Calls already analysed by this analyzer are left out (a call
-/// whose cache lookup fails is counted, so the estimate errs high).
+/// whose cache lookup fails is counted, so the estimate errs high). Token
+/// estimates are corrected by the usage earlier runs stored; the time
+/// assumes `--rpm`, else the pace of the latest earlier run.
 pub fn dry_run(
     spec: &InputSpec,
     config: &Config,
@@ -104,7 +106,12 @@ pub fn dry_run(
     store: Option<&Store>,
     analyzer: &LlmAnalyzer,
     limit: Option<u64>,
+    rpm: Option<u32>,
 ) -> anyhow::Result<engine::Estimate> {
+    let history = store
+        .map(|s| s.history(analyzer.analyzer_key()))
+        .transpose()?
+        .unwrap_or_default();
     let cached_calls = std::cell::Cell::new(0u64);
     let cached = |call: &Call| {
         let hit = store.is_some_and(|s| {
@@ -126,7 +133,11 @@ pub fn dry_run(
             call: *call,
         });
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
-    let mut estimate = runtime.block_on(engine::estimate(futures::stream::iter(jobs), analyzer));
+    let jobs = futures::stream::iter(jobs);
+    let mut estimate = runtime.block_on(engine::estimate(jobs, analyzer, &history.calibration));
     estimate.cached = cached_calls.get();
+    estimate.pace = rpm
+        .map(Pace::Rpm)
+        .or(history.requests_per_minute.map(Pace::LastRun));
     Ok(estimate)
 }

@@ -12,6 +12,7 @@
 
 mod call_file;
 mod columns;
+mod count;
 mod date_order;
 pub mod dates;
 mod decode;
@@ -28,6 +29,8 @@ mod subtitles;
 pub mod table;
 mod utterances;
 pub mod values;
+
+pub use count::count_calls;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

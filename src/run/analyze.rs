@@ -115,7 +115,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         None => Executor::Heuristic,
     };
     let total = (settings.progress != ProgressMode::Hidden)
-        .then(|| pipeline::count_calls(&settings.input, &settings.config, settings.limit))
+        .then(|| crate::input::count_calls(&settings.input, &settings.config, settings.limit))
         .transpose()?;
     let billing = match &scheduler {
         None => Billing::Free,

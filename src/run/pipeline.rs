@@ -83,17 +83,6 @@ fn joined(thread: thread::JoinHandle<()>, what: &str) -> anyhow::Result<()> {
     })
 }
 
-/// The calls a run will go through (input rows that are calls, at most
-/// `limit`), counted before the run so progress knows its total. Reading
-/// the input twice is cheap next to analysing it.
-pub fn count_calls(spec: &InputSpec, config: &Config, limit: Option<u64>) -> anyhow::Result<u64> {
-    let calls = input::open(spec, config)?
-        .filter(|row| matches!(row, RowResult::Call(..)))
-        .take(limit.map_or(usize::MAX, |l| l as usize))
-        .count();
-    Ok(calls as u64)
-}
-
 /// `--dry-run`: what an LLM run would send, without sending or storing
 /// anything. Calls already analysed by this analyzer are left out (a call
 /// whose cache lookup fails is counted, so the estimate errs high). Token

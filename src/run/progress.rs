@@ -118,11 +118,19 @@ impl Progress {
     }
 
     /// The analysis is over: the last counts, shown whatever the time.
+    /// The total is now known exactly (the count before the run may have
+    /// included rows then skipped as unusable).
     pub fn finish(&mut self, counts: &RunCounts) {
+        if self.total.is_some() {
+            self.total = Some(processed(counts) + counts.calls_pending);
+        }
         let line = self.line(counts);
         match &self.view {
             View::Hidden => {}
             View::Bar(bar) => {
+                if let Some(total) = self.total {
+                    bar.set_length(total);
+                }
                 bar.set_position(processed(counts));
                 bar.finish_with_message(line);
             }

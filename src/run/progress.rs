@@ -4,6 +4,7 @@
 //! a terminal a bar on stderr; otherwise one plain line on stderr at the
 //! start, every few seconds, and when the analysis ends.
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -88,7 +89,7 @@ impl Progress {
             view,
         };
         if let View::Lines = progress.view {
-            eprintln!("progress: {}", progress.line(&RunCounts::default()));
+            log_line(&progress.line(&RunCounts::default()));
         }
         progress
     }
@@ -111,7 +112,7 @@ impl Progress {
             View::Lines => {
                 if self.last_line.elapsed() >= LINE_EVERY {
                     self.last_line = Instant::now();
-                    eprintln!("progress: {}", self.line(counts));
+                    log_line(&self.line(counts));
                 }
             }
         }
@@ -134,7 +135,7 @@ impl Progress {
                 bar.set_position(processed(counts));
                 bar.finish_with_message(line);
             }
-            View::Lines => eprintln!("progress: {line}; writing the report and exports"),
+            View::Lines => log_line(&format!("{line}; writing the report and exports")),
         }
     }
 
@@ -174,6 +175,12 @@ impl Progress {
         }
         line
     }
+}
+
+/// One plain progress line on stderr, where the bar would draw; a closed
+/// stderr is no reason to fail the run.
+fn log_line(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "progress: {line}");
 }
 
 /// Calls gone through: analysed, cached or failed.

@@ -73,11 +73,10 @@ fn escape_line_start(s: String) -> String {
     }
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
     let rest = &trimmed[digits..];
-    let marker_ends = rest[1.min(rest.len())..]
-        .chars()
-        .next()
-        .is_none_or(char::is_whitespace);
-    if digits > 0 && rest.starts_with(['.', ')']) && marker_ends {
+    let mut after = rest.chars();
+    let marker = after.next();
+    let marker_ends = after.next().is_none_or(char::is_whitespace);
+    if digits > 0 && matches!(marker, Some('.' | ')')) && marker_ends {
         return format!("{lead}{}\\{rest}", &trimmed[..digits]);
     }
     s
@@ -112,6 +111,8 @@ mod tests {
         assert_eq!(markdown("- not a list"), "\\- not a list");
         assert_eq!(markdown("1. not a list"), "1\\. not a list");
         assert_eq!(markdown("0.31"), "0.31");
+        assert_eq!(markdown("12–14 s"), "12–14 s");
+        assert_eq!(markdown("é"), "é");
         assert_eq!(markdown("-0.2 and +5 pp"), "-0.2 and +5 pp");
         assert_eq!(markdown("12."), "12\\.");
         assert_eq!(markdown("---"), "\\---");

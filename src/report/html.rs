@@ -41,7 +41,8 @@ ol.turns{padding-left:1.4em}ol.turns li{margin:2px 0;padding:2px 4px}
 .who{font-weight:600}.time{color:#57606a;font-size:.85em}.facts{color:#57606a}
 li.objection{background:#fdecea}li.rebuttal{background:#e8f0fe}li.signal{background:#e6f4ea}li.question{background:#fff8e1}li.section{background:#f3e8fd}
 .tag{display:inline-block;font-size:.75em;border-radius:3px;padding:0 4px;margin-left:4px;border:1px solid #d0d7de;background:#fff}
-.tag.objection{border-color:#c62828}.tag.rebuttal{border-color:#0969da}.tag.signal{border-color:#2e7d32}.tag.question{border-color:#b58900}.tag.section{border-color:#8250df}
+.tag.objection{border-color:#c62828}.tag.rebuttal{border-color:#0969da}.tag.signal{border-color:#2e7d32}.tag.question{border-color:#b58900}.tag.section{border-color:#8250df}.tag.commit{border-color:#1b7f79}li.commit{background:#e0f2f1}
+mark{background:none;color:inherit;border-bottom:2px solid #57606a}mark.objection{border-color:#c62828}mark.rebuttal{border-color:#0969da}mark.signal{border-color:#2e7d32}mark.question{border-color:#b58900}mark.commit{border-color:#1b7f79}
 ul.ids{columns:3}
 footer{max-width:1100px;margin:0 auto;padding:12px 32px;color:#57606a;font-size:.85em}
 @media (max-width:640px){main{padding:12px}footer{padding:12px}nav ol{columns:1}ul.ids{columns:2}h1{font-size:1.4em}}

@@ -94,6 +94,19 @@ fn every_call_id_links_to_an_anchor_and_a_phone_has_no_horizontal_scroll() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_eq!(html.matches("<article class=\"call\"").count(), 25);
     assert!(html.contains("past the limit"), "the rest listed by id");
+    // The learned detectors' sentences are marked with kind and confidence.
+    for kind in [
+        "objection: ",
+        "rebuttal",
+        "buying signal",
+        "question: customer",
+        "question: agent",
+        "asks for commitment",
+    ] {
+        let mark = format!("title=\"{kind}");
+        assert!(html.contains(&mark), "no detector mark {mark}");
+    }
+    assert!(html.contains(" · learned detector "));
     // The demo spans three weeks: weekly lanes per agent and objection kind.
     assert!(html.contains("per agent and week"), "agent lanes");
     assert!(html.contains("Objections raised per kind and week"));

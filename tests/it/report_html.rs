@@ -101,7 +101,6 @@ fn every_call_id_links_to_an_anchor_and_a_phone_has_no_horizontal_scroll() {
         "buying signal",
         "question: customer",
         "question: agent",
-        "asks for commitment",
     ] {
         let mark = format!("title=\"{kind}");
         assert!(html.contains(&mark), "no detector mark {mark}");

@@ -78,6 +78,34 @@ pub enum ChartKind {
         legend: Vec<String>,
         rows: Vec<(String, Vec<u64>)>,
     },
+    /// Small multiples on one date axis: a lane per key (an agent, an
+    /// objection kind) with its value per period; `periods` are every
+    /// period from first to last (ISO dates), and a period a lane has no
+    /// point for is a gap.
+    Lanes {
+        unit: LaneUnit,
+        periods: Vec<String>,
+        lanes: Vec<Lane>,
+    },
+}
+
+/// What a lanes chart plots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaneUnit {
+    /// A rate (0..=1) per period, drawn as a line.
+    Rate,
+    /// A count per period, drawn as bars scaled to the chart's largest.
+    Count,
+}
+
+/// One key's series: points labelled with their period (ISO date).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lane {
+    pub label: String,
+    /// The lane's total, e.g. "27/60" or "12 raised".
+    pub note: String,
+    pub points: Vec<RateBar>,
 }
 
 /// One labelled rate with its interval and a note such as "27/60".

@@ -60,16 +60,24 @@ pub fn markdown(s: &str) -> String {
     escape_line_start(out)
 }
 
-/// A line starting like a list item, quote or heading is escaped.
+/// A line starting like a list item, thematic break or setext heading is
+/// escaped; a number (`0.31`, `-5`, `+2 pp`) is left as it reads.
 fn escape_line_start(s: String) -> String {
     let trimmed = s.trim_start();
     let lead = &s[..s.len() - trimmed.len()];
-    if trimmed.starts_with(['-', '+', '=']) {
+    let second = trimmed.chars().nth(1);
+    let signed_number =
+        trimmed.starts_with(['-', '+']) && second.is_some_and(|c| c.is_ascii_digit());
+    if trimmed.starts_with(['-', '+', '=']) && !signed_number {
         return format!("{lead}\\{trimmed}");
     }
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && trimmed[digits..].starts_with(['.', ')']) {
-        return format!("{lead}{}\\{}", &trimmed[..digits], &trimmed[digits..]);
+    let rest = &trimmed[digits..];
+    let mut after = rest.chars();
+    let marker = after.next();
+    let marker_ends = after.next().is_none_or(char::is_whitespace);
+    if digits > 0 && matches!(marker, Some('.' | ')')) && marker_ends {
+        return format!("{lead}{}\\{rest}", &trimmed[..digits]);
     }
     s
 }
@@ -102,6 +110,12 @@ mod tests {
         assert_eq!(markdown("<b>a|b</b>\nc"), "\\<b\\>a\\|b\\</b\\> c");
         assert_eq!(markdown("- not a list"), "\\- not a list");
         assert_eq!(markdown("1. not a list"), "1\\. not a list");
+        assert_eq!(markdown("0.31"), "0.31");
+        assert_eq!(markdown("12–14 s"), "12–14 s");
+        assert_eq!(markdown("é"), "é");
+        assert_eq!(markdown("-0.2 and +5 pp"), "-0.2 and +5 pp");
+        assert_eq!(markdown("12."), "12\\.");
+        assert_eq!(markdown("---"), "\\---");
         assert_eq!(
             markdown("[x](javascript:alert(1))"),
             "\\[x\\](javascript:alert(1))"

@@ -2,13 +2,15 @@
 //! with what was found in it (objections, rebuttals, buying signals,
 //! questions, script sections), every label saying where it came from and,
 //! when known, its confidence. Built from what the store holds (the metrics'
-//! phrase hits and the analyzer's insight); sentence-level detectors add
-//! their labels through [`Label`] with [`LabelSource::Detector`].
+//! phrase hits and the analyzer's insight) and the learned sentence-level
+//! detectors' hits ([`LabelSource::Detector`], each with its sentence and
+//! probability).
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyze::detect::{Detector, SentenceTag};
 use crate::model::{Outcome, Speaker};
 use crate::stats::CallRow;
 
@@ -30,6 +32,14 @@ impl Evidence {
             .map(|t| t.id.as_str())
             .chain(self.not_shown.iter().map(String::as_str))
             .collect()
+    }
+
+    /// Labels the sentences the learned detectors flagged in `call_id`'s
+    /// transcript, when the report carries it.
+    pub fn add_detections(&mut self, call_id: &str, tags: &[SentenceTag]) {
+        if let Some(t) = self.transcripts.iter_mut().find(|t| t.id == call_id) {
+            t.add_detections(tags);
+        }
     }
 
     /// Adds a cited call: its transcript while under `limit`, else its id.
@@ -67,6 +77,10 @@ pub struct Label {
     pub source: LabelSource,
     /// 0..=1, when the source gives one.
     pub confidence: Option<f64>,
+    /// The sentence of the turn the label is about (detectors), else the
+    /// whole turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +90,7 @@ pub enum LabelKind {
     Rebuttal,
     BuyingSignal,
     Question,
+    AsksCommitment,
     ScriptSection,
 }
 
@@ -86,6 +101,7 @@ impl LabelKind {
             LabelKind::Rebuttal => "rebuttal",
             LabelKind::BuyingSignal => "signal",
             LabelKind::Question => "question",
+            LabelKind::AsksCommitment => "commit",
             LabelKind::ScriptSection => "section",
         }
     }
@@ -96,6 +112,7 @@ impl LabelKind {
             LabelKind::Rebuttal => "rebuttal",
             LabelKind::BuyingSignal => "buying signal",
             LabelKind::Question => "question",
+            LabelKind::AsksCommitment => "asks for commitment",
             LabelKind::ScriptSection => "script section",
         }
     }
@@ -120,7 +137,7 @@ impl LabelSource {
         match self {
             LabelSource::Phrase => "phrase match",
             LabelSource::Analyzer => "analyzer",
-            LabelSource::Detector => "detector",
+            LabelSource::Detector => "learned detector",
             LabelSource::Punctuation => "question mark",
         }
     }
@@ -150,6 +167,7 @@ impl CallTranscript {
                     name: name.to_string(),
                     source,
                     confidence: None,
+                    sentence: None,
                 };
                 if !t.labels.contains(&l) {
                     t.labels.push(l);
@@ -202,12 +220,51 @@ impl CallTranscript {
     }
 }
 
+impl CallTranscript {
+    /// Adds a label per detector hit to the turn of its sentence.
+    fn add_detections(&mut self, tags: &[SentenceTag]) {
+        for tag in tags {
+            let Some(turn) = self.turns.get_mut(tag.turn_index as usize) else {
+                continue;
+            };
+            for d in Detector::ALL.into_iter().filter(|d| tag.hit(*d)) {
+                let (kind, name) = detector_label(d, tag);
+                turn.labels.push(Label {
+                    kind,
+                    name,
+                    source: LabelSource::Detector,
+                    confidence: Some(f64::from(tag.p(d))),
+                    sentence: Some(tag.text.clone()),
+                });
+            }
+        }
+    }
+}
+
+/// The label kind and name of a detector's hit.
+fn detector_label(d: Detector, tag: &SentenceTag) -> (LabelKind, String) {
+    match d {
+        Detector::Objection => (
+            LabelKind::Objection,
+            tag.objection
+                .map(|k| k.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        Detector::BuyingSignal => (LabelKind::BuyingSignal, String::new()),
+        Detector::CustomerQuestion => (LabelKind::Question, "customer".to_string()),
+        Detector::AgentQuestion => (LabelKind::Question, "agent".to_string()),
+        Detector::AsksCommitment => (LabelKind::AsksCommitment, String::new()),
+        Detector::Rebuttal => (LabelKind::Rebuttal, String::new()),
+    }
+}
+
 fn question(text: &str) -> Option<Label> {
     text.contains('?').then(|| Label {
         kind: LabelKind::Question,
         name: String::new(),
         source: LabelSource::Punctuation,
         confidence: None,
+        sentence: None,
     })
 }
 

@@ -28,12 +28,12 @@ table{border-collapse:collapse;font-size:.9em;width:100%}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f0f3f6}tr:nth-child(even) td{background:#fafbfc}
 pre{background:#f6f8fa;padding:8px 12px;overflow-x:auto;max-width:100%}
-figure.chart{margin:1em 0;overflow-x:auto;max-width:100%}figure.chart svg{width:100%;height:auto;max-width:760px;display:block}
+figure.chart{margin:1em 0;overflow-x:auto;max-width:100%}figure.chart svg{width:100%;height:auto;min-width:720px;max-width:760px;display:block}
 figcaption{font-size:.85em;color:#57606a}
 svg text{font-size:11px;fill:#1d2329}svg .axis{fill:#57606a;font-size:10px}svg .title{font-size:11px;fill:#57606a;font-weight:600}svg .inbar{font-size:10px;fill:#fff;font-weight:600}
 svg .grid{stroke:#e1e4e8;stroke-width:1}svg .bar{fill:#0969da}svg .short{fill:#cf6b2c}svg .long{fill:#0969da}
 svg .whisker{stroke:#1d2329;stroke-width:1.4;fill:none}svg .split{stroke:#b00020;stroke-dasharray:4 3}
-svg .line{fill:none;stroke:#0969da;stroke-width:2}svg .dot{fill:#0969da}svg .gap{stroke:#9e9e9e;stroke-dasharray:3 3;fill:none}
+svg .line{fill:none;stroke:#0969da;stroke-width:2}svg .dot{fill:#0969da}svg .count{fill:#57606a}svg .gap{stroke:#9e9e9e;stroke-dasharray:3 3;fill:none}
 a{color:#0969da}
 article.call{border:1px solid #d0d7de;border-radius:6px;padding:4px 12px;margin:12px 0}
 article.call:target,li:target{outline:3px solid #0969da;background:#f0f7ff}
@@ -41,12 +41,13 @@ ol.turns{padding-left:1.4em}ol.turns li{margin:2px 0;padding:2px 4px}
 .who{font-weight:600}.time{color:#57606a;font-size:.85em}.facts{color:#57606a}
 li.objection{background:#fdecea}li.rebuttal{background:#e8f0fe}li.signal{background:#e6f4ea}li.question{background:#fff8e1}li.section{background:#f3e8fd}
 .tag{display:inline-block;font-size:.75em;border-radius:3px;padding:0 4px;margin-left:4px;border:1px solid #d0d7de;background:#fff}
-.tag.objection{border-color:#c62828}.tag.rebuttal{border-color:#0969da}.tag.signal{border-color:#2e7d32}.tag.question{border-color:#b58900}.tag.section{border-color:#8250df}
+.tag.objection{border-color:#c62828}.tag.rebuttal{border-color:#0969da}.tag.signal{border-color:#2e7d32}.tag.question{border-color:#b58900}.tag.section{border-color:#8250df}.tag.commit{border-color:#1b7f79}li.commit{background:#e0f2f1}
+mark{background:none;color:inherit;border-bottom:2px solid #57606a}mark.objection{border-color:#c62828}mark.rebuttal{border-color:#0969da}mark.signal{border-color:#2e7d32}mark.question{border-color:#b58900}mark.commit{border-color:#1b7f79}
 ul.ids{columns:3}
 footer{max-width:1100px;margin:0 auto;padding:12px 32px;color:#57606a;font-size:.85em}
-@media (max-width:640px){main{padding:12px}footer{padding:12px}nav ol{columns:1}ul.ids{columns:2}figure.chart svg{min-width:560px}h1{font-size:1.4em}}
+@media (max-width:640px){main{padding:12px}footer{padding:12px}nav ol{columns:1}ul.ids{columns:2}h1{font-size:1.4em}}
 @media print{body{background:#fff}main{padding:0;max-width:none}nav{display:none}
-section{break-inside:auto}h2,h3{break-after:avoid}figure,table,article.call{break-inside:avoid}.scroll,figure.chart{overflow:visible}}
+section{break-inside:auto}h2,h3{break-after:avoid}figure,table,article.call{break-inside:avoid}.scroll,figure.chart{overflow:visible}figure.chart svg{min-width:0}}
 ";
 
 /// The page's chart rules (`svg ...`), for charts drawn outside the page.

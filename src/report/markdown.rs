@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::document::{Block, Chart, ChartKind, Document, RateBar, Section, Table};
+use super::document::{Block, Chart, ChartKind, Document, Lane, RateBar, Section, Table};
 use super::escape::{markdown as esc, shortened};
 use super::format::pct;
 
@@ -99,8 +99,36 @@ fn chart_md(out: &mut String, c: &Chart) {
                 .collect(),
             ..Table::default()
         },
+        ChartKind::Lanes { periods, lanes, .. } => lanes_table(periods, lanes),
     };
     table_md(out, &table);
+}
+
+/// A lanes chart as a table: a row per lane, a column per period ("–" where
+/// the lane has no point), then the lane's total.
+fn lanes_table(periods: &[String], lanes: &[Lane]) -> Table {
+    let cell = |lane: &Lane, period: &String| {
+        lane.points
+            .iter()
+            .find(|p| &p.label == period)
+            .map_or_else(|| "–".to_string(), |p| p.note.clone())
+    };
+    Table {
+        headers: std::iter::once(String::new())
+            .chain(periods.iter().cloned())
+            .chain(std::iter::once("All".to_string()))
+            .collect(),
+        rows: lanes
+            .iter()
+            .map(|lane| {
+                std::iter::once(lane.label.clone())
+                    .chain(periods.iter().map(|p| cell(lane, p)))
+                    .chain(std::iter::once(lane.note.clone()))
+                    .collect()
+            })
+            .collect(),
+        ..Table::default()
+    }
 }
 
 fn rate_table(bars: &[RateBar]) -> Table {

@@ -2,12 +2,14 @@
 //! duration histogram split at the threshold, a trend line on a real date
 //! axis (gaps in the data left as gaps) and stacked bars with percentage
 //! labels. Every chart has axis titles; colours mean one thing each (green /
-//! red / grey: the outcome; blue: any other rate; orange: short calls).
+//! red / grey: the outcome; blue: any other rate; orange: short calls;
+//! slate: counts). Small multiples (one lane per agent or objection kind)
+//! share one date axis.
 //! Every drawn data mark has class `mark`; every text is escaped.
 
 use std::fmt::Write;
 
-use super::document::{Chart, ChartKind, RateBar};
+use super::document::{Chart, ChartKind, Lane, LaneUnit, RateBar};
 use super::escape::html as esc;
 use super::format::pct;
 use chrono::NaiveDate;
@@ -46,6 +48,11 @@ fn draw(c: &Chart) -> (f64, String) {
         ChartKind::Histogram { bins, split } => histogram(bins, *split),
         ChartKind::Trend(points) => trend(points),
         ChartKind::Stacked { legend, rows } => stacked(legend, rows),
+        ChartKind::Lanes {
+            unit,
+            periods,
+            lanes: rows,
+        } => lanes(*unit, periods, rows),
     };
     let (x_title, y_title) = axis_titles(&c.kind);
     let height = height + 16.0;
@@ -74,6 +81,7 @@ fn axis_titles(kind: &ChartKind) -> (&'static str, Option<&'static str>) {
         ChartKind::Histogram { .. } => ("call duration", Some("calls")),
         ChartKind::Trend(_) => ("date", Some("rate")),
         ChartKind::Stacked { .. } => ("share of calls", None),
+        ChartKind::Lanes { .. } => ("week (starting on Monday)", None),
     }
 }
 
@@ -193,37 +201,95 @@ fn histogram(bins: &[(String, u64)], split: usize) -> (f64, String) {
     (height, out)
 }
 
+/// A real date axis: x by day between the first and last date, and a gap
+/// wherever two consecutive points are further apart than the shortest step
+/// between any two periods.
+struct DateAxis {
+    first: NaiveDate,
+    days: f64,
+    period: i64,
+    left: f64,
+    span: f64,
+}
+
+impl DateAxis {
+    /// The axis over `labels` when every one is an ISO date (at least two).
+    fn of<'a>(labels: impl IntoIterator<Item = &'a str>, left: f64, span: f64) -> Option<Self> {
+        let mut dates = dates(labels)?;
+        dates.sort();
+        dates.dedup();
+        let (first, last) = (*dates.first()?, *dates.last()?);
+        let period = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).min()?;
+        Some(DateAxis {
+            first,
+            days: ((last - first).num_days() as f64).max(1.0),
+            period,
+            left,
+            span,
+        })
+    }
+
+    fn x(&self, d: NaiveDate) -> f64 {
+        self.left + self.span * (d - self.first).num_days() as f64 / self.days
+    }
+
+    /// Per date (in order), whether the line breaks before it.
+    fn breaks(&self, dates: &[NaiveDate]) -> Vec<bool> {
+        std::iter::once(false)
+            .chain(
+                dates
+                    .windows(2)
+                    .map(|w| (w[1] - w[0]).num_days() > self.period),
+            )
+            .collect()
+    }
+}
+
+fn dates<'a>(labels: impl IntoIterator<Item = &'a str>) -> Option<Vec<NaiveDate>> {
+    labels
+        .into_iter()
+        .map(|l| NaiveDate::parse_from_str(l, "%Y-%m-%d").ok())
+        .collect()
+}
+
 /// x positions of the points: by date when every label is a date (so gaps
 /// in the data stay gaps), else evenly spaced; and where the line breaks.
 fn trend_positions(points: &[RateBar], left: f64, span: f64) -> (Vec<f64>, Vec<bool>) {
-    let dates: Option<Vec<NaiveDate>> = points
-        .iter()
-        .map(|p| NaiveDate::parse_from_str(&p.label, "%Y-%m-%d").ok())
-        .collect();
-    let even = || {
-        let step = span / (points.len().max(2) - 1) as f64;
-        (0..points.len()).map(|i| left + step * i as f64).collect()
-    };
-    let Some(dates) = dates.filter(|d| d.len() >= 2) else {
-        return (even(), vec![false; points.len()]);
-    };
-    let days = |d: &NaiveDate| (*d - dates[0]).num_days() as f64;
-    let total = days(&dates[dates.len() - 1]).max(1.0);
-    let period = dates
-        .windows(2)
-        .map(|w| (w[1] - w[0]).num_days())
-        .min()
-        .unwrap_or(1);
-    let breaks = std::iter::once(false)
-        .chain(dates.windows(2).map(|w| (w[1] - w[0]).num_days() > period))
-        .collect();
-    (
-        dates
-            .iter()
-            .map(|d| left + span * days(d) / total)
-            .collect(),
-        breaks,
-    )
+    let labels = || points.iter().map(|p| p.label.as_str());
+    match (DateAxis::of(labels(), left, span), dates(labels())) {
+        (Some(axis), Some(dates)) => (
+            dates.iter().map(|d| axis.x(*d)).collect(),
+            axis.breaks(&dates),
+        ),
+        _ => {
+            let step = span / (points.len().max(2) - 1) as f64;
+            (
+                (0..points.len()).map(|i| left + step * i as f64).collect(),
+                vec![false; points.len()],
+            )
+        }
+    }
+}
+
+/// Polylines through `coords`, one per run between breaks (a gap in the
+/// data is a gap in the line).
+fn broken_line(out: &mut String, coords: &[(f64, f64)], breaks: &[bool]) {
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for ((x, y), brk) in coords.iter().zip(breaks) {
+        if *brk {
+            runs.push(Vec::new());
+        }
+        if let Some(run) = runs.last_mut() {
+            run.push(format!("{x:.1},{y:.1}"));
+        }
+    }
+    for run in runs.iter().filter(|r| r.len() > 1) {
+        let _ = write!(
+            out,
+            "<polyline class=\"mark line\" points=\"{}\"/>",
+            run.join(" ")
+        );
+    }
 }
 
 fn trend(points: &[RateBar]) -> (f64, String) {
@@ -247,23 +313,7 @@ fn trend(points: &[RateBar]) -> (f64, String) {
         .zip(&xs)
         .map(|(p, x)| (*x, y_of(p.value)))
         .collect();
-    // One line per run of consecutive periods; a gap in the data is a gap.
-    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
-    for ((x, y), brk) in coords.iter().zip(&breaks) {
-        if *brk {
-            runs.push(Vec::new());
-        }
-        if let Some(run) = runs.last_mut() {
-            run.push(format!("{x:.1},{y:.1}"));
-        }
-    }
-    for run in runs.iter().filter(|r| r.len() > 1) {
-        let _ = write!(
-            out,
-            "<polyline class=\"mark line\" points=\"{}\"/>",
-            run.join(" ")
-        );
-    }
+    broken_line(&mut out, &coords, &breaks);
     let label_every = points.len().div_ceil(8).max(1);
     for (i, (p, (x, y))) in points.iter().zip(&coords).enumerate() {
         if let Some((lo, hi)) = p.interval {
@@ -287,6 +337,109 @@ fn trend(points: &[RateBar]) -> (f64, String) {
                 esc(&short_label(&p.label))
             );
         }
+    }
+    (height, out)
+}
+
+const LANE_H: f64 = 36.0;
+
+/// One lane per key on a shared date axis: a rate line (0–100 % within the
+/// lane, broken where a period has no point) or count bars scaled to the
+/// chart's largest count.
+fn lanes(unit: LaneUnit, periods: &[String], rows: &[Lane]) -> (f64, String) {
+    let height = TOP + LANE_H * rows.len() as f64 + 24.0;
+    let mut out = String::new();
+    let Some(axis) = DateAxis::of(periods.iter().map(String::as_str), LABEL_W, PLOT_W) else {
+        return (height, out);
+    };
+    let inner = LANE_H - 10.0;
+    let max = rows
+        .iter()
+        .flat_map(|l| &l.points)
+        .map(|p| p.value)
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let scale = match unit {
+        LaneUnit::Rate => "each row: 0% (bottom) to 100% (top)".to_string(),
+        LaneUnit::Count => format!("each row: bar height = count (tallest {max})"),
+    };
+    let _ = write!(
+        out,
+        "<text class=\"axis\" x=\"{LABEL_W}\" y=\"12\">{}</text>",
+        esc(&scale)
+    );
+    let bottom = TOP + LANE_H * rows.len() as f64;
+    let every = periods.len().div_ceil(7).max(1);
+    for (d, label) in dates(periods.iter().map(String::as_str))
+        .unwrap_or_default()
+        .iter()
+        .zip(periods)
+        .step_by(every)
+    {
+        let x = axis.x(*d);
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\"/><text class=\"axis\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\"><title>{}</title>{}</text>",
+            bottom + 14.0,
+            esc(label),
+            d.format("%d %b")
+        );
+    }
+    let bar_w = (PLOT_W / periods.len().max(1) as f64 * 0.7).clamp(2.0, 14.0);
+    for (i, lane) in rows.iter().enumerate() {
+        let top = TOP + LANE_H * i as f64;
+        let base = top + 4.0 + inner;
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{LABEL_W}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{base:.1}\"/><text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LABEL_W + PLOT_W,
+            LABEL_W - 6.0,
+            top + LANE_H / 2.0 + 4.0,
+            esc(&short_label(&lane.label))
+        );
+        let mut points: Vec<(NaiveDate, &RateBar)> = lane
+            .points
+            .iter()
+            .filter_map(|p| Some((dates([p.label.as_str()])?[0], p)))
+            .collect();
+        points.sort_by_key(|(d, _)| *d);
+        let title = |p: &RateBar| esc(&format!("{}, {}: {}", lane.label, p.label, p.note));
+        match unit {
+            LaneUnit::Rate => {
+                let coords: Vec<(f64, f64)> = points
+                    .iter()
+                    .map(|(d, p)| (axis.x(*d), base - inner * p.value.clamp(0.0, 1.0)))
+                    .collect();
+                let days: Vec<NaiveDate> = points.iter().map(|(d, _)| *d).collect();
+                broken_line(&mut out, &coords, &axis.breaks(&days));
+                for ((x, y), (_, p)) in coords.iter().zip(&points) {
+                    let _ = write!(
+                        out,
+                        "<circle class=\"mark dot\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\"><title>{}</title></circle>",
+                        title(p)
+                    );
+                }
+            }
+            LaneUnit::Count => {
+                for (d, p) in &points {
+                    let h = (inner * p.value / max).max(1.0);
+                    let _ = write!(
+                        out,
+                        "<rect class=\"mark count\" x=\"{:.1}\" y=\"{:.1}\" width=\"{bar_w:.1}\" height=\"{h:.1}\"><title>{}</title></rect>",
+                        axis.x(*d) - bar_w / 2.0,
+                        base - h,
+                        title(p)
+                    );
+                }
+            }
+        }
+        let _ = write!(
+            out,
+            "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            LABEL_W + PLOT_W + 8.0,
+            top + LANE_H / 2.0 + 4.0,
+            esc(&lane.note)
+        );
     }
     (height, out)
 }
@@ -425,5 +578,46 @@ mod tests {
             "{stacked}"
         );
         assert!(stacked.contains(">share of calls</text>"));
+    }
+
+    #[test]
+    fn lanes_share_a_date_axis_break_at_missing_weeks_and_scale_counts() {
+        let periods: Vec<String> = ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let lane = |label: &str, weeks: &[usize], value: f64| Lane {
+            label: label.into(),
+            note: "all".into(),
+            points: weeks.iter().map(|w| bar(&periods[*w], value)).collect(),
+        };
+        let rates = render(&Chart {
+            title: "r".into(),
+            kind: ChartKind::Lanes {
+                unit: LaneUnit::Rate,
+                periods: periods.clone(),
+                lanes: vec![
+                    lane("Ann", &[0, 1, 3], 0.5),
+                    lane("<Bo>", &[0, 1, 2, 3], 0.2),
+                ],
+            },
+        });
+        assert_eq!(rates.matches("class=\"mark line\"").count(), 2, "{rates}");
+        assert_eq!(rates.matches("class=\"mark dot\"").count(), 7);
+        assert!(rates.contains("&lt;Bo&gt;") && rates.contains(">09 Mar<"));
+        assert!(rates.contains(">week (starting on Monday)</text>"));
+        let counts = render(&Chart {
+            title: "c".into(),
+            kind: ChartKind::Lanes {
+                unit: LaneUnit::Count,
+                periods: periods.clone(),
+                lanes: vec![lane("price", &[0, 3], 4.0)],
+            },
+        });
+        assert_eq!(counts.matches("class=\"mark count\"").count(), 2);
+        assert!(
+            counts.contains("height=\"26.0\""),
+            "the tallest fills its lane"
+        );
     }
 }

@@ -206,7 +206,7 @@ fn figures_of(section: &Section) -> serde_json::Value {
 }
 
 /// The transcripts of the calls the document cites, up to the configured
-/// limit, in input order.
+/// limit, in input order, with the learned detectors' sentence labels.
 fn evidence(store: &Store, run: &RunInfo, doc: &Document) -> Result<Evidence> {
     let cited = report::cited_tokens(doc);
     let limit = run.config.analysis.max_report_transcripts;
@@ -224,6 +224,12 @@ fn evidence(store: &Store, run: &RunInfo, doc: &Document) -> Result<Evidence> {
         }
         Ok(())
     })?;
+    if let Some(detector) = store.run_detector(run.id)? {
+        store.for_each_tagged_call(run.id, &detector, |id, tags| {
+            evidence.add_detections(id, &tags);
+            Ok(())
+        })?;
+    }
     Ok(evidence)
 }
 

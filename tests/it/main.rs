@@ -33,6 +33,7 @@ mod reliability_crash;
 mod reliability_faults;
 mod reliability_fs;
 mod report_applicability;
+mod report_drivers;
 mod report_findings;
 mod report_html;
 mod report_render;

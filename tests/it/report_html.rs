@@ -2,7 +2,8 @@
 //! it mentions links to an anchor that exists (the cited call's transcript
 //! or its entry in the list past the limit), also at a 420-px phone width,
 //! where the page has no horizontal scroll (tables and charts scroll in
-//! their own box); every ranked agent has a coaching section linked from
+//! their own box) and no chart text renders below 9 px; the weekly trends
+//! are lane charts per agent and objection kind; every ranked agent has a coaching section linked from
 //! the agents table.
 
 use std::collections::BTreeSet;
@@ -33,10 +34,18 @@ document.getElementById('f').addEventListener('load', () => {
     .map(a => decodeURIComponent(a.getAttribute('href').slice(1)))
     .filter(id => !d.getElementById(id));
   const calls = links.filter(a => a.getAttribute('href').startsWith('#call-')).length;
+  // Rendered size of every chart text: its font size times the SVG's scale.
+  const sizes = [...d.querySelectorAll('svg.chart-svg')].flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll('text')]
+      .map(t => parseFloat(d.defaultView.getComputedStyle(t).fontSize) * scale);
+  });
   document.getElementById('out').textContent = JSON.stringify({
     scroll: d.documentElement.scrollWidth,
     width: d.documentElement.clientWidth,
     calls, missing: missing.slice(0, 10), nmissing: missing.length,
+    charts: d.querySelectorAll('svg.chart-svg').length,
+    smallest_chart_text: Math.min(...sizes),
   });
 });
 </script></body></html>"##;
@@ -85,6 +94,23 @@ fn every_call_id_links_to_an_anchor_and_a_phone_has_no_horizontal_scroll() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_eq!(html.matches("<article class=\"call\"").count(), 25);
     assert!(html.contains("past the limit"), "the rest listed by id");
+    // The learned detectors' sentences are marked with kind and confidence.
+    for kind in [
+        "objection: ",
+        "rebuttal",
+        "buying signal",
+        "question: customer",
+        "question: agent",
+    ] {
+        let mark = format!("title=\"{kind}");
+        assert!(html.contains(&mark), "no detector mark {mark}");
+    }
+    assert!(html.contains(" · learned detector "));
+    // The demo spans three weeks: weekly lanes per agent and objection kind.
+    assert!(html.contains("per agent and week"), "agent lanes");
+    assert!(html.contains("Objections raised per kind and week"));
+    assert!(html.contains("class=\"mark count\""));
+    assert!(html.contains(">week (starting on Monday)</text>"));
     // Every ranked agent (12 with 10+ calls) has a coaching section, linked
     // from the agents table.
     let coached = html.matches("<section id=\"coach-").count();
@@ -119,4 +145,7 @@ fn every_call_id_links_to_an_anchor_and_a_phone_has_no_horizontal_scroll() {
         v["scroll"].as_u64() <= v["width"].as_u64(),
         "horizontal page scroll at 420 px: {v}"
     );
+    assert!(v["charts"].as_u64().unwrap() >= 5, "{v}");
+    let smallest = v["smallest_chart_text"].as_f64().unwrap();
+    assert!(smallest >= 9.0, "chart text at 420 px: {smallest:.1} px");
 }

@@ -3,11 +3,9 @@
 //! the weekly rate on a date axis (empty weeks shown as gaps), per agent and
 //! the objections raised per kind.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
-use crate::report::document::{ChartKind, RateBar, Section};
+use crate::report::document::{ChartKind, Lane, LaneUnit, RateBar, Section};
 use crate::report::format::{examples, rate};
 use crate::report::sections::agents::{GroupColumns, conversion_bar};
 use crate::report::sections::findings::capitalise;
@@ -91,53 +89,81 @@ fn weekly(sec: &mut Section, s: &Summary) {
         .overall
         .iter()
         .filter(|(_, r)| r.n > 0)
-        .map(|(week, r)| RateBar {
-            label: week.to_string(),
-            value: r.value().unwrap_or(0.0),
-            interval: r.wilson().map(|ci| (ci.low, ci.high)),
-            note: format!("{}/{}", r.hits, r.n),
-        })
+        .map(|(week, r)| rate_point(*week, r))
         .collect();
     sec.chart(
         &format!("{rate_word} per week (95% CI; weeks without calls are gaps)"),
         ChartKind::Trend(points),
     );
-    let cell = |r: Option<&Rate>| {
-        r.filter(|r| r.n > 0)
-            .map_or("–".into(), |r| format!("{}/{}", r.hits, r.n))
-    };
-    sec.paragraph(format!(
-        "{rate_word} per agent and week ({} calls / calls with a known outcome):",
-        s.words.positive
-    ));
-    week_table(sec, "Agent", &weeks, &w.agents, cell);
+    let periods: Vec<String> = weeks.iter().map(NaiveDate::to_string).collect();
+    let agents = w
+        .agents
+        .iter()
+        .map(|(agent, per)| {
+            let hits: u64 = per.values().map(|r| r.hits).sum();
+            let n: u64 = per.values().map(|r| r.n).sum();
+            Lane {
+                label: agent.clone(),
+                note: format!("{hits}/{n}"),
+                points: per
+                    .iter()
+                    .filter(|(_, r)| r.n > 0)
+                    .map(|(week, r)| rate_point(*week, r))
+                    .collect(),
+            }
+        })
+        .collect();
+    sec.chart(
+        &format!(
+            "{rate_word} per agent and week ({} calls / calls with a known outcome; weeks without any are gaps)",
+            s.words.positive
+        ),
+        ChartKind::Lanes {
+            unit: LaneUnit::Rate,
+            periods: periods.clone(),
+            lanes: agents,
+        },
+    );
     if !w.objections.is_empty() {
-        sec.paragraph("Objections raised per kind and week:");
-        let count = |n: Option<&u64>| n.map_or("0".into(), u64::to_string);
-        week_table(sec, "Objection", &weeks, &w.objections, count);
+        let kinds = w
+            .objections
+            .iter()
+            .map(|(kind, per)| Lane {
+                label: kind.clone(),
+                note: format!("{} raised", per.values().sum::<u64>()),
+                // Weeks with calls count zero objections; weeks without calls are gaps.
+                points: w
+                    .overall
+                    .keys()
+                    .map(|week| {
+                        let n = per.get(week).copied().unwrap_or(0);
+                        RateBar {
+                            label: week.to_string(),
+                            value: n as f64,
+                            interval: None,
+                            note: n.to_string(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        sec.chart(
+            "Objections raised per kind and week (weeks without calls are gaps)",
+            ChartKind::Lanes {
+                unit: LaneUnit::Count,
+                periods,
+                lanes: kinds,
+            },
+        );
     }
 }
 
-/// One row per key, one column per week, cells written by `cell`.
-fn week_table<V>(
-    sec: &mut Section,
-    first: &str,
-    weeks: &[NaiveDate],
-    rows: &BTreeMap<String, BTreeMap<NaiveDate, V>>,
-    cell: impl Fn(Option<&V>) -> String,
-) {
-    let headers: Vec<String> = std::iter::once(first.to_string())
-        .chain(weeks.iter().map(|d| d.format("%d %b").to_string()))
-        .collect();
-    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    sec.table(
-        &header_refs,
-        rows.iter()
-            .map(|(key, per)| {
-                std::iter::once(key.clone())
-                    .chain(weeks.iter().map(|d| cell(per.get(d))))
-                    .collect()
-            })
-            .collect(),
-    );
+/// A week's rate as a chart point labelled with the week's Monday.
+fn rate_point(week: NaiveDate, r: &Rate) -> RateBar {
+    RateBar {
+        label: week.to_string(),
+        value: r.value().unwrap_or(0.0),
+        interval: r.wilson().map(|ci| (ci.low, ci.high)),
+        note: format!("{}/{}", r.hits, r.n),
+    }
 }

@@ -18,6 +18,7 @@ mod decode;
 mod dedup;
 mod folder;
 mod jsonl;
+mod jsonl_fields;
 mod meta;
 pub mod profiles;
 mod row_shape;
@@ -218,7 +219,7 @@ pub fn open(spec: &InputSpec, cfg: &Config) -> Result<CallStream, InputError> {
     }
     let format = format_of(&spec.path, cfg.input.format);
     if format == InputFormat::Jsonl {
-        return jsonl::open(&spec.path);
+        return jsonl::open(&spec.path, &cfg.speakers);
     }
     let table = open_table(&spec.path, format, cfg)?;
     match (cfg.input.layout, &spec.calls_meta) {

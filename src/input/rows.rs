@@ -52,8 +52,10 @@ pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
     let mut resolver = Resolver::new(&table.file, &table.headers);
     let cols = resolver.call_columns(&mapping_spec(&cfg.input))?;
     let mut notes = resolver.notes;
+    let mut pending = resolver.duplicates;
     let (rows, dates) = date_order::decide(table.rows, cols.started_at.as_ref(), &table.file);
     notes.extend(dates.note);
+    pending.extend(dates.ambiguous);
     let ctx = BuildCtx {
         date_order: dates.order,
         ..BuildCtx::new(&table.file, cfg)
@@ -73,7 +75,7 @@ pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
         cols,
         shape,
         dedup: Dedup::default(),
-        ambiguous: dates.ambiguous,
+        pending,
     };
     Ok(CallStream {
         inner: Box::new(rows.map(move |row| reader.read(row))),
@@ -82,13 +84,14 @@ pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
 }
 
 /// Turns the rows of one file into calls, with the file-level state:
-/// duplicate ids and the date-order warning still to give.
+/// duplicate ids and the file-level warnings still to give (repeated
+/// headers, the date order), which go with the first call.
 struct RowReader {
     ctx: BuildCtx,
     cols: CallColumns,
     shape: Shape,
     dedup: Dedup,
-    ambiguous: Option<RowWarning>,
+    pending: Vec<RowWarning>,
 }
 
 impl RowReader {
@@ -96,8 +99,7 @@ impl RowReader {
         let mut raw = match row {
             Err(w) => return RowResult::Skipped(w),
             Ok(raw) if is_blank(&raw) => {
-                let blank = "blank row; skipped".to_string();
-                return RowResult::Skipped(RowWarning::new(&self.ctx.file, raw.row, None, blank));
+                return RowResult::Skipped(blank_row(&self.ctx.file, raw.row));
             }
             Ok(raw) => raw,
         };
@@ -108,7 +110,7 @@ impl RowReader {
             Ok((call, mut warnings)) => match self.dedup.check(&self.ctx.file, &call.id, raw.row) {
                 Some(w) => RowResult::Skipped(w),
                 None => {
-                    warnings.extend(self.ambiguous.take());
+                    warnings.append(&mut self.pending);
                     RowResult::Call(Box::new(call), warnings)
                 }
             },
@@ -119,6 +121,11 @@ impl RowReader {
 /// A row with no value in any cell (trailing spreadsheet rows).
 pub fn is_blank(raw: &RawRow) -> bool {
     raw.cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// The warning for a blank row, which is skipped and counted.
+pub fn blank_row(file: &str, row: u64) -> RowWarning {
+    RowWarning::new(file, row, None, "blank row; skipped".to_string())
 }
 
 /// Reads typed values from one row, collecting a warning per unreadable value.

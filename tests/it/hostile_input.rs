@@ -287,15 +287,49 @@ fn speaker_labels_that_never_say_who_is_the_agent_get_roles_from_what_is_said() 
 #[test]
 fn jsonl_bad_lines_are_skipped_with_their_line_number() {
     let run = analyze("bad_line.jsonl");
-    run.assert_counts(2, 2, 2);
+    run.assert_counts(3, 1, 2);
     assert_eq!(
         run.warnings(),
         [
             "warning: bad_line.jsonl:2: not a call record: key must be a string at line 1 column 27",
-            "warning: bad_line.jsonl:3: not a call record: invalid type: string \"forty\", expected f64 at line 1 column 44",
+            "warning: bad_line.jsonl:3: duration_s: cannot parse duration `forty` (expected seconds, mm:ss or hh:mm:ss); treated as unknown",
         ]
     );
-    assert_eq!(run.ids(), ["j1", "j4"]);
+    assert_eq!(run.ids(), ["j1", "j3", "j4"]);
+}
+
+#[test]
+fn jsonl_follows_the_csv_rules_for_raw_transcripts_durations_dates_and_attributes() {
+    let run = analyze_text(
+        "calls.jsonl",
+        concat!(
+            r#"{"id":"r1","duration_s":-50,"legs":[{"name":"call","transcript":{"raw":"Agent: hi there\nCustomer: no thanks"}}]}"#,
+            "\n",
+            r#"{"id":"r2","started_at":"yesterday","duration_s":95,"attributes":{"age":42,"vip":true}}"#,
+            "\n",
+            r#"{"id":"r3","started_at":"12/16/2025 8:32","legs":[{"name":"call","duration_s":"1:30","transcript":{"raw":"Agent: hello"}}]}"#,
+            "\n",
+        ),
+    );
+    run.assert_counts(3, 0, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: calls.jsonl:1: duration_s: negative duration `-50`; treated as unknown",
+            "warning: calls.jsonl:2: started_at: cannot parse date `yesterday` (expected ISO 8601 or mm/dd/yyyy [hh:mm[:ss]]); treated as unknown",
+        ]
+    );
+    let r1 = run.call("r1");
+    assert_eq!(r1["duration_s"], Value::Null);
+    assert_eq!(r1["metrics"]["length_class"], "unknown", "never classed short");
+    assert_eq!(r1["metrics"]["turns"], 2, "the raw transcript is parsed");
+    let r2 = run.call("r2");
+    assert_eq!(r2["started_at"], Value::Null);
+    assert_eq!(r2["duration_s"], 95.0);
+    assert_eq!(r2["attributes"]["age"], "42");
+    let r3 = run.call("r3");
+    assert_eq!(r3["started_at"], "2025-12-16T08:32:00");
+    assert_eq!(r3["duration_s"], 90.0, "the leg's duration");
 }
 
 #[test]
@@ -615,4 +649,47 @@ fn a_sheet_with_a_stray_far_cell_is_refused_before_it_is_allocated() {
     analyze_in(dir.path(), "bomb.xlsx", &[]).assert_error(
         "bomb.xlsx: sheet `Sheet1` spans 99001 rows × 1001 columns from its first to its last value, more than the 10000000 cells callscope reads; delete the stray cells beyond the data or export the sheet as CSV",
     );
+}
+
+#[test]
+fn a_repeated_transcript_column_is_a_warning_naming_both_columns() {
+    let run = analyze_text(
+        "repeated.csv",
+        "call_id,agent,transcript,duration,Transcript\nd1,ann,Agent: hi,30,Agent: other\nd2,bob,Agent: yo,40,\n",
+    );
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: repeated.csv:1: columns 3 and 5 are both named `Transcript`; only column 3 is read as transcript"
+        ]
+    );
+    assert_eq!(transcript(&run.call("d1")), "Agent: hi");
+}
+
+#[test]
+fn blank_rows_of_an_utterance_table_count_as_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("utt.toml"),
+        "[input]\nprofile = \"custom\"\nlayout = \"utterance-per-row\"\n\
+         [input.columns]\ncall_id = \"call_id\"\n\
+         [input.utterances]\ncall_id = \"call_id\"\nspeaker = \"speaker\"\ntext = \"text\"\n",
+    )
+    .expect("write config");
+    std::fs::write(
+        dir.path().join("utt.csv"),
+        "call_id,speaker,text\nu1,agent,Hi there.\n,,\nu1,customer,No thanks.\nu2,agent,Hello?\n , ,\n",
+    )
+    .expect("write table");
+    let run = analyze_in(dir.path(), "utt.csv", &["--config", "utt.toml"]);
+    run.assert_counts(2, 2, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: utt.csv:3: blank row; skipped",
+            "warning: utt.csv:6: blank row; skipped",
+        ]
+    );
+    assert_eq!(run.call("u1")["metrics"]["turns"], 2, "the blank row splits nothing");
 }

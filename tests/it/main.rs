@@ -14,6 +14,7 @@ mod export_formats;
 mod heuristic_analyzer;
 mod heuristic_playbook;
 mod heuristic_props;
+mod hostile_config;
 mod hostile_input;
 mod input_csv;
 mod input_demo;

@@ -144,9 +144,11 @@ purpose_section = "nope"
 [[playbook.sections]]
 id = "a"
 name = "A"
+phrases = ["hi"]
 [[playbook.sections]]
 id = "a"
 name = "A again"
+phrases = ["hi"]
 "#;
         let cfg: Config = toml::from_str(text).expect("parses");
         assert_eq!(

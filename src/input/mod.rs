@@ -20,12 +20,14 @@ mod folder;
 mod jsonl;
 mod jsonl_fields;
 mod meta;
+mod ods_size;
 pub mod profiles;
 mod row_shape;
 mod rows;
 pub mod speaker_roles;
 mod stt;
 mod subtitles;
+mod swallowed;
 pub mod table;
 mod utterances;
 pub mod values;
@@ -119,8 +121,8 @@ pub enum InputError {
     SheetTooLarge {
         file: String,
         sheet: String,
-        rows: u32,
-        columns: u32,
+        rows: u64,
+        columns: u64,
     },
     #[error("{file}: no sheet named `{sheet}`; sheets found: {}", .found.join(", "))]
     Sheet {

@@ -12,6 +12,7 @@ use super::dates::{DateOrder, TWO_DIGIT_YEAR_RULE, parse_date};
 use super::dedup::Dedup;
 use super::profiles::{mapping_spec, outcome_map};
 use super::row_shape::Shape;
+use super::swallowed;
 use super::table::{RawRow, Table};
 use super::values::{clean, join_parts, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
@@ -78,7 +79,7 @@ pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
         pending,
     };
     Ok(CallStream {
-        inner: Box::new(rows.map(move |row| reader.read(row))),
+        inner: Box::new(rows.flat_map(move |row| reader.read(row))),
         notes,
     })
 }
@@ -95,16 +96,29 @@ struct RowReader {
 }
 
 impl RowReader {
-    fn read(&mut self, row: Result<RawRow, RowWarning>) -> RowResult {
+    /// The calls of one record: itself, and any rows an unclosed quote in
+    /// it swallowed.
+    fn read(&mut self, row: Result<RawRow, RowWarning>) -> Vec<RowResult> {
         let mut raw = match row {
-            Err(w) => return RowResult::Skipped(w),
+            Err(w) => return vec![RowResult::Skipped(w)],
             Ok(raw) if is_blank(&raw) => {
-                return RowResult::Skipped(blank_row(&self.ctx.file, raw.row));
+                return vec![RowResult::Skipped(blank_row(&self.ctx.file, raw.row))];
             }
             Ok(raw) => raw,
         };
         let misfit = self.shape.fit(&mut raw);
         raw.warnings.extend(misfit);
+        let recovered = swallowed::recover(&mut raw, &self.cols, &self.shape);
+        let mut results = vec![self.call(raw)];
+        for mut raw in recovered {
+            let misfit = self.shape.fit(&mut raw);
+            raw.warnings.extend(misfit);
+            results.push(self.call(raw));
+        }
+        results
+    }
+
+    fn call(&mut self, raw: RawRow) -> RowResult {
         match call_from_row(&raw, &self.cols, &self.ctx) {
             Err(w) => RowResult::Skipped(w),
             Ok((call, mut warnings)) => match self.dedup.check(&self.ctx.file, &call.id, raw.row) {

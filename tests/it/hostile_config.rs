@@ -12,7 +12,10 @@ fn every_config_problem_is_listed_in_one_message_before_anything_runs() {
          [playbook]\ncore_sections = [\"s0\", \"gone\"]\npurpose_section = \"nope\"\n",
     );
     for i in 0..250 {
-        toml.push_str(&format!("[[playbook.sections]]\nid = \"s{}\"\nname = \"S\"\n", i.min(248)));
+        toml.push_str(&format!(
+            "[[playbook.sections]]\nid = \"s{}\"\nname = \"S\"\nphrases = [\"hi\"]\n",
+            i.min(248)
+        ));
     }
     let config = dir.path().join("callscope.toml");
     std::fs::write(&config, toml).expect("write config");

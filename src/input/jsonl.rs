@@ -107,9 +107,11 @@ impl JsonlLines {
             .then(|| self.warn("not valid UTF-8; decoded as Windows-1252".to_string()))
             .into_iter()
             .collect();
-        warnings.extend(problems.into_iter().map(|p| {
-            RowWarning::new(&self.file, self.line, Some(p.field), p.message)
-        }));
+        warnings.extend(
+            problems
+                .into_iter()
+                .map(|p| RowWarning::new(&self.file, self.line, Some(p.field), p.message)),
+        );
         RowResult::Call(Box::new(call), warnings)
     }
 }

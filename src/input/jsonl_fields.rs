@@ -29,7 +29,13 @@ pub fn repair(record: &mut Value) -> Vec<FieldProblem> {
     if let Some(Value::Array(legs)) = call.get_mut("legs") {
         for (i, leg) in legs.iter_mut().enumerate() {
             if let Some(leg) = leg.as_object_mut() {
-                check(leg, &format!("legs[{i}]."), "duration_s", duration, &mut problems);
+                check(
+                    leg,
+                    &format!("legs[{i}]."),
+                    "duration_s",
+                    duration,
+                    &mut problems,
+                );
             }
         }
     }

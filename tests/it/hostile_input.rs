@@ -321,7 +321,10 @@ fn jsonl_follows_the_csv_rules_for_raw_transcripts_durations_dates_and_attribute
     );
     let r1 = run.call("r1");
     assert_eq!(r1["duration_s"], Value::Null);
-    assert_eq!(r1["metrics"]["length_class"], "unknown", "never classed short");
+    assert_eq!(
+        r1["metrics"]["length_class"], "unknown",
+        "never classed short"
+    );
     assert_eq!(r1["metrics"]["turns"], 2, "the raw transcript is parsed");
     let r2 = run.call("r2");
     assert_eq!(r2["started_at"], Value::Null);
@@ -691,7 +694,11 @@ fn blank_rows_of_an_utterance_table_count_as_skipped() {
             "warning: utt.csv:6: blank row; skipped",
         ]
     );
-    assert_eq!(run.call("u1")["metrics"]["turns"], 2, "the blank row splits nothing");
+    assert_eq!(
+        run.call("u1")["metrics"]["turns"],
+        2,
+        "the blank row splits nothing"
+    );
 }
 
 #[test]
@@ -736,7 +743,10 @@ fn a_nul_byte_past_the_first_64_kb_skips_its_row_and_a_mixed_encoding_cell_is_de
         ]
     );
     assert_eq!(run.ids(), ["n1", "n3"]);
-    assert_eq!(transcript(&run.call("n3")), "Agent: caf\u{e9} \u{201c}ok\u{201d}");
+    assert_eq!(
+        transcript(&run.call("n3")),
+        "Agent: caf\u{e9} \u{201c}ok\u{201d}"
+    );
 }
 
 /// An .ods workbook whose only sheet holds `content` (table rows).
@@ -744,8 +754,8 @@ fn write_ods(path: &Path, content: &str) {
     use std::io::Write;
     let file = std::fs::File::create(path).expect("create ods");
     let mut zip = zip::ZipWriter::new(file);
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("mimetype", stored).expect("mimetype");
@@ -775,7 +785,9 @@ fn write_ods(path: &Path, content: &str) {
 }
 
 fn ods_cell(text: &str) -> String {
-    format!("<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>")
+    format!(
+        "<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>"
+    )
 }
 
 fn ods_row(cells: &[&str]) -> String {

@@ -16,6 +16,7 @@ mod heuristic_playbook;
 mod heuristic_props;
 mod hostile_config;
 mod hostile_input;
+mod hostile_signals;
 mod input_csv;
 mod input_demo;
 mod input_files;

@@ -117,6 +117,10 @@ impl Outcome {
     }
 }
 
+/// Longest plausible call: a week. Anything longer is a unit mix-up or a
+/// corrupt cell, and would otherwise distort every length statistic.
+pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
+
 /// Short or long by the configured threshold; unknown when the duration is.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,

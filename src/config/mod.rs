@@ -8,6 +8,7 @@ pub mod outcomes;
 pub mod playbook;
 pub mod speakers;
 pub mod template;
+pub mod validate;
 
 use std::path::Path;
 
@@ -98,6 +99,8 @@ pub enum ConfigError {
     },
     #[error("invalid config {path}: {message}")]
     Parse { path: String, message: String },
+    #[error("invalid config {path}: {} problem(s):\n  - {}", problems.len(), problems.join("\n  - "))]
+    Invalid { path: String, problems: Vec<String> },
 }
 
 impl Config {
@@ -117,10 +120,20 @@ impl Config {
         Self::parse(&text, &path.display().to_string())
     }
 
+    /// Parses and validates the whole file: every problem is listed at once.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: origin.to_string(),
             message: e.to_string(),
-        })
+        })?;
+        let problems = validate::problems(&config);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::Invalid {
+                path: origin.to_string(),
+                problems,
+            })
+        }
     }
 }

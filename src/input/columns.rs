@@ -1,8 +1,8 @@
 //! Resolving a mapping against a header row: which column index feeds which
 //! field, which columns pass through, and what could not be found.
 
-use super::InputError;
 use super::profiles::{ColumnSpec, MappingSpec, UtteranceSpec};
+use super::{InputError, RowWarning};
 
 /// A resolved column: its index in the row and its header.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +53,8 @@ pub struct Resolver<'a> {
     headers: &'a [String],
     used: Vec<bool>,
     pub notes: Vec<String>,
+    /// A mapped column whose header another column repeats (header row).
+    pub duplicates: Vec<RowWarning>,
 }
 
 /// Header comparison key: case-insensitive, with spaces and hyphens as `_`.
@@ -76,6 +78,7 @@ impl<'a> Resolver<'a> {
             headers,
             used: vec![false; headers.len()],
             notes: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 
@@ -94,6 +97,7 @@ impl<'a> Resolver<'a> {
             Some(idx) => {
                 self.used[idx] = true;
                 let name = self.headers[idx].clone();
+                self.warn_repeats(field, idx);
                 self.notes.push(format!("{field} <- `{name}`"));
                 Ok(Some(Col { idx, name }))
             }
@@ -116,6 +120,24 @@ impl<'a> Resolver<'a> {
                     ));
                 }
                 Ok(None)
+            }
+        }
+    }
+
+    /// A warning for each later column with the same header as the mapped
+    /// column `idx`: only the first is read as `field`.
+    fn warn_repeats(&mut self, field: &str, idx: usize) {
+        let key = header_key(&self.headers[idx]);
+        for (other, header) in self.headers.iter().enumerate().skip(idx + 1) {
+            if header_key(header) == key {
+                let message = format!(
+                    "columns {} and {} are both named `{header}`; only column {} is read as {field}",
+                    idx + 1,
+                    other + 1,
+                    idx + 1,
+                );
+                self.duplicates
+                    .push(RowWarning::new(self.file, 1, None, message));
             }
         }
     }

@@ -135,18 +135,21 @@ pub fn sniff_delimiter(head: &str) -> u8 {
         .0
 }
 
-/// A cell as text: UTF-8 when valid, else Windows-1252 (flagged `true`).
+/// A cell as text: its valid UTF-8 runs as they are, and each byte that is
+/// not UTF-8 as Windows-1252 (flagged `true`), so a cell mixing the two
+/// (text pasted from two systems) is not garbled.
 pub fn decode_cell(bytes: &[u8]) -> (String, bool) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), false),
-        Err(_) => (
-            WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
-            true,
-        ),
+    let mut text = String::with_capacity(bytes.len());
+    let mut cp1252 = false;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        let invalid = chunk.invalid();
+        if !invalid.is_empty() {
+            cp1252 = true;
+            text.push_str(&WINDOWS_1252.decode_without_bom_handling(invalid).0);
+        }
     }
+    (text, cp1252)
 }
 
 /// Streams any encoding_rs encoding as UTF-8.
@@ -268,5 +271,10 @@ mod tests {
     fn windows_1252_cells_are_flagged() {
         assert_eq!(decode_cell(b"caf\xE9"), ("caf\u{e9}".to_string(), true));
         assert_eq!(decode_cell("café".as_bytes()), ("café".to_string(), false));
+        assert_eq!(
+            decode_cell(b"caf\xC3\xA9 \x93ok\x94"),
+            ("café \u{201c}ok\u{201d}".to_string(), true),
+            "each part of a mixed cell in its own encoding"
+        );
     }
 }

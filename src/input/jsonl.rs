@@ -1,17 +1,24 @@
 //! JSONL in callscope's own `Call` schema (one call per line), so exports
-//! round-trip. A line that does not parse is a row warning.
+//! round-trip. A line that does not parse is a row warning; a field that
+//! cannot be read is a warning and unknown, as a CSV cell would be
+//! (`jsonl_fields`); a transcript given only as `raw` text is parsed.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use serde_json::Value;
+
 use super::decode::decode_cell;
 use super::dedup::Dedup;
+use super::jsonl_fields::repair;
 use super::{CallStream, InputError, RowResult, RowWarning};
+use crate::config::SpeakerMap;
 use crate::model::Call;
+use crate::transcript::parse_text;
 
 /// Opens a JSONL file of calls, streaming line by line.
-pub fn open(path: &Path) -> Result<CallStream, InputError> {
+pub fn open(path: &Path, speakers: &SpeakerMap) -> Result<CallStream, InputError> {
     let file = path.display().to_string();
     let handle = File::open(path).map_err(|source| InputError::Io {
         file: file.clone(),
@@ -23,6 +30,7 @@ pub fn open(path: &Path) -> Result<CallStream, InputError> {
         line: 0,
         dedup: Dedup::default(),
         failed: false,
+        speakers: speakers.clone(),
     };
     Ok(CallStream {
         inner: Box::new(lines),
@@ -36,6 +44,7 @@ struct JsonlLines {
     line: u64,
     dedup: Dedup,
     failed: bool,
+    speakers: SpeakerMap,
 }
 
 impl Iterator for JsonlLines {
@@ -70,7 +79,12 @@ impl JsonlLines {
     fn parse(&mut self, bytes: &[u8]) -> RowResult {
         let (text, cp1252) = decode_cell(bytes);
         let text = text.trim_start_matches('\u{feff}');
-        let call: Call = match serde_json::from_str(text) {
+        let mut record: Value = match serde_json::from_str(text) {
+            Ok(record) => record,
+            Err(e) => return RowResult::Skipped(self.warn(format!("not a call record: {e}"))),
+        };
+        let problems = repair(&mut record);
+        let mut call: Call = match serde_json::from_value(record) {
             Ok(call) => call,
             Err(e) => return RowResult::Skipped(self.warn(format!("not a call record: {e}"))),
         };
@@ -80,10 +94,24 @@ impl JsonlLines {
         if let Some(w) = self.dedup.check(&self.file, &call.id, self.line) {
             return RowResult::Skipped(w);
         }
-        let warnings = cp1252
+        for leg in &mut call.legs {
+            let transcript = &mut leg.transcript;
+            if transcript.turns.is_empty() && transcript.rows.is_empty() {
+                transcript.turns = parse_text(&transcript.raw, &self.speakers);
+            }
+        }
+        if call.duration_s.is_none() {
+            call.duration_s = call.main_leg().and_then(|leg| leg.duration_s);
+        }
+        let mut warnings: Vec<RowWarning> = cp1252
             .then(|| self.warn("not valid UTF-8; decoded as Windows-1252".to_string()))
             .into_iter()
             .collect();
+        warnings.extend(
+            problems
+                .into_iter()
+                .map(|p| RowWarning::new(&self.file, self.line, Some(p.field), p.message)),
+        );
         RowResult::Call(Box::new(call), warnings)
     }
 }

@@ -19,13 +19,16 @@ mod decode;
 mod dedup;
 mod folder;
 mod jsonl;
+mod jsonl_fields;
 mod meta;
+mod ods_size;
 pub mod profiles;
 mod row_shape;
 mod rows;
 pub mod speaker_roles;
 mod stt;
 mod subtitles;
+mod swallowed;
 pub mod table;
 mod utterances;
 pub mod values;
@@ -121,8 +124,8 @@ pub enum InputError {
     SheetTooLarge {
         file: String,
         sheet: String,
-        rows: u32,
-        columns: u32,
+        rows: u64,
+        columns: u64,
     },
     #[error("{file}: no sheet named `{sheet}`; sheets found: {}", .found.join(", "))]
     Sheet {
@@ -221,7 +224,7 @@ pub fn open(spec: &InputSpec, cfg: &Config) -> Result<CallStream, InputError> {
     }
     let format = format_of(&spec.path, cfg.input.format);
     if format == InputFormat::Jsonl {
-        return jsonl::open(&spec.path);
+        return jsonl::open(&spec.path, &cfg.speakers);
     }
     let table = open_table(&spec.path, format, cfg)?;
     match (cfg.input.layout, &spec.calls_meta) {

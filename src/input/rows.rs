@@ -12,6 +12,7 @@ use super::dates::{DateOrder, TWO_DIGIT_YEAR_RULE, parse_date};
 use super::dedup::Dedup;
 use super::profiles::{mapping_spec, outcome_map};
 use super::row_shape::Shape;
+use super::swallowed;
 use super::table::{RawRow, Table};
 use super::values::{clean, join_parts, parse_duration};
 use super::{CallStream, InputError, RowResult, RowWarning};
@@ -52,8 +53,10 @@ pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
     let mut resolver = Resolver::new(&table.file, &table.headers);
     let cols = resolver.call_columns(&mapping_spec(&cfg.input))?;
     let mut notes = resolver.notes;
+    let mut pending = resolver.duplicates;
     let (rows, dates) = date_order::decide(table.rows, cols.started_at.as_ref(), &table.file);
     notes.extend(dates.note);
+    pending.extend(dates.ambiguous);
     let ctx = BuildCtx {
         date_order: dates.order,
         ..BuildCtx::new(&table.file, cfg)
@@ -73,42 +76,55 @@ pub fn open(table: Table, cfg: &Config) -> Result<CallStream, InputError> {
         cols,
         shape,
         dedup: Dedup::default(),
-        ambiguous: dates.ambiguous,
+        pending,
     };
     Ok(CallStream {
-        inner: Box::new(rows.map(move |row| reader.read(row))),
+        inner: Box::new(rows.flat_map(move |row| reader.read(row))),
         notes,
     })
 }
 
 /// Turns the rows of one file into calls, with the file-level state:
-/// duplicate ids and the date-order warning still to give.
+/// duplicate ids and the file-level warnings still to give (repeated
+/// headers, the date order), which go with the first call.
 struct RowReader {
     ctx: BuildCtx,
     cols: CallColumns,
     shape: Shape,
     dedup: Dedup,
-    ambiguous: Option<RowWarning>,
+    pending: Vec<RowWarning>,
 }
 
 impl RowReader {
-    fn read(&mut self, row: Result<RawRow, RowWarning>) -> RowResult {
+    /// The calls of one record: itself, and any rows an unclosed quote in
+    /// it swallowed.
+    fn read(&mut self, row: Result<RawRow, RowWarning>) -> Vec<RowResult> {
         let mut raw = match row {
-            Err(w) => return RowResult::Skipped(w),
+            Err(w) => return vec![RowResult::Skipped(w)],
             Ok(raw) if is_blank(&raw) => {
-                let blank = "blank row; skipped".to_string();
-                return RowResult::Skipped(RowWarning::new(&self.ctx.file, raw.row, None, blank));
+                return vec![RowResult::Skipped(blank_row(&self.ctx.file, raw.row))];
             }
             Ok(raw) => raw,
         };
         let misfit = self.shape.fit(&mut raw);
         raw.warnings.extend(misfit);
+        let recovered = swallowed::recover(&mut raw, &self.cols, &self.shape);
+        let mut results = vec![self.call(raw)];
+        for mut raw in recovered {
+            let misfit = self.shape.fit(&mut raw);
+            raw.warnings.extend(misfit);
+            results.push(self.call(raw));
+        }
+        results
+    }
+
+    fn call(&mut self, raw: RawRow) -> RowResult {
         match call_from_row(&raw, &self.cols, &self.ctx) {
             Err(w) => RowResult::Skipped(w),
             Ok((call, mut warnings)) => match self.dedup.check(&self.ctx.file, &call.id, raw.row) {
                 Some(w) => RowResult::Skipped(w),
                 None => {
-                    warnings.extend(self.ambiguous.take());
+                    warnings.append(&mut self.pending);
                     RowResult::Call(Box::new(call), warnings)
                 }
             },
@@ -119,6 +135,11 @@ impl RowReader {
 /// A row with no value in any cell (trailing spreadsheet rows).
 pub fn is_blank(raw: &RawRow) -> bool {
     raw.cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// The warning for a blank row, which is skipped and counted.
+pub fn blank_row(file: &str, row: u64) -> RowWarning {
+    RowWarning::new(file, row, None, "blank row; skipped".to_string())
 }
 
 /// Reads typed values from one row, collecting a warning per unreadable value.

@@ -10,6 +10,7 @@ use calamine::{
 };
 
 use super::decode::{SniffError, decode_cell, sniff};
+use super::ods_size;
 use super::{InputError, RowWarning};
 
 /// One data row: its number in the file (the header is row 1) and its cells.
@@ -141,7 +142,10 @@ impl Iterator for CsvRows {
             Ok(false) => None,
             Ok(true) => {
                 let row = record.position().map_or(0, |p| p.record() + 1);
-                Some(match self.cut_short(row, &record) {
+                let refused = self
+                    .cut_short(row, &record)
+                    .or_else(|| self.binary(row, &record));
+                Some(match refused {
                     Some(w) => Err(w),
                     None => Ok(self.decode_row(row, &record)),
                 })
@@ -176,15 +180,10 @@ impl CsvRows {
             .get(last)
             .map_or(0, |cell| cell.iter().filter(|&&b| b == b'\n').count());
         if watch.quotes % 2 == 1 && swallowed > 0 {
-            let column = self
-                .headers
-                .get(last)
-                .cloned()
-                .unwrap_or_else(|| format!("#{}", last + 1));
             return Some(RowWarning::new(
                 &self.file,
                 row,
-                Some(column),
+                Some(self.column_name(last)),
                 format!(
                     "a quote opened in this cell is never closed, so the cell runs to the end of the file ({swallowed} more lines); row skipped"
                 ),
@@ -202,6 +201,26 @@ impl CsvRows {
                 ),
             )
         })
+    }
+
+    /// A row holding a NUL byte is binary data, not text: skipped with a
+    /// warning (a NUL in the first 64 KB refuses the whole file).
+    fn binary(&self, row: u64, record: &csv::ByteRecord) -> Option<RowWarning> {
+        let idx = record.iter().position(|cell| cell.contains(&0))?;
+        Some(RowWarning::new(
+            &self.file,
+            row,
+            Some(self.column_name(idx)),
+            "holds binary data (a NUL byte); row skipped".to_string(),
+        ))
+    }
+
+    /// The header of column `idx`, or `#N` past the header.
+    fn column_name(&self, idx: usize) -> String {
+        self.headers
+            .get(idx)
+            .cloned()
+            .unwrap_or_else(|| format!("#{}", idx + 1))
     }
 
     /// Decodes the cells; the first cell that is not UTF-8 gets the file's
@@ -222,15 +241,10 @@ impl CsvRows {
         let mut warnings = Vec::new();
         if let Some(i) = first_lossy.filter(|_| !self.warned_cp1252) {
             self.warned_cp1252 = true;
-            let column = self
-                .headers
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("#{}", i + 1));
             warnings.push(RowWarning::new(
                 &self.file,
                 row,
-                Some(column),
+                Some(self.column_name(i)),
                 "not valid UTF-8; decoded as Windows-1252 (and so is every later such cell)"
                     .to_string(),
             ));
@@ -249,13 +263,15 @@ impl CsvRows {
 pub const MAX_SHEET_CELLS: u64 = 10_000_000;
 
 /// Opens a spreadsheet sheet (the named one, or the first visible one). The
-/// sheet is held in memory, bounded by [`MAX_SHEET_CELLS`] for .xlsx files.
+/// sheet is held in memory, bounded by [`MAX_SHEET_CELLS`] for .xlsx and
+/// .ods files.
 pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> {
     let file = path.display().to_string();
     let xlsx_err = |e: calamine::Error| InputError::Xlsx {
         file: file.clone(),
         message: e.to_string(),
     };
+    refuse_oversized_ods(path, &file)?;
     let mut book = open_workbook_auto(path).map_err(xlsx_err)?;
     let names = book.sheet_names();
     let name = match sheet {
@@ -303,6 +319,31 @@ pub fn open_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, InputError> 
     })
 }
 
+/// Calamine loads every sheet of an .ods workbook when it opens it,
+/// expanding repeated rows: each sheet's used range is measured from the
+/// XML first, and one over [`MAX_SHEET_CELLS`] refuses the file.
+fn refuse_oversized_ods(path: &Path, file: &str) -> Result<(), InputError> {
+    let is_ods = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
+    if !is_ods {
+        return Ok(());
+    }
+    match ods_size::oversized(path, MAX_SHEET_CELLS) {
+        Ok(None) => Ok(()),
+        Ok(Some(size)) => Err(InputError::SheetTooLarge {
+            file: file.to_string(),
+            sheet: size.name,
+            rows: size.rows,
+            columns: size.columns,
+        }),
+        Err(message) => Err(InputError::Xlsx {
+            file: file.to_string(),
+            message,
+        }),
+    }
+}
+
 /// The first sheet a person opening the workbook can see (hidden sheets
 /// hold lookups and scratch data, not the export).
 fn first_visible(book: &Sheets<BufReader<File>>) -> Option<String> {
@@ -340,8 +381,8 @@ fn bounded_range(
             return Err(InputError::SheetTooLarge {
                 file: file.to_string(),
                 sheet: sheet.to_string(),
-                rows: last.0 - first.0 + 1,
-                columns: last.1 - first.1 + 1,
+                rows: u64::from(last.0 - first.0 + 1),
+                columns: u64::from(last.1 - first.1 + 1),
             });
         }
         cells.push(Cell::new((row, col), Data::from(cell.get_value().clone())));

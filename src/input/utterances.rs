@@ -14,7 +14,7 @@ use super::columns::{Resolver, UtteranceCols};
 use super::dedup::Dedup;
 use super::meta::{MetaIndex, attach};
 use super::profiles::utterance_spec;
-use super::rows::{BuildCtx, is_blank};
+use super::rows::{BuildCtx, blank_row, is_blank};
 use super::speaker_roles::raw_text;
 use super::table::{RawRow, RowIter, Table};
 use super::values::{clean, parse_duration};
@@ -104,6 +104,8 @@ impl Iterator for Utterances {
 impl Utterances {
     fn feed(&mut self, raw: RawRow) {
         if is_blank(&raw) {
+            let w = blank_row(&self.ctx.file, raw.row);
+            self.pending.push_back(RowResult::Skipped(w));
             return;
         }
         let Some(id) = clean(raw.cell(self.cols.call_id.idx)).map(str::to_string) else {

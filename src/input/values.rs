@@ -3,6 +3,7 @@
 //! the caller to turn into a row warning; it never becomes a zero.
 
 pub use super::dates::parse_datetime;
+use crate::model::MAX_DURATION_S;
 
 /// Tokens that spreadsheet and pandas exports write for "no value".
 const NULL_TOKENS: [&str; 7] = ["", "-", "nan", "none", "null", "n/a", "na"];
@@ -39,10 +40,6 @@ pub fn parse_duration(raw: &str) -> Result<Option<f64>, String> {
     }
     Ok(Some(total))
 }
-
-/// Longest plausible call: a week. Anything longer is a unit mix-up or a
-/// corrupt cell, and would otherwise distort every length statistic.
-pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
 
 /// Seconds written as a number: `95`, `95.5`, `1e3` (not `inf`, not signed).
 fn plain_seconds(v: &str) -> Option<f64> {

@@ -177,10 +177,10 @@ impl Section {
         self
     }
 
-    /// Replaces the rule-generated paragraphs with an LLM-written narrative
-    /// (placed first); tables, lists and charts stay.
-    pub fn replace_narrative(&mut self, paragraphs: Vec<String>) {
-        self.blocks.retain(|b| !matches!(b, Block::Paragraph(_)));
+    /// Adds an LLM-written narrative before the section's own blocks. The
+    /// rule-generated paragraphs, tables, lists and charts all stay: the
+    /// computed figures are never replaced, the narrative only adds to them.
+    pub fn add_narrative(&mut self, paragraphs: Vec<String>) {
         let new = paragraphs.into_iter().map(Block::Paragraph);
         self.blocks.splice(0..0, new);
         self.narrative = NarrativeSource::Llm;
@@ -192,14 +192,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn replacing_the_narrative_keeps_tables_and_records_the_source() {
+    fn a_narrative_adds_to_the_computed_text_and_records_the_source() {
         let mut s = Section::new("x", "X");
         s.paragraph("rule text")
             .table(&["a"], vec![vec!["1".into()]]);
-        s.replace_narrative(vec!["llm text".into()]);
+        s.add_narrative(vec!["llm text".into()]);
         assert_eq!(s.narrative, NarrativeSource::Llm);
-        assert_eq!(s.blocks.len(), 2);
+        assert_eq!(s.blocks.len(), 3);
         assert_eq!(s.blocks[0], Block::Paragraph("llm text".into()));
-        assert!(matches!(s.blocks[1], Block::Table(_)));
+        assert_eq!(s.blocks[1], Block::Paragraph("rule text".into()));
+        assert!(matches!(s.blocks[2], Block::Table(_)));
     }
 }

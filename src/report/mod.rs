@@ -31,8 +31,8 @@ pub struct ReportContext {
     pub analyzer: String,
 }
 
-/// Builds the document both renderers draw. Callers may replace a section's
-/// narrative (`Section::replace_narrative`) before rendering.
+/// Builds the document both renderers draw. Callers may add an LLM-written
+/// narrative to a section (`Section::add_narrative`) before rendering.
 pub fn build_document(s: &Summary, ctx: &ReportContext) -> Document {
     let period = match (s.totals.first_day, s.totals.last_day) {
         (Some(a), Some(b)) => format!("{a} to {b}"),

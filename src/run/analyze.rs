@@ -12,12 +12,13 @@ use serde::Serialize;
 
 use crate::analyze::grounding;
 use crate::analyze::llm::LlmAnalyzer;
-use crate::engine::{EngineOptions, Estimate, FolderBudget, RunStats, Scheduler};
+use crate::engine::{EngineOptions, Estimate, FolderBudget, RunStats, Scheduler, StopReason};
 use crate::input::RowWarning;
 use crate::store::Store;
 
 use super::context::AnalysisContext;
 use super::executor::Executor;
+use super::interrupt::Interrupt;
 use super::pipeline::{self, RunPlan};
 use super::progress::{Billing, Progress, ProgressMode};
 use super::publish::{self, Written};
@@ -110,9 +111,15 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     };
     let input_name = settings.input.path.display().to_string();
     let run = store.begin_run(&analyzer_key, &input_name, &settings.config)?;
+    let shutdown = scheduler.as_ref().map(|s| s.shutdown().clone());
+    let interrupt = Interrupt::listen(move || {
+        if let Some(shutdown) = &shutdown {
+            shutdown.escalate();
+        }
+    });
     let executor = match &scheduler {
         Some(s) => Executor::Llm(Arc::clone(s)),
-        None => Executor::Heuristic,
+        None => Executor::Heuristic(interrupt.clone()),
     };
     let total = (settings.progress != ProgressMode::Hidden)
         .then(|| crate::input::count_calls(&settings.input, &settings.config, settings.limit))
@@ -140,6 +147,9 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         ..RunRecord::default()
     };
     record.update(scheduler.as_deref(), started);
+    if interrupt.received() && record.engine.stopped.is_none() {
+        record.engine.stopped = Some(StopReason::Interrupted);
+    }
     store.finish_run(run, &record)?;
     let run_info = store.latest_run()?;
     // After an early stop the provider is unusable or unaffordable: the

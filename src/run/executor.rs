@@ -16,14 +16,16 @@ use crate::model::Call;
 use crate::store::CallKey;
 
 use super::context::AnalysisContext;
+use super::interrupt::Interrupt;
 
 /// Calls waiting between stages; bounds memory whatever the input size.
 pub(super) const QUEUE: usize = 256;
 
 /// Who analyses the calls.
 pub enum Executor {
-    /// The heuristic analyzer on one thread per core.
-    Heuristic,
+    /// The heuristic analyzer on one thread per core; it takes no more
+    /// work once a stop signal has arrived.
+    Heuristic(Interrupt),
     /// An LLM through the run's scheduler.
     Llm(Arc<Scheduler>),
 }
@@ -64,13 +66,16 @@ impl Executor {
     /// and the threads doing the work.
     pub(super) fn start(self, ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Threads) {
         match self {
-            Executor::Heuristic => spawn_heuristic(ctx),
+            Executor::Heuristic(interrupt) => spawn_heuristic(ctx, interrupt),
             Executor::Llm(scheduler) => spawn_engine(ctx, scheduler),
         }
     }
 }
 
-fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Threads) {
+fn spawn_heuristic(
+    ctx: Arc<AnalysisContext>,
+    interrupt: Interrupt,
+) -> (Dispatch, Receiver<Done>, Threads) {
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(QUEUE);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let work_rx = Arc::new(Mutex::new(work_rx));
@@ -82,10 +87,15 @@ fn spawn_heuristic(ctx: Arc<AnalysisContext>) -> (Dispatch, Receiver<Done>, Thre
             thread::spawn(move || heuristic_worker(&work_rx, &done_tx, &ctx))
         })
         .collect();
-    let dispatch = move |work| match work_tx.try_send(work) {
-        Ok(()) => Offer::Taken,
-        Err(mpsc::TrySendError::Full(work)) => Offer::Full(work),
-        Err(mpsc::TrySendError::Disconnected(_)) => Offer::Closed,
+    let dispatch = move |work| {
+        if interrupt.received() {
+            return Offer::Closed;
+        }
+        match work_tx.try_send(work) {
+            Ok(()) => Offer::Taken,
+            Err(mpsc::TrySendError::Full(work)) => Offer::Full(work),
+            Err(mpsc::TrySendError::Disconnected(_)) => Offer::Closed,
+        }
     };
     (Box::new(dispatch), done_rx, threads)
 }
@@ -154,12 +164,6 @@ async fn drive_engine(
     done_tx: Sender<Done>,
     scheduler: &Scheduler,
 ) {
-    let shutdown = scheduler.shutdown().clone();
-    tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            shutdown.escalate();
-        }
-    });
     // The engine sees calls; the writer needs their keys and metrics back.
     let keys = Arc::new(Mutex::new(std::collections::HashMap::new()));
     let remember = Arc::clone(&keys);

@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod context;
 mod executor;
+pub mod interrupt;
 pub mod output_lock;
 pub mod pipeline;
 pub mod progress;

@@ -2,9 +2,9 @@
 //! `report.md`, `report.html`, `report.docx`, `insights.csv`,
 //! `insights.jsonl`, `calls.parquet` + `utterances.parquet` and
 //! `scorecard.csv`. Used after `analyze` and by `report`.
-//! With an LLM, each section's narrative may be written by it from the
-//! section's own figures; a section whose text is not supported by those
-//! figures keeps the rule-based narrative.
+//! With an LLM, each section may gain a narrative written by it from the
+//! section's own figures, placed before the computed text, which always
+//! stays; a narrative not supported by those figures is dropped.
 
 use std::path::{Path, PathBuf};
 
@@ -162,7 +162,7 @@ fn narrate(doc: &mut Document, llm: &Scheduler, store: &Store) -> Result<()> {
         let figures = figures_of(section);
         let key = narrative_key(llm.analyzer(), &figures);
         match store.narrative(&key)? {
-            Some(paragraphs) => section.replace_narrative(paragraphs),
+            Some(paragraphs) => section.add_narrative(paragraphs),
             None => wanted.push((i, key, figures)),
         }
     }
@@ -188,7 +188,7 @@ fn narrate(doc: &mut Document, llm: &Scheduler, store: &Store) -> Result<()> {
     for ((i, key, _), answer) in wanted.into_iter().zip(answers) {
         if let Some(paragraphs) = answer {
             store.record_narrative(&key, &paragraphs)?;
-            doc.sections[i].replace_narrative(paragraphs);
+            doc.sections[i].add_narrative(paragraphs);
         }
     }
     Ok(())

@@ -234,6 +234,10 @@ fn llm_narrative_is_used_when_its_numbers_are_the_figures() {
     let md = narrated_report("openai", Dialect::OpenAi, text);
     assert!(md.contains(text));
     assert!(
+        md.contains("of the calls with a known outcome"),
+        "prose without numbers adds to the computed summary, never replaces it (#12.21)"
+    );
+    assert!(
         md.contains("narrative written by an LLM from the figures in: Executive summary"),
         "the report says which sections the LLM wrote"
     );

@@ -287,15 +287,52 @@ fn speaker_labels_that_never_say_who_is_the_agent_get_roles_from_what_is_said() 
 #[test]
 fn jsonl_bad_lines_are_skipped_with_their_line_number() {
     let run = analyze("bad_line.jsonl");
-    run.assert_counts(2, 2, 2);
+    run.assert_counts(3, 1, 2);
     assert_eq!(
         run.warnings(),
         [
             "warning: bad_line.jsonl:2: not a call record: key must be a string at line 1 column 27",
-            "warning: bad_line.jsonl:3: not a call record: invalid type: string \"forty\", expected f64 at line 1 column 44",
+            "warning: bad_line.jsonl:3: duration_s: cannot parse duration `forty` (expected seconds, mm:ss or hh:mm:ss); treated as unknown",
         ]
     );
-    assert_eq!(run.ids(), ["j1", "j4"]);
+    assert_eq!(run.ids(), ["j1", "j3", "j4"]);
+}
+
+#[test]
+fn jsonl_follows_the_csv_rules_for_raw_transcripts_durations_dates_and_attributes() {
+    let run = analyze_text(
+        "calls.jsonl",
+        concat!(
+            r#"{"id":"r1","duration_s":-50,"legs":[{"name":"call","transcript":{"raw":"Agent: hi there\nCustomer: no thanks"}}]}"#,
+            "\n",
+            r#"{"id":"r2","started_at":"yesterday","duration_s":95,"attributes":{"age":42,"vip":true}}"#,
+            "\n",
+            r#"{"id":"r3","started_at":"12/16/2025 8:32","legs":[{"name":"call","duration_s":"1:30","transcript":{"raw":"Agent: hello"}}]}"#,
+            "\n",
+        ),
+    );
+    run.assert_counts(3, 0, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: calls.jsonl:1: duration_s: negative duration `-50`; treated as unknown",
+            "warning: calls.jsonl:2: started_at: cannot parse date `yesterday` (expected ISO 8601 or mm/dd/yyyy [hh:mm[:ss]]); treated as unknown",
+        ]
+    );
+    let r1 = run.call("r1");
+    assert_eq!(r1["duration_s"], Value::Null);
+    assert_eq!(
+        r1["metrics"]["length_class"], "unknown",
+        "never classed short"
+    );
+    assert_eq!(r1["metrics"]["turns"], 2, "the raw transcript is parsed");
+    let r2 = run.call("r2");
+    assert_eq!(r2["started_at"], Value::Null);
+    assert_eq!(r2["duration_s"], 95.0);
+    assert_eq!(r2["attributes"]["age"], "42");
+    let r3 = run.call("r3");
+    assert_eq!(r3["started_at"], "2025-12-16T08:32:00");
+    assert_eq!(r3["duration_s"], 90.0, "the leg's duration");
 }
 
 #[test]
@@ -615,4 +652,171 @@ fn a_sheet_with_a_stray_far_cell_is_refused_before_it_is_allocated() {
     analyze_in(dir.path(), "bomb.xlsx", &[]).assert_error(
         "bomb.xlsx: sheet `Sheet1` spans 99001 rows × 1001 columns from its first to its last value, more than the 10000000 cells callscope reads; delete the stray cells beyond the data or export the sheet as CSV",
     );
+}
+
+#[test]
+fn a_repeated_transcript_column_is_a_warning_naming_both_columns() {
+    let run = analyze_text(
+        "repeated.csv",
+        "call_id,agent,transcript,duration,Transcript\nd1,ann,Agent: hi,30,Agent: other\nd2,bob,Agent: yo,40,\n",
+    );
+    run.assert_counts(2, 0, 1);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: repeated.csv:1: columns 3 and 5 are both named `Transcript`; only column 3 is read as transcript"
+        ]
+    );
+    assert_eq!(transcript(&run.call("d1")), "Agent: hi");
+}
+
+#[test]
+fn blank_rows_of_an_utterance_table_count_as_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("utt.toml"),
+        "[input]\nprofile = \"custom\"\nlayout = \"utterance-per-row\"\n\
+         [input.columns]\ncall_id = \"call_id\"\n\
+         [input.utterances]\ncall_id = \"call_id\"\nspeaker = \"speaker\"\ntext = \"text\"\n",
+    )
+    .expect("write config");
+    std::fs::write(
+        dir.path().join("utt.csv"),
+        "call_id,speaker,text\nu1,agent,Hi there.\n,,\nu1,customer,No thanks.\nu2,agent,Hello?\n , ,\n",
+    )
+    .expect("write table");
+    let run = analyze_in(dir.path(), "utt.csv", &["--config", "utt.toml"]);
+    run.assert_counts(2, 2, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: utt.csv:3: blank row; skipped",
+            "warning: utt.csv:6: blank row; skipped",
+        ]
+    );
+    assert_eq!(
+        run.call("u1")["metrics"]["turns"],
+        2,
+        "the blank row splits nothing"
+    );
+}
+
+#[test]
+fn rows_swallowed_by_an_unclosed_quote_mid_file_are_named_and_read_back() {
+    let run = analyze_text(
+        "open_quote.csv",
+        "call_id,agent,duration,transcript\n\
+         a1,ann,30,\"Agent: hi\nCustomer: hello\n\
+         a2,bob,40,Agent: hello, friend\n\
+         a3,cy,50,Agent: yo\"\n\
+         a4,dee,60,Agent: ok\n\
+         a5,eve,70,Agent: bye\n",
+    );
+    run.assert_counts(5, 0, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: open_quote.csv:2: transcript: a quote opened in this cell closes only 3 lines later, and those lines are shaped like rows (call ids `a2`, `a3`): an unclosed quote? They are read as rows of their own",
+            "warning: open_quote.csv:2: transcript: 5 cells under a header of 4: the transcript holds unquoted `,`; the extra cells are joined back into it",
+        ]
+    );
+    assert_eq!(run.ids(), ["a1", "a2", "a3", "a4", "a5"]);
+    assert_eq!(transcript(&run.call("a1")), "Agent: hi\nCustomer: hello");
+    assert_eq!(transcript(&run.call("a2")), "Agent: hello, friend");
+    assert_eq!(run.call("a3")["duration_s"], 50.0);
+}
+
+#[test]
+fn a_nul_byte_past_the_first_64_kb_skips_its_row_and_a_mixed_encoding_cell_is_decoded_per_part() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bytes = b"call_id,agent,duration,transcript\nn1,ann,30,Agent: ".to_vec();
+    bytes.extend("hello ".repeat(12_000).as_bytes());
+    bytes.extend(b"\nn2,bob,40,Agent: hi\0there\nn3,cy,50,Agent: caf\xC3\xA9 \x93ok\x94\n");
+    std::fs::write(dir.path().join("bytes.csv"), bytes).expect("write fixture");
+    let run = analyze_in(dir.path(), "bytes.csv", &[]);
+    run.assert_counts(2, 1, 2);
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: bytes.csv:3: transcript: holds binary data (a NUL byte); row skipped",
+            "warning: bytes.csv:4: transcript: not valid UTF-8; decoded as Windows-1252 (and so is every later such cell)",
+        ]
+    );
+    assert_eq!(run.ids(), ["n1", "n3"]);
+    assert_eq!(
+        transcript(&run.call("n3")),
+        "Agent: caf\u{e9} \u{201c}ok\u{201d}"
+    );
+}
+
+/// An .ods workbook whose only sheet holds `content` (table rows).
+fn write_ods(path: &Path, content: &str) {
+    use std::io::Write;
+    let file = std::fs::File::create(path).expect("create ods");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).expect("mimetype");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("write");
+    zip.start_file("META-INF/manifest.xml", deflated)
+        .expect("manifest");
+    zip.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+          <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+          <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+          <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+          </manifest:manifest>",
+    )
+    .expect("write");
+    zip.start_file("content.xml", deflated).expect("content");
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Calls\">{content}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    zip.write_all(xml.as_bytes()).expect("write");
+    zip.finish().expect("finish");
+}
+
+fn ods_cell(text: &str) -> String {
+    format!(
+        "<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>"
+    )
+}
+
+fn ods_row(cells: &[&str]) -> String {
+    let cells: String = cells.iter().map(|c| ods_cell(c)).collect();
+    format!("<table:table-row>{cells}</table:table-row>")
+}
+
+#[test]
+fn an_ods_repeating_one_row_190000_times_is_refused_before_it_is_loaded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bomb = format!(
+        "{}<table:table-row table:number-rows-repeated=\"190000\"><table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"500\"/></table:table-row>",
+        ods_row(&["call_id", "agent", "duration", "transcript"])
+    );
+    write_ods(&dir.path().join("bomb.ods"), &bomb);
+    let size = std::fs::metadata(dir.path().join("bomb.ods"))
+        .unwrap()
+        .len();
+    assert!(size < 2_000, "a small file: {size} bytes");
+    analyze_in(dir.path(), "bomb.ods", &[]).assert_error(
+        "bomb.ods: sheet `Calls` spans 190001 rows × 500 columns from its first to its last value, more than the 10000000 cells callscope reads; delete the stray cells beyond the data or export the sheet as CSV",
+    );
+    let fine = format!(
+        "{}{}",
+        ods_row(&["call_id", "agent", "duration", "transcript"]),
+        ods_row(&["o1", "ann", "30", "Agent: hi"])
+    );
+    write_ods(&dir.path().join("fine.ods"), &fine);
+    let run = analyze_in(dir.path(), "fine.ods", &[]);
+    run.assert_counts(1, 0, 0);
+    assert_eq!(run.call("o1")["duration_s"], 30.0);
 }

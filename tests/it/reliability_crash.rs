@@ -140,7 +140,8 @@ fn sigint_finishes_requests_in_flight_stores_them_and_the_next_run_resumes() {
     );
 }
 
-/// The offline run installs no Ctrl-C handler, by design: a kill loses at
+/// A SIGKILL cannot be handled (SIGINT, SIGTERM and SIGHUP are, see
+/// `hostile_signals`): a kill of an offline run loses at
 /// most the last uncommitted batch (a quarter second of free, deterministic
 /// work), which the next run recomputes; the database stays sound.
 #[test]

@@ -529,7 +529,7 @@ fn html_report_renders_in_headless_chromium_without_errors_and_inert_hostile_tex
 }
 
 #[test]
-fn an_llm_narrative_replaces_one_sections_paragraphs_in_both_renderings() {
+fn an_llm_narrative_adds_to_one_sections_paragraphs_in_both_renderings() {
     let ctx = context();
     let mut doc = build_document(&summary(), &ctx);
     let agents = doc
@@ -537,13 +537,13 @@ fn an_llm_narrative_replaces_one_sections_paragraphs_in_both_renderings() {
         .iter_mut()
         .find(|s| s.id == "agents")
         .expect("agents section");
-    agents.replace_narrative(vec!["Maria <b>leads</b>.".into()]);
+    agents.add_narrative(vec!["Maria <b>leads</b>.".into()]);
     let md = callscope::report::render_document_markdown(&doc, &ctx);
     let html = callscope::report::render_document_html(&doc, &ctx);
     assert!(md.contains("Maria \\<b\\>leads\\</b\\>."));
     assert!(
-        !md.contains("3 agents; 2 have enough calls"),
-        "rule paragraph kept"
+        md.contains("3 agents; 2 have enough calls"),
+        "the computed paragraph stays"
     );
     assert!(md.contains("| Maria Lopez | 16 |"), "tables stay");
     assert!(md.contains("narrative written by an LLM from the figures in: Agents"));

@@ -206,8 +206,8 @@ fn statistics(sec: &mut Section, s: &Summary) {
         t.calls, t.analysed, t.failed, t.not_analysed
     ));
     if t.inconsistent.calls > 0 {
-        // Subheading and bullets, not a paragraph: an LLM-written narrative
-        // replaces paragraphs, and it must not be able to hide this.
+        // Subheading and bullets, so the warning stands out above any
+        // LLM-written narrative added to the section.
         sec.subheading(format!(
             "{} LLM answers contradict the measured calls: flagged, treat their scores with care",
             t.inconsistent.calls

@@ -181,8 +181,9 @@ fn charity_playbook_without_sections_gets_no_compliance_and_its_words() {
 fn a_finding_below_the_minimum_effect_is_not_in_the_summary_but_in_the_appendix() {
     let dir = tempfile::tempdir().unwrap();
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-calls.csv");
-    // No effect can reach these bars, so every finding falls below them.
-    let strict = "[analysis]\nmin_effect_pp = 101\nmin_effect_delta = 1.01\n";
+    // The largest bars the config accepts: only complete separations reach
+    // them, every other finding falls below.
+    let strict = "[analysis]\nmin_effect_pp = 100\nmin_effect_delta = 1.0\n";
     let cfg = dir.path().join("strict.toml");
     std::fs::write(&cfg, strict).unwrap();
     let md = analyze(
@@ -191,10 +192,12 @@ fn a_finding_below_the_minimum_effect_is_not_in_the_summary_but_in_the_appendix(
     );
     let summary = section(&md, 1);
     assert!(
-        summary.contains("0 of them show a difference of at least 101 percentage points"),
+        summary.contains("show a difference of at least 100 percentage points or a Cliff's delta of at least 1.00"),
         "{summary}"
     );
-    assert!(!summary.contains("Cliff's delta +"), "{summary}");
+    // Only complete separations (delta 1.00) reach the summary.
+    assert!(!summary.contains("Cliff's delta +0."), "{summary}");
+    assert!(!summary.contains("Cliff's delta −0."), "{summary}");
     let appendix = &md[md.find("Appendix: every finding").expect("appendix")..];
     assert!(appendix.contains("below the minimum effect"), "{appendix}");
     assert!(appendix.contains("Cliff's delta"), "{appendix}");

@@ -15,7 +15,7 @@ use callscope::analyze::{grounding, heuristic};
 use callscope::config::{Config, Playbook};
 use callscope::demo::{self, DemoLayout, DemoOptions};
 use callscope::input::{self, InputSpec, RowResult};
-use callscope::metrics;
+use callscope::metrics::{self, PhraseBook};
 use callscope::model::Call;
 
 fn main() {
@@ -41,13 +41,14 @@ fn main() {
     drop(file);
     let config = Config::default();
     let playbook = Playbook::generic();
+    let phrases = PhraseBook::new(&playbook).expect("phrase book");
     let threshold = config.analysis.short_call_threshold_s;
 
     let (calls, parse_s) = timed(|| read(&path, &config));
     let (metrics, metrics_s) = timed(|| {
         calls
             .iter()
-            .map(|c| metrics::compute(c, &playbook, threshold))
+            .map(|c| metrics::compute(c, &playbook, &phrases, threshold))
             .collect::<Vec<_>>()
     });
     let detectors = builtin();
@@ -60,7 +61,7 @@ fn main() {
     let sentences: usize = tags.iter().map(Vec::len).sum();
     let ((), heuristic_s) = timed(|| {
         for ((call, m), t) in calls.iter().zip(&metrics).zip(&tags) {
-            let mut insight = heuristic::analyze(call, m, t, &playbook, threshold);
+            let mut insight = heuristic::analyze(call, m, t, &playbook, &phrases, threshold);
             grounding::ground(&mut insight, call);
             black_box(insight);
         }

@@ -145,11 +145,12 @@ fn calls(n: usize) -> Vec<Call> {
 
 fn jobs(calls: &[Call]) -> Vec<Job> {
     let playbook = Playbook::generic();
+    let phrases = callscope::metrics::PhraseBook::new(&playbook).expect("phrase book");
     calls
         .iter()
         .map(|c| Job {
             call: c.clone(),
-            metrics: callscope::metrics::compute(c, &playbook, 300.0),
+            metrics: callscope::metrics::compute(c, &playbook, &phrases, 300.0),
         })
         .collect()
 }

@@ -23,7 +23,7 @@ use callscope::analyze::heuristic;
 use callscope::config::input::Profile;
 use callscope::config::{Config, SpeakerMap, playbook::TerminationSignal};
 use callscope::input::{InputSpec, open};
-use callscope::metrics;
+use callscope::metrics::{self, PhraseBook};
 use callscope::model::{Speaker, Transcript, TranscriptShape, Turn};
 use callscope::transcript::{parse_text, roles_known, shape};
 
@@ -216,6 +216,7 @@ fn targets(path: &Path) {
     let playbook = cfg.effective_playbook().into_owned();
     let detectors = callscope::analyze::detect::builtin();
     let threshold = cfg.analysis.short_call_threshold_s;
+    let phrases = PhraseBook::new(&playbook).expect("phrase book");
     let no_conversation: Vec<&str> = playbook
         .termination_reasons
         .iter()
@@ -231,9 +232,9 @@ fn targets(path: &Path) {
         let entry = by_shape.entry(shape(&closer.transcript)).or_default();
         entry.0 += 1;
         entry.1 += usize::from(roles_known(&closer.transcript.turns));
-        let m = metrics::compute(call, &playbook, threshold);
+        let m = metrics::compute(call, &playbook, &phrases, threshold);
         let tags = detectors.tag_call(call);
-        let insight = heuristic::analyze(call, &m, &tags, &playbook, threshold);
+        let insight = heuristic::analyze(call, &m, &tags, &playbook, &phrases, threshold);
         let reason = insight.early_termination.as_deref();
         if m.turns.unwrap_or(0) >= 10 && reason.is_some_and(|r| no_conversation.contains(&r)) {
             long_no_conv += 1;

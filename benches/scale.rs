@@ -1,13 +1,19 @@
 //! Scale bench: generates N demo calls, runs `callscope analyze` (offline
-//! heuristic) on them as a child process, and prints calls per second and the
-//! child's peak resident memory, for two sizes so memory growth shows.
+//! heuristic) on them as a child process, and prints calls per wall-second,
+//! calls per CPU-second (the child's user + system time, end to end: ingest,
+//! analysis, store, report, exports) and the child's peak resident memory,
+//! for two sizes so memory growth shows. The floor is tokenising the same CSV
+//! (every record and field, one core) in this process: its calls per
+//! CPU-second and the ratio of the run to it show the remaining distance.
 //!
 //! `cargo bench --bench scale -- 10000 100000` (default sizes: 10000 100000).
 //! The 1M figure of the README: `cargo bench --bench scale -- 100000 1000000`.
+//! Another build of callscope: `CALLSCOPE_BENCH_EXE=path cargo bench --bench scale`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a bench prints its table
 #![allow(unsafe_code)] // wait4 for the child's peak memory
 
+use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -28,11 +34,22 @@ fn main() {
     } else {
         sizes
     };
-    let exe = env!("CARGO_BIN_EXE_callscope");
+    // Another build (say, the previous commit's) to compare: CALLSCOPE_BENCH_EXE.
+    let exe = std::env::var("CALLSCOPE_BENCH_EXE")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_callscope").to_string());
+    let exe = exe.as_str();
     let dir = tempfile::tempdir().expect("temp dir");
     println!(
-        "{:>10} {:>10} {:>12} {:>12} {:>14}",
-        "calls", "input MB", "wall s", "calls/s", "peak RSS MB"
+        "{:>10} {:>9} {:>8} {:>8} {:>10} {:>12} {:>14} {:>10} {:>12}",
+        "calls",
+        "input MB",
+        "wall s",
+        "CPU s",
+        "calls/s",
+        "calls/CPU-s",
+        "tokenise c/s",
+        "x floor",
+        "peak RSS MB"
     );
     let mut first: Option<(f64, f64)> = None;
     for n in sizes {
@@ -50,8 +67,9 @@ fn main() {
             ],
         );
         let out = dir.path().join(format!("out-{n}"));
+        let floor = tokenise_rate(&input, n);
         let started = Instant::now();
-        let rss = run_measured(
+        let child = run_measured(
             exe,
             &["analyze", path(&input), "--out", path(&out), "--quiet"],
         );
@@ -60,7 +78,12 @@ fn main() {
             .map(|m| m.len() as f64 / 1e6)
             .unwrap_or(0.0);
         let rate = n as f64 / wall;
-        println!("{n:>10} {mb:>10.1} {wall:>12.2} {rate:>12.0} {rss:>14.1}");
+        let cpu_rate = n as f64 / child.cpu_s;
+        let (cpu, rss) = (child.cpu_s, child.rss_mb);
+        println!(
+            "{n:>10} {mb:>9.1} {wall:>8.2} {cpu:>8.2} {rate:>10.0} {cpu_rate:>12.0} {floor:>14.0} {:>9.4}x {rss:>12.1}",
+            cpu_rate / floor
+        );
         match first {
             None => first = Some((rate, rss)),
             Some((rate0, rss0)) => println!(
@@ -87,10 +110,30 @@ fn run(exe: &str, args: &[&str]) {
     assert!(status.success(), "callscope {args:?} failed: {status}");
 }
 
-/// Runs a child to completion and returns its own peak RSS in MB (wait4).
+/// Calls per second of reading every record and field of `input` with the
+/// csv crate on one core (the floor an end-to-end run is compared with).
+fn tokenise_rate(input: &Path, calls: usize) -> f64 {
+    let started = Instant::now();
+    let mut reader = csv::Reader::from_path(input).expect("open input");
+    let mut record = csv::ByteRecord::new();
+    let mut bytes = 0usize;
+    while reader.read_byte_record(&mut record).expect("read record") {
+        bytes += record.iter().map(<[u8]>::len).sum::<usize>();
+    }
+    black_box(bytes);
+    calls as f64 / started.elapsed().as_secs_f64()
+}
+
+/// What the child used: user + system CPU seconds and peak RSS in MB.
+struct ChildUsage {
+    cpu_s: f64,
+    rss_mb: f64,
+}
+
+/// Runs a child to completion and returns its own usage (wait4).
 /// The child is reaped by `wait4`, which clippy cannot see.
 #[allow(clippy::zombie_processes)]
-fn run_measured(exe: &str, args: &[&str]) -> f64 {
+fn run_measured(exe: &str, args: &[&str]) -> ChildUsage {
     let child = Command::new(exe).args(args).spawn().expect("run callscope");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
@@ -104,5 +147,9 @@ fn run_measured(exe: &str, args: &[&str]) -> f64 {
     );
     // SAFETY: wait4 succeeded, so the struct is initialised.
     let usage = unsafe { usage.assume_init() };
-    usage.ru_maxrss as f64 / 1024.0
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    ChildUsage {
+        cpu_s: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        rss_mb: usage.ru_maxrss as f64 / 1024.0,
+    }
 }

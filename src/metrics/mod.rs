@@ -8,12 +8,14 @@
 
 pub mod handoff;
 mod lexicon;
+pub mod phrase_book;
 pub mod phrases;
 mod script;
 pub mod sentiment;
 mod talk;
 mod types;
 
+pub use phrase_book::PhraseBook;
 pub use script::BUYING_SIGNAL_KIND;
 pub use types::{Metrics, PhraseHit, SectionCoverage};
 
@@ -30,8 +32,14 @@ pub const METRICS_VERSION: &str = "m2";
 /// Customer turns whose text gives the start / end sentiment.
 pub const SENTIMENT_WINDOW_TURNS: usize = 3;
 
-/// Computes every metric of `call`'s main leg.
-pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
+/// Computes every metric of `call`'s main leg; `phrases` is `playbook`'s
+/// [`PhraseBook`] (compiled once per run).
+pub fn compute(
+    call: &Call,
+    playbook: &Playbook,
+    phrases: &PhraseBook,
+    threshold_s: f64,
+) -> Metrics {
     let length_class = call.length_class(threshold_s);
     let (turns, shape) = match call.main_leg() {
         Some(leg) if !leg.transcript.turns.is_empty() => (
@@ -58,7 +66,7 @@ pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
     }
     let counts = talk::counts(turns);
     let durations = talk::durations(turns);
-    let norm = Normalized::new(turns);
+    let norm = Normalized::new(turns, phrases);
     let (sections, script_hits) = match counts {
         Some(_) => script::sections(&norm, playbook),
         None => (Vec::new(), Vec::new()),
@@ -84,7 +92,7 @@ pub fn compute(call: &Call, playbook: &Playbook, threshold_s: f64) -> Metrics {
         time_to_purpose_s: purpose.and_then(|h| time_since_start(turns, h.start_s)),
         purpose_turn: purpose.map(|h| h.turn),
         objections: script::objections(&norm, playbook),
-        buying_signals: script::buying_signals(&norm, playbook),
+        buying_signals: script::buying_signals(&norm),
         customer_sentiment_start: sentiment_start,
         customer_sentiment_end: sentiment_end,
         sections,

@@ -1,5 +1,5 @@
-//! Phrase matching shared by metrics, the heuristic analyzer and grounding:
-//! text is normalised (lower case, curly quotes straightened, punctuation to
+//! Text normalisation shared by phrase matching (`phrase_book`), the
+//! heuristic analyzer and grounding: text is normalised (lower case, curly quotes straightened, punctuation to
 //! spaces, whitespace collapsed) and phrases match on whole words.
 
 /// Lower-case words of `text`, apostrophes kept inside words ("it's").
@@ -46,46 +46,6 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// A list of phrases, normalised once, matched against normalised text.
-#[derive(Debug, Clone)]
-pub struct PhraseList {
-    phrases: Vec<(String, String)>,
-}
-
-impl PhraseList {
-    pub fn new(phrases: &[String]) -> Self {
-        let phrases = phrases
-            .iter()
-            .map(|p| (p.clone(), normalize(p)))
-            .filter(|(_, n)| !n.trim().is_empty())
-            .collect();
-        PhraseList { phrases }
-    }
-
-    /// The first configured phrase found in already-normalised text.
-    pub fn first_in(&self, normalized: &str) -> Option<&str> {
-        self.phrases
-            .iter()
-            .find(|(_, n)| normalized.contains(n.as_str()))
-            .map(|(p, _)| p.as_str())
-    }
-
-    /// Whether each phrase occurs in the normalised text.
-    pub fn matches<'a>(&'a self, normalized: &'a str) -> impl Iterator<Item = bool> + 'a {
-        self.phrases
-            .iter()
-            .map(move |(_, n)| normalized.contains(n.as_str()))
-    }
-
-    pub fn len(&self) -> usize {
-        self.phrases.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
-    }
-}
-
 /// The first sentence of `text` containing `phrase` (verbatim slice of
 /// `text`, trimmed), or the whole text when no single sentence does.
 pub fn sentence_with<'t>(text: &'t str, phrase: &str) -> &'t str {
@@ -108,14 +68,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn normalises_and_matches_whole_words() {
+    fn normalises() {
         assert_eq!(normalize("It’s TOO  expensive!"), " it's too expensive ");
-        let list = PhraseList::new(&["too expensive".into(), "ice".into()]);
-        assert_eq!(
-            list.first_in(&normalize("Well, it's too expensive.")),
-            Some("too expensive")
-        );
-        assert_eq!(list.first_in(&normalize("the price")), None);
     }
 
     #[test]

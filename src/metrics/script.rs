@@ -5,34 +5,35 @@
 use crate::config::Playbook;
 use crate::model::{Speaker, Turn};
 
-use super::phrases::PhraseList;
+use super::phrase_book::{Found, PhraseBook};
 use super::types::{PhraseHit, SectionCoverage};
 
 /// Kind recorded on buying-signal hits.
 pub const BUYING_SIGNAL_KIND: &str = "buying_signal";
 
-/// Turns with their normalised text, ready for phrase matching.
+/// Turns with the playbook phrases found in each (one pass per turn).
 pub(crate) struct Normalized<'a> {
     pub turns: &'a [Turn],
-    pub texts: Vec<String>,
+    pub book: &'a PhraseBook,
+    pub found: Vec<Found>,
 }
 
 impl<'a> Normalized<'a> {
-    pub fn new(turns: &'a [Turn]) -> Self {
-        let texts = turns
+    pub fn new(turns: &'a [Turn], book: &'a PhraseBook) -> Self {
+        let found = turns
             .iter()
-            .map(|t| super::phrases::normalize(&t.text))
+            .map(|t| book.scan(&super::phrases::normalize(&t.text)))
             .collect();
-        Normalized { turns, texts }
+        Normalized { turns, book, found }
     }
 
-    fn by(&self, speaker: Speaker) -> impl Iterator<Item = (u32, &Turn, &str)> {
+    fn by(&self, speaker: Speaker) -> impl Iterator<Item = (u32, &Turn, &Found)> {
         self.turns
             .iter()
-            .zip(&self.texts)
+            .zip(&self.found)
             .enumerate()
             .filter(move |(_, (t, _))| t.speaker == speaker)
-            .map(|(i, (t, n))| (index(i), t, n.as_str()))
+            .map(|(i, (t, f))| (index(i), t, f))
     }
 }
 
@@ -59,24 +60,24 @@ pub(crate) fn sections(
     let coverage = playbook
         .sections
         .iter()
-        .map(|section| {
-            let list = PhraseList::new(&section.phrases);
-            let mut matched = vec![false; list.len()];
+        .zip(&norm.book.sections)
+        .map(|(section, set)| {
+            let mut matched = vec![false; set.len()];
             let mut first_turn = None;
-            for (i, turn, text) in norm.by(Speaker::Agent) {
-                let Some(phrase) = list.first_in(text) else {
+            for (i, turn, found) in norm.by(Speaker::Agent) {
+                let Some(phrase) = norm.book.first(set, found) else {
                     continue;
                 };
                 first_turn.get_or_insert(i);
                 hits.push(hit(&section.id, i, turn, phrase));
-                for (seen, now) in matched.iter_mut().zip(list.matches(text)) {
-                    *seen |= now;
+                for at in found.positions(set) {
+                    matched[at] = true;
                 }
             }
             SectionCoverage {
                 section: section.id.clone(),
                 phrases_matched: index(matched.iter().filter(|m| **m).count()),
-                phrases_total: index(list.len()),
+                phrases_total: index(set.len()),
                 first_turn,
             }
         })
@@ -87,26 +88,25 @@ pub(crate) fn sections(
 
 /// One hit per (customer turn, objection type).
 pub(crate) fn objections(norm: &Normalized, playbook: &Playbook) -> Vec<PhraseHit> {
-    let lists: Vec<(&str, PhraseList)> = playbook
-        .objections
-        .iter()
-        .map(|o| (o.id.as_str(), PhraseList::new(&o.phrases)))
-        .collect();
     norm.by(Speaker::Customer)
-        .flat_map(|(i, turn, text)| {
-            lists
+        .flat_map(|(i, turn, found)| {
+            playbook
+                .objections
                 .iter()
-                .filter_map(move |(kind, list)| list.first_in(text).map(|p| hit(kind, i, turn, p)))
+                .zip(&norm.book.objections)
+                .filter_map(move |(o, set)| {
+                    norm.book.first(set, found).map(|p| hit(&o.id, i, turn, p))
+                })
         })
         .collect()
 }
 
 /// One hit per customer turn with a buying-signal phrase.
-pub(crate) fn buying_signals(norm: &Normalized, playbook: &Playbook) -> Vec<PhraseHit> {
-    let list = PhraseList::new(&playbook.buying_signals);
+pub(crate) fn buying_signals(norm: &Normalized) -> Vec<PhraseHit> {
     norm.by(Speaker::Customer)
-        .filter_map(|(i, turn, text)| {
-            list.first_in(text)
+        .filter_map(|(i, turn, found)| {
+            norm.book
+                .first(&norm.book.buying_signals, found)
                 .map(|p| hit(BUYING_SIGNAL_KIND, i, turn, p))
         })
         .collect()

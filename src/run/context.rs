@@ -1,22 +1,26 @@
 //! What the analyzers need that is the same for every call of a run: the
-//! playbook, the short-call threshold, the sentence detectors and the
-//! heuristic analyzer's key; and the heuristic analysis of one call with its
+//! playbook and its compiled phrase lists, the short-call threshold, the
+//! sentence detectors and the heuristic analyzer's key; and the heuristic analysis of one call with its
 //! provenance and sentence detections.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::analyze::detect::{DetectError, Detectors, SentenceTag};
+use anyhow::Context;
+
+use crate::analyze::detect::{Detectors, SentenceTag};
 use crate::analyze::heuristic::{self, HEURISTIC_KEY};
 use crate::analyze::key::KeyMaterial;
 use crate::analyze::{Analysis, Provenance, grounding};
 use crate::config::{Config, Playbook};
-use crate::metrics::{self, Metrics};
+use crate::metrics::{self, Metrics, PhraseBook};
 use crate::model::Call;
 
 /// Everything the analyzers need that is the same for every call.
 pub struct AnalysisContext {
     pub playbook: Playbook,
+    /// The playbook's phrase lists, compiled once for the run.
+    pub phrases: PhraseBook,
     pub threshold_s: f64,
     pub heuristic_key: String,
     /// The built-in detectors, or a trained model in front of them.
@@ -24,9 +28,11 @@ pub struct AnalysisContext {
 }
 
 impl AnalysisContext {
-    /// Fails when `[detect] model` names a model that cannot be read.
-    pub fn new(config: &Config) -> Result<AnalysisContext, DetectError> {
+    /// Fails when `[detect] model` names a model that cannot be read, or
+    /// the playbook's phrases cannot be compiled.
+    pub fn new(config: &Config) -> anyhow::Result<AnalysisContext> {
         let playbook = config.effective_playbook().into_owned();
+        let phrases = PhraseBook::new(&playbook).context("compiling the playbook's phrases")?;
         let threshold_s = config.analysis.short_call_threshold_s;
         let detectors = match &config.detect.model {
             Some(path) => Arc::new(Detectors::load(path)?),
@@ -36,6 +42,7 @@ impl AnalysisContext {
         let heuristic_key = KeyMaterial::new(&playbook, threshold_s).key(&name);
         Ok(AnalysisContext {
             playbook,
+            phrases,
             threshold_s,
             heuristic_key,
             detectors,
@@ -48,7 +55,7 @@ impl AnalysisContext {
     }
 
     pub fn metrics(&self, call: &Call) -> Metrics {
-        metrics::compute(call, &self.playbook, self.threshold_s)
+        metrics::compute(call, &self.playbook, &self.phrases, self.threshold_s)
     }
 
     /// Metrics, the heuristic insight and the sentence detections of one call.
@@ -56,8 +63,14 @@ impl AnalysisContext {
         let started = Instant::now();
         let metrics = self.metrics(call);
         let tags = self.detectors.tag_call(call);
-        let mut insight =
-            heuristic::analyze(call, &metrics, &tags, &self.playbook, self.threshold_s);
+        let mut insight = heuristic::analyze(
+            call,
+            &metrics,
+            &tags,
+            &self.playbook,
+            &self.phrases,
+            self.threshold_s,
+        );
         grounding::ground(&mut insight, call);
         let provenance = Provenance {
             analyzer: self.heuristic_key.clone(),

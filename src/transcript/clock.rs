@@ -67,31 +67,35 @@ fn range(s: &str) -> Option<(f64, Option<f64>, usize)> {
 /// One clock time `h:mm:ss`, `mm:ss` (with optional fraction) at the start of
 /// `s`: (seconds, bytes used). Needs at least one colon.
 pub(crate) fn clock(s: &str) -> Option<(f64, usize)> {
-    let mut parts: Vec<u32> = Vec::with_capacity(3);
+    let mut parts = [0u32; 3];
+    let mut count = 0;
     let mut pos = 0;
     loop {
         let digits = leading_digits(&s[pos..]);
-        let max_len = if parts.is_empty() { 3 } else { 2 };
-        if digits == 0 || digits > max_len || (!parts.is_empty() && digits != 2) {
+        let max_len = if count == 0 { 3 } else { 2 };
+        if digits == 0 || digits > max_len || (count > 0 && digits != 2) {
             return None;
         }
         let value: u32 = s[pos..pos + digits].parse().ok()?;
-        if !parts.is_empty() && value >= 60 {
+        if count > 0 && value >= 60 {
             return None;
         }
-        parts.push(value);
+        parts[count] = value;
+        count += 1;
         pos += digits;
         let next_is_clock_part =
-            s[pos..].starts_with(':') && leading_digits(&s[pos + 1..]) == 2 && parts.len() < 3;
+            s[pos..].starts_with(':') && leading_digits(&s[pos + 1..]) == 2 && count < 3;
         if !next_is_clock_part {
             break;
         }
         pos += 1;
     }
-    if parts.len() < 2 {
+    if count < 2 {
         return None;
     }
-    let mut seconds = parts.iter().fold(0.0, |acc, p| acc * 60.0 + f64::from(*p));
+    let mut seconds = parts[..count]
+        .iter()
+        .fold(0.0, |acc, p| acc * 60.0 + f64::from(*p));
     if let Some(rest) = s[pos..].strip_prefix(['.', ',']) {
         let digits = leading_digits(rest).min(3);
         if digits > 0 {

@@ -12,7 +12,7 @@ use callscope::analyze::insight::{
     Sentiment,
 };
 use callscope::config::{Playbook, SpeakerMap};
-use callscope::metrics;
+use callscope::metrics::{self, PhraseBook};
 use callscope::model::{Call, Leg, Outcome, Transcript};
 use callscope::transcript::parse_text;
 
@@ -40,8 +40,10 @@ fn call(raw: &str, duration_s: f64, outcome: Outcome) -> Call {
 }
 
 fn analyze_with(call: &Call, playbook: &Playbook) -> Insight {
-    let m = metrics::compute(call, playbook, 300.0);
-    let mut insight = heuristic::analyze(call, &m, &builtin().tag_call(call), playbook, 300.0);
+    let phrases = PhraseBook::new(playbook).expect("phrase book");
+    let m = metrics::compute(call, playbook, &phrases, 300.0);
+    let tags = builtin().tag_call(call);
+    let mut insight = heuristic::analyze(call, &m, &tags, playbook, &phrases, 300.0);
     ground(&mut insight, call);
     insight
 }

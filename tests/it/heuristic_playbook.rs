@@ -9,7 +9,7 @@ use callscope::analyze::grounding::ground;
 use callscope::analyze::heuristic;
 use callscope::config::playbook::GENERIC_PLAYBOOK_TOML;
 use callscope::config::{Config, Playbook, SpeakerMap};
-use callscope::metrics;
+use callscope::metrics::{self, PhraseBook};
 use callscope::model::{Call, Leg, Outcome, Transcript};
 use callscope::transcript::parse_text;
 
@@ -107,9 +107,10 @@ Customer: I'll think about it.";
         attributes: Default::default(),
     };
     let threshold = config.analysis.short_call_threshold_s;
-    let m = metrics::compute(&call, &playbook, threshold);
-    let mut insight =
-        heuristic::analyze(&call, &m, &builtin().tag_call(&call), &playbook, threshold);
+    let phrases = PhraseBook::new(&playbook).expect("phrase book");
+    let m = metrics::compute(&call, &playbook, &phrases, threshold);
+    let tags = builtin().tag_call(&call);
+    let mut insight = heuristic::analyze(&call, &m, &tags, &playbook, &phrases, threshold);
     ground(&mut insight, &call);
     // The playbook's objection phrases are keyword trackers (metrics); the
     // brush-offs "Send me an email" and "I'll think about it" are hard cases

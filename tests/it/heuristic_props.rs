@@ -5,7 +5,7 @@ use callscope::analyze::detect::builtin;
 use callscope::analyze::grounding::ground;
 use callscope::analyze::heuristic;
 use callscope::config::{Playbook, SpeakerMap};
-use callscope::metrics;
+use callscope::metrics::{self, PhraseBook};
 use callscope::model::{Call, Leg, Outcome, Transcript};
 use callscope::transcript::parse_text;
 use proptest::prelude::*;
@@ -49,8 +49,10 @@ proptest! {
             attributes: Default::default(),
         };
         let playbook = Playbook::generic();
-        let m = metrics::compute(&call, &playbook, 300.0);
-        let mut insight = heuristic::analyze(&call, &m, &builtin().tag_call(&call), &playbook, 300.0);
+        let phrases = PhraseBook::new(&playbook).expect("phrase book");
+        let m = metrics::compute(&call, &playbook, &phrases, 300.0);
+        let tags = builtin().tag_call(&call);
+        let mut insight = heuristic::analyze(&call, &m, &tags, &playbook, &phrases, 300.0);
         ground(&mut insight, &call);
         let mut quotes: Vec<_> = insight.notable_quotes.iter().collect();
         quotes.extend(insight.proof_of_issue.iter().chain(&insight.proof_of_success));

@@ -30,6 +30,7 @@ mod llm_rate;
 mod llm_validation;
 mod llm_wire;
 mod narrative_scheduler;
+mod output_equivalence;
 mod provider_guard;
 mod reliability_crash;
 mod reliability_faults;

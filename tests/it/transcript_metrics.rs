@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use callscope::config::{Playbook, SpeakerMap};
-use callscope::metrics::{self, BUYING_SIGNAL_KIND, Metrics};
+use callscope::metrics::{self, BUYING_SIGNAL_KIND, Metrics, PhraseBook};
 use callscope::model::{Call, Leg, LengthClass, Outcome, Speaker, Transcript, Turn};
 use callscope::transcript::{parse_text, speaker_role};
 
@@ -14,6 +14,13 @@ fn fixture(name: &str) -> String {
         .join("tests/fixtures/transcripts")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The metrics of `call` under the generic playbook.
+fn generic_metrics(call: &Call) -> Metrics {
+    let playbook = Playbook::generic();
+    let phrases = PhraseBook::new(&playbook).expect("phrase book");
+    metrics::compute(call, &playbook, &phrases, 300.0)
 }
 
 fn call_with(turns: Vec<Turn>, raw: String, duration_s: Option<f64>) -> Call {
@@ -42,11 +49,7 @@ fn call_with(turns: Vec<Turn>, raw: String, duration_s: Option<f64>) -> Call {
 fn metrics_of(fixture_name: &str, duration_s: Option<f64>) -> Metrics {
     let raw = fixture(fixture_name);
     let turns = parse_text(&raw, &SpeakerMap::default());
-    metrics::compute(
-        &call_with(turns, raw, duration_s),
-        &Playbook::generic(),
-        300.0,
-    )
+    generic_metrics(&call_with(turns, raw, duration_s))
 }
 
 #[test]
@@ -105,11 +108,7 @@ fn demo_style_customer_lines_match_the_generic_playbook() {
                Customer: We already have someone.\nCustomer: I need to talk to my partner.\n\
                Customer: What would the next step be? Sounds good.";
     let turns = parse_text(raw, &SpeakerMap::default());
-    let m = metrics::compute(
-        &call_with(turns, raw.into(), None),
-        &Playbook::generic(),
-        300.0,
-    );
+    let m = generic_metrics(&call_with(turns, raw.into(), None));
     let kinds: Vec<&str> = m.objections.iter().map(|h| h.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -161,7 +160,7 @@ fn unknown_roles_leave_role_metrics_absent() {
 #[test]
 fn no_transcript_means_no_metrics_but_a_length_class() {
     let call = call_with(Vec::new(), String::new(), Some(400.0));
-    let m = metrics::compute(&call, &Playbook::generic(), 300.0);
+    let m = generic_metrics(&call);
     assert_eq!(
         m,
         Metrics {
@@ -208,7 +207,7 @@ fn persuasion_for_good_dialogue_metrics() {
     assert_eq!(turns[0].text, "Good morning. How are you doing today?");
     assert_eq!(turns[0].speaker, Speaker::Agent);
     assert_eq!(turns[1].speaker, Speaker::Customer);
-    let m = metrics::compute(&call, &Playbook::generic(), 300.0);
+    let m = generic_metrics(&call);
     let words = |s: Speaker| -> u32 {
         turns
             .iter()

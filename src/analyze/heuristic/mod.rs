@@ -13,7 +13,7 @@ mod termination;
 use crate::analyze::detect::{Detector, SentenceTag};
 use crate::analyze::insight::{EngagementLevel, Insight, ObjectionAnalysis, Quote, Sentiment};
 use crate::config::Playbook;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, PhraseBook};
 use crate::model::{Call, LengthClass, Outcome, Turn};
 
 use quotes::text_quote;
@@ -27,20 +27,22 @@ const NEUTRAL_BAND: f64 = 0.05;
 const MAX_NOTABLE_QUOTES: usize = 3;
 
 /// Analyses one call from its metrics and its main leg's sentence
-/// detections (see the module docs).
+/// detections (see the module docs); `phrases` is `playbook`'s compiled
+/// [`PhraseBook`].
 pub fn analyze(
     call: &Call,
     metrics: &Metrics,
     tags: &[SentenceTag],
     playbook: &Playbook,
+    phrases: &PhraseBook,
     threshold_s: f64,
 ) -> Insight {
     let turns: &[Turn] = call
         .main_leg()
         .map_or(&[], |leg| leg.transcript.turns.as_slice());
     let length = call.length_class(threshold_s);
-    let objections = objections::analyze(turns, tags, metrics, playbook);
-    let cause = termination::detect(turns, metrics, playbook, &objections);
+    let objections = objections::analyze(turns, tags, metrics, playbook, phrases);
+    let cause = termination::detect(turns, metrics, playbook, phrases, &objections);
     let script = compliance::assess(turns, metrics, playbook, cause.as_ref());
     let short_cause = cause.as_ref().filter(|_| length == LengthClass::Short);
     let signals = signal_quotes(tags);

@@ -12,8 +12,8 @@
 use crate::analyze::detect::{Detector, SentenceTag};
 use crate::analyze::insight::{CallPhase, ObjectionAnalysis, RebuttalQuality};
 use crate::config::Playbook;
-use crate::metrics::Metrics;
-use crate::metrics::phrases::{PhraseList, normalize};
+use crate::metrics::phrases::normalize;
+use crate::metrics::{Metrics, PhraseBook};
 use crate::model::{Speaker, Turn};
 
 use super::quotes::{text_quote, turn_quote};
@@ -52,25 +52,17 @@ impl RebuttalParts {
     }
 }
 
-struct Cues {
-    acknowledge: PhraseList,
-    value: PhraseList,
-}
-
 /// Analyses every detected objection of the main leg's `turns`.
 pub(crate) fn analyze(
     turns: &[Turn],
     tags: &[SentenceTag],
     metrics: &Metrics,
     playbook: &Playbook,
+    phrases: &PhraseBook,
 ) -> Vec<ObjectionAnalysis> {
-    let cues = Cues {
-        acknowledge: PhraseList::new(&playbook.rebuttal_cues.acknowledge),
-        value: PhraseList::new(&playbook.rebuttal_cues.value),
-    };
     tags.iter()
         .filter(|t| t.hit(Detector::Objection))
-        .map(|t| analyze_one(turns, tags, metrics, playbook, &cues, t))
+        .map(|t| analyze_one(turns, tags, metrics, playbook, phrases, t))
         .collect()
 }
 
@@ -79,12 +71,12 @@ fn analyze_one(
     tags: &[SentenceTag],
     metrics: &Metrics,
     playbook: &Playbook,
-    cues: &Cues,
+    phrases: &PhraseBook,
     objection: &SentenceTag,
 ) -> ObjectionAnalysis {
     let at = objection.turn_index;
     let reply = next_agent_turn(turns, at);
-    let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, cues));
+    let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, phrases));
     let detected = reply.is_some_and(|(i, _)| {
         tags.iter()
             .any(|t| t.turn_index == i && t.hit(Detector::Rebuttal))
@@ -138,16 +130,16 @@ fn rebuttal_parts(
     index: u32,
     metrics: &Metrics,
     playbook: &Playbook,
-    cues: &Cues,
+    phrases: &PhraseBook,
 ) -> RebuttalParts {
-    let text = normalize(&turn.text);
+    let found = phrases.scan(&normalize(&turn.text));
     let pitches = metrics
         .script_hits
         .iter()
         .any(|h| h.turn == index && is_scripted(playbook, &h.kind));
     RebuttalParts {
-        acknowledge: cues.acknowledge.first_in(&text).is_some(),
-        value: pitches || cues.value.first_in(&text).is_some(),
+        acknowledge: found.any(&phrases.acknowledge),
+        value: pitches || found.any(&phrases.value),
         question: turn.text.contains('?'),
     }
 }

@@ -16,8 +16,8 @@
 use crate::analyze::insight::{ObjectionAnalysis, Quote};
 use crate::config::Playbook;
 use crate::config::playbook::{TerminationReason, TerminationSignal};
-use crate::metrics::Metrics;
-use crate::metrics::phrases::{PhraseList, normalize};
+use crate::metrics::phrases::normalize;
+use crate::metrics::{Metrics, PhraseBook};
 use crate::model::{Speaker, Turn};
 
 use super::quotes::{sentence_quote, turn_quote};
@@ -37,9 +37,10 @@ pub(crate) fn detect<'p>(
     turns: &[Turn],
     metrics: &Metrics,
     playbook: &'p Playbook,
+    phrases: &PhraseBook,
     objections: &[ObjectionAnalysis],
 ) -> Option<Cause<'p>> {
-    by_phrases(turns, playbook)
+    by_phrases(turns, playbook, phrases)
         .or_else(|| by_final_objection(turns, playbook, objections))
         .or_else(|| no_conversation(turns, metrics, playbook))
         .or_else(|| no_purpose(metrics, playbook))
@@ -73,31 +74,31 @@ fn no_conversation<'p>(
     })
 }
 
-fn by_phrases<'p>(turns: &[Turn], playbook: &'p Playbook) -> Option<Cause<'p>> {
+fn by_phrases<'p>(
+    turns: &[Turn],
+    playbook: &'p Playbook,
+    phrases: &PhraseBook,
+) -> Option<Cause<'p>> {
     let first_last = turns.len().saturating_sub(LAST_TURNS);
-    let last: Vec<(u32, String)> = turns
+    let found: Vec<_> = turns
         .iter()
-        .enumerate()
-        .skip(first_last)
-        .filter_map(|(i, t)| u32::try_from(i).ok().map(|i| (i, normalize(&t.text))))
+        .map(|t| phrases.scan(&normalize(&t.text)))
         .collect();
-    let earlier: Vec<String> = turns[..first_last]
-        .iter()
-        .map(|t| normalize(&t.text))
-        .collect();
+    let (earlier, last) = found.split_at(first_last);
     playbook
         .termination_reasons
         .iter()
-        .filter(|r| !r.phrases.is_empty())
-        .find_map(|reason| {
-            let list = PhraseList::new(&reason.phrases);
-            if earlier.iter().any(|text| list.first_in(text).is_some()) {
+        .zip(&phrases.termination)
+        .filter(|(r, _)| !r.phrases.is_empty())
+        .find_map(|(reason, set)| {
+            if earlier.iter().any(|f| f.any(set)) {
                 return None;
             }
-            last.iter().find_map(|(i, text)| {
-                list.first_in(text).map(|phrase| Cause {
+            last.iter().zip(first_last..).find_map(|(f, i)| {
+                let i = u32::try_from(i).ok()?;
+                phrases.first(set, f).map(|phrase| Cause {
                     reason,
-                    proof: sentence_quote(turns, *i, phrase),
+                    proof: sentence_quote(turns, i, phrase),
                 })
             })
         })

@@ -147,9 +147,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         ..RunRecord::default()
     };
     record.update(scheduler.as_deref(), started);
-    if interrupt.received() && record.engine.stopped.is_none() {
-        record.engine.stopped = Some(StopReason::Interrupted);
-    }
+    record.mark_interrupted(&interrupt);
     store.finish_run(run, &record)?;
     let run_info = store.latest_run()?;
     // After an early stop the provider is unusable or unaffordable: the
@@ -160,6 +158,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     let mut written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     // The time covers the whole run, report and exports included.
     record.update(scheduler.as_deref(), started);
+    record.mark_interrupted(&interrupt);
     store.finish_run(run, &record)?;
     write_run_json(out, &record)?;
     written
@@ -179,6 +178,14 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
 }
 
 impl RunRecord {
+    /// A run stopped by a signal says so (the scheduler of an LLM run
+    /// already does; the offline run has none).
+    fn mark_interrupted(&mut self, interrupt: &Interrupt) {
+        if interrupt.received() && self.engine.stopped.is_none() {
+            self.engine.stopped = Some(StopReason::Interrupted);
+        }
+    }
+
     /// Takes the scheduler's account of every request so far (none for
     /// the heuristic analyzer, which costs nothing) and the time elapsed.
     fn update(&mut self, scheduler: Option<&Scheduler>, started: Instant) {

@@ -38,6 +38,7 @@ fn stopped_cleanly_by(signal: libc::c_int) {
         .arg(&fifo)
         .arg("--out")
         .arg(&out)
+        .arg("--quiet") // no progress: its count would read the whole FIFO first
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

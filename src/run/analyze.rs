@@ -123,7 +123,8 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     };
     let total = (settings.progress != ProgressMode::Hidden)
         .then(|| crate::input::count_calls(&settings.input, &settings.config, settings.limit))
-        .transpose()?;
+        .transpose()?
+        .flatten();
     let billing = match &scheduler {
         None => Billing::Free,
         Some(s) if s.analyzer().price().is_some() => Billing::Priced,

@@ -2,7 +2,8 @@
 //! SIGTERM and SIGHUP each stop the run cleanly — what finished is stored,
 //! the report and `run.json` are written, the resume message is printed and
 //! the exit code is 3. The input is a FIFO fed by the test, so the run is
-//! certainly still reading when the signal arrives.
+//! certainly still reading when the signal arrives (and, progress being on,
+//! the run must not consume the FIFO to count its calls first).
 
 #![allow(unsafe_code)] // kill(2) sends the signal
 
@@ -38,7 +39,8 @@ fn stopped_cleanly_by(signal: libc::c_int) {
         .arg(&fifo)
         .arg("--out")
         .arg(&out)
-        .arg("--quiet") // no progress: its count would read the whole FIFO first
+        // progress on: a FIFO can be read once, so its total stays unknown
+        // rather than the whole input being consumed by the count
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

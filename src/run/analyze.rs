@@ -12,10 +12,12 @@ use serde::Serialize;
 
 use crate::analyze::grounding;
 use crate::analyze::llm::LlmAnalyzer;
+use crate::engine::batch::BatchStats;
 use crate::engine::{Estimate, RunStats, Scheduler};
 use crate::input::RowWarning;
 use crate::store::Store;
 
+use super::batch;
 use super::context::AnalysisContext;
 use super::executor::Executor;
 use super::pipeline::{self, RunPlan};
@@ -31,9 +33,13 @@ pub struct RunRecord {
     pub wall_s: f64,
     pub analyzer: String,
     pub input: String,
-    /// Every LLM request of the run, the narrative's included.
+    /// Every LLM request of the run, the narrative's included (and the
+    /// batch API's, with `--batch`).
     #[serde(flatten)]
     pub engine: RunStats,
+    /// `--batch`: what went through the provider's batch API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchStats>,
 }
 
 /// What `analyze` did.
@@ -96,6 +102,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     check_writable(out)?;
     let _lock = super::output_lock::lock(out)?;
     let store = Store::open(&db_path(out))?;
+    let batch_mode = settings.llm.as_ref().and_then(|l| l.batch);
     let scheduler = llm
         .zip(settings.llm)
         .map(|(analyzer, llm)| Arc::new(Scheduler::new(analyzer, llm.engine)));
@@ -105,9 +112,11 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     };
     let input_name = settings.input.path.display().to_string();
     let run = store.begin_run(&analyzer_key, &input_name, &settings.config)?;
-    let executor = match &scheduler {
-        Some(s) => Executor::Llm(Arc::clone(s)),
-        None => Executor::Heuristic,
+    let queue = batch::Queue::default();
+    let executor = match (&scheduler, batch_mode) {
+        (Some(_), Some(_)) => Executor::Batch(Arc::clone(&queue)),
+        (Some(s), None) => Executor::Llm(Arc::clone(s)),
+        (None, _) => Executor::Heuristic,
     };
     let plan = RunPlan {
         rows,
@@ -117,22 +126,41 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         analyzer_key: analyzer_key.clone(),
         limit: settings.limit,
     };
-    let counts = pipeline::run(plan, executor, on_warning)?;
+    let mut counts = pipeline::run(plan, executor, on_warning)?;
+    let batched = match (&scheduler, batch_mode) {
+        (Some(s), Some(mode)) => {
+            let queued =
+                std::mem::take(&mut *queue.lock().map_err(|_| {
+                    anyhow::anyhow!("internal error: the batch queue was poisoned")
+                })?);
+            let outcome = batch::run(&store, s.analyzer(), &ctx, mode, queued)?;
+            counts.calls_analyzed += outcome.analyzed;
+            counts.calls_failed += outcome.failed;
+            counts.calls_pending = outcome.pending;
+            Some(outcome)
+        }
+        _ => None,
+    };
     let mut record = RunRecord {
         counts,
         wall_s: 0.0,
         analyzer: analyzer_key,
         input: input_name,
+        batch: batched.as_ref().map(|b| b.stats.clone()),
         ..RunRecord::default()
     };
     record.update(scheduler.as_deref(), started);
+    if let Some(stopped) = batched.and_then(|b| b.stopped) {
+        record.engine.stopped = Some(stopped);
+    }
     store.finish_run(run, &record)?;
     let run_info = store.latest_run()?;
     // After an early stop the provider is unusable or unaffordable: the
-    // narrative stays rule-based.
+    // narrative stays rule-based; so it does in a batch run, which sends
+    // nothing at streaming prices.
     let narrator = scheduler
         .as_deref()
-        .filter(|_| record.engine.stopped.is_none());
+        .filter(|_| record.engine.stopped.is_none() && record.batch.is_none());
     let written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     if narrator.is_some() {
         record.update(narrator, started);
@@ -163,6 +191,13 @@ impl RunRecord {
             },
             Scheduler::finish,
         );
+        if let Some(b) = &self.batch {
+            let e = &mut self.engine;
+            e.requests += b.http_requests;
+            e.tokens_in += b.tokens_in;
+            e.tokens_out += b.tokens_out;
+            e.cost_usd = e.cost_usd.zip(b.cost_usd).map(|(s, b)| s + b);
+        }
         self.wall_s = started.elapsed().as_secs_f64();
     }
 }

@@ -2,9 +2,11 @@
 //! hash and analyzer key; the cache that makes re-runs free; the request log;
 //! and the rows that statistics, reports and exports read back.
 
+mod batches;
 mod schema;
 mod utterances;
 
+pub use batches::{BatchId, OpenBatch};
 pub use utterances::speaker_name;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::engine::batch::BatchStats;
 use crate::engine::{Estimate, Pace};
 use crate::input::RowWarning;
 use crate::run::analyze::{self, Analyzed, RunRecord};
@@ -58,6 +59,28 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
             }
             Ok(super::exit::OK)
         }
+    }
+}
+
+/// What went through the batch API, and how to collect what is still out.
+fn print_batch(b: &BatchStats) {
+    let price = |c: Option<f64>| c.map_or("unknown".into(), |c| format!("${c:.4}"));
+    println!(
+        "batch: {} calls submitted in {} batches, {} answers collected from {} batches ({} failed), {} resubmitted; cost {} at batch prices ({} streaming)",
+        b.calls_submitted,
+        b.batches_submitted,
+        b.calls_collected,
+        b.batches_collected,
+        b.calls_failed,
+        b.calls_resubmitted,
+        price(b.cost_usd),
+        price(b.streaming_cost_usd)
+    );
+    if b.calls_waiting > 0 {
+        println!(
+            "batch: {} calls are with the provider (answers within 24 h); run the same command again to collect them, or add --wait to poll until they are done",
+            b.calls_waiting
+        );
     }
 }
 
@@ -131,7 +154,11 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
     let c = &record.counts;
     let mut extra = String::new();
     if c.calls_pending > 0 {
-        extra += &format!(", {} not analysed (run stopped)", c.calls_pending);
+        let why = match record.batch {
+            Some(_) => "in provider batches",
+            None => "not analysed (run stopped)",
+        };
+        extra += &format!(", {} {why}", c.calls_pending);
     }
     if c.rows_skipped > 0 {
         extra += &format!(", {} rows skipped", c.rows_skipped);
@@ -155,6 +182,9 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
                 c.output(0)
             );
         }
+    }
+    if let Some(b) = &record.batch {
+        print_batch(b);
     }
     if c.warnings > SHOWN_WARNINGS {
         println!(

@@ -14,11 +14,23 @@ pub struct ModelPrice {
     pub output_per_mtok: f64,
 }
 
+/// What a batch API bills against the list price (both providers: half).
+pub const BATCH_PRICE_FACTOR: f64 = 0.5;
+
 impl ModelPrice {
     pub const FREE: ModelPrice = ModelPrice {
         input_per_mtok: 0.0,
         output_per_mtok: 0.0,
     };
+
+    /// The price through the provider's batch API (Gemini Batch Mode,
+    /// OpenAI Batches): half the list price, for answers within 24 h.
+    pub fn batch(&self) -> ModelPrice {
+        ModelPrice {
+            input_per_mtok: self.input_per_mtok * BATCH_PRICE_FACTOR,
+            output_per_mtok: self.output_per_mtok * BATCH_PRICE_FACTOR,
+        }
+    }
 
     pub fn cost(&self, tokens_in: u64, tokens_out: u64) -> f64 {
         (tokens_in as f64 * self.input_per_mtok + tokens_out as f64 * self.output_per_mtok)
@@ -126,6 +138,7 @@ mod tests {
         );
         let p = cfg.price_for("gpt-4o-mini").expect("configured");
         assert!((p.cost(1_000_000, 500_000) - 2.0).abs() < 1e-9);
+        assert!((p.batch().cost(1_000_000, 500_000) - 1.0).abs() < 1e-9);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! and hands every result to the sink as it arrives.
 
 pub mod backoff;
+pub mod batch;
 pub mod budget;
 pub mod estimate;
 pub mod estimator;

@@ -12,10 +12,12 @@ use serde::Serialize;
 
 use crate::analyze::grounding;
 use crate::analyze::llm::LlmAnalyzer;
+use crate::engine::batch::BatchStats;
 use crate::engine::{EngineOptions, Estimate, FolderBudget, RunStats, Scheduler, StopReason};
 use crate::input::RowWarning;
 use crate::store::Store;
 
+use super::batch;
 use super::context::AnalysisContext;
 use super::executor::Executor;
 use super::interrupt::Interrupt;
@@ -33,9 +35,13 @@ pub struct RunRecord {
     pub wall_s: f64,
     pub analyzer: String,
     pub input: String,
-    /// Every LLM request of the run, the narrative's included.
+    /// Every LLM request of the run, the narrative's included (and the
+    /// batch API's, with `--batch`).
     #[serde(flatten)]
     pub engine: RunStats,
+    /// `--batch`: what went through the provider's batch API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchStats>,
 }
 
 /// What `analyze` did.
@@ -98,6 +104,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
     check_writable(out)?;
     let _lock = super::output_lock::lock(out)?;
     let store = Store::open(&db_path(out))?;
+    let batch_mode = settings.llm.as_ref().and_then(|l| l.batch);
     let scheduler = match llm.zip(settings.llm) {
         Some((analyzer, llm)) => {
             let engine = with_history(llm.engine, &store, &analyzer, &settings.config)?;
@@ -117,9 +124,11 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
             shutdown.escalate();
         }
     });
-    let executor = match &scheduler {
-        Some(s) => Executor::Llm(Arc::clone(s)),
-        None => Executor::Heuristic(interrupt.clone()),
+    let queue = batch::Queue::default();
+    let executor = match (&scheduler, batch_mode) {
+        (Some(_), Some(_)) => Executor::Batch(Arc::clone(&queue)),
+        (Some(s), None) => Executor::Llm(Arc::clone(s)),
+        (None, _) => Executor::Heuristic(interrupt.clone()),
     };
     let total = (settings.progress != ProgressMode::Hidden)
         .then(|| crate::input::count_calls(&settings.input, &settings.config, settings.limit))
@@ -139,27 +148,44 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         limit: settings.limit,
         progress: Progress::new(settings.progress, total, billing),
     };
-    let counts = pipeline::run(plan, executor, on_warning)?;
+    let mut counts = pipeline::run(plan, executor, on_warning)?;
+    let batched = match (&scheduler, batch_mode) {
+        (Some(s), Some(mode)) => {
+            let queued =
+                std::mem::take(&mut *queue.lock().map_err(|_| {
+                    anyhow::anyhow!("internal error: the batch queue was poisoned")
+                })?);
+            let outcome = batch::run(&store, s.analyzer(), &ctx, mode, queued)?;
+            counts.calls_analyzed += outcome.analyzed;
+            counts.calls_failed += outcome.failed;
+            counts.calls_pending = outcome.pending;
+            Some(outcome)
+        }
+        _ => None,
+    };
     let mut record = RunRecord {
         counts,
         wall_s: 0.0,
         analyzer: analyzer_key,
         input: input_name,
+        batch: batched.as_ref().map(|b| b.stats.clone()),
         ..RunRecord::default()
     };
+    let batch_stopped = batched.and_then(|b| b.stopped);
     record.update(scheduler.as_deref(), started);
-    record.mark_interrupted(&interrupt);
+    record.mark_stopped(&interrupt, &batch_stopped);
     store.finish_run(run, &record)?;
     let run_info = store.latest_run()?;
     // After an early stop the provider is unusable or unaffordable: the
-    // narrative stays rule-based.
+    // narrative stays rule-based; so it does in a batch run, which sends
+    // nothing at streaming prices.
     let narrator = scheduler
         .as_deref()
-        .filter(|_| record.engine.stopped.is_none());
+        .filter(|_| record.engine.stopped.is_none() && record.batch.is_none());
     let mut written = publish::write_outputs(&store, &run_info, out, narrator, &settings.outputs)?;
     // The time covers the whole run, report and exports included.
     record.update(scheduler.as_deref(), started);
-    record.mark_interrupted(&interrupt);
+    record.mark_stopped(&interrupt, &batch_stopped);
     store.finish_run(run, &record)?;
     write_run_json(out, &record)?;
     written
@@ -179,9 +205,13 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
 }
 
 impl RunRecord {
-    /// A run stopped by a signal says so (the scheduler of an LLM run
-    /// already does; the offline run has none).
-    fn mark_interrupted(&mut self, interrupt: &Interrupt) {
+    /// A run stopped by the batch phase or by a signal says so (the
+    /// scheduler of a streaming LLM run already does; the offline run has
+    /// none).
+    fn mark_stopped(&mut self, interrupt: &Interrupt, batch_stopped: &Option<StopReason>) {
+        if let Some(stopped) = batch_stopped {
+            self.engine.stopped = Some(stopped.clone());
+        }
         if interrupt.received() && self.engine.stopped.is_none() {
             self.engine.stopped = Some(StopReason::Interrupted);
         }
@@ -197,6 +227,13 @@ impl RunRecord {
             },
             Scheduler::finish,
         );
+        if let Some(b) = &self.batch {
+            let e = &mut self.engine;
+            e.requests += b.http_requests;
+            e.tokens_in += b.tokens_in;
+            e.tokens_out += b.tokens_out;
+            e.cost_usd = e.cost_usd.zip(b.cost_usd).map(|(s, b)| s + b);
+        }
         self.wall_s = started.elapsed().as_secs_f64();
     }
 }

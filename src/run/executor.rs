@@ -15,6 +15,7 @@ use crate::metrics::Metrics;
 use crate::model::Call;
 use crate::store::CallKey;
 
+use super::batch::{Queue, Queued};
 use super::context::AnalysisContext;
 use super::interrupt::Interrupt;
 
@@ -28,6 +29,10 @@ pub enum Executor {
     Heuristic(Interrupt),
     /// An LLM through the run's scheduler.
     Llm(Arc<Scheduler>),
+    /// `--batch`: calls are queued for the provider's batch API, which
+    /// `super::batch` submits once the input has been read; none comes
+    /// back during the pipeline.
+    Batch(Queue),
 }
 
 /// A finished call on its way to the store.
@@ -68,8 +73,36 @@ impl Executor {
         match self {
             Executor::Heuristic(interrupt) => spawn_heuristic(ctx, interrupt),
             Executor::Llm(scheduler) => spawn_engine(ctx, scheduler),
+            Executor::Batch(queue) => queue_for_batch(ctx, queue),
         }
     }
+
+    /// The executor's analyses cost money (committed as each arrives).
+    pub(super) fn is_paid(&self) -> bool {
+        !matches!(self, Executor::Heuristic)
+    }
+}
+
+fn queue_for_batch(ctx: Arc<AnalysisContext>, queue: Queue) -> (Dispatch, Receiver<Done>, Threads) {
+    // No result comes back during the pipeline: the writer counts every
+    // queued call as pending.
+    let (_, done_rx) = mpsc::channel::<Done>();
+    let dispatch = move |work: Work| {
+        let metrics = ctx.metrics(&work.call);
+        let queued = Queued {
+            key: work.key,
+            call: work.call,
+            metrics,
+        };
+        match queue.lock() {
+            Ok(mut q) => {
+                q.push(queued);
+                Offer::Taken
+            }
+            Err(_) => Offer::Closed,
+        }
+    };
+    (Box::new(dispatch), done_rx, Vec::new())
 }
 
 fn spawn_heuristic(

@@ -6,6 +6,7 @@
 //! parses and prints.
 
 pub mod analyze;
+pub mod batch;
 pub mod context;
 mod executor;
 pub mod interrupt;

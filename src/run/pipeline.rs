@@ -49,7 +49,7 @@ pub fn run(
             }
         }
     });
-    let paid = matches!(executor, Executor::Llm { .. });
+    let paid = executor.is_paid();
     let (dispatch, done_rx, workers) = executor.start(Arc::clone(&plan.ctx));
     let detectors = Arc::clone(&plan.ctx.detectors);
     let mut writer = Writer::new(

@@ -19,6 +19,8 @@ use crate::input::InputSpec;
 use crate::run::progress::ProgressMode;
 use crate::run::publish::{Format, Outputs};
 
+use super::batch::BatchMode;
+
 /// The `analyze` flags as typed on the command line.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalyzeArgs {
@@ -112,6 +114,17 @@ pub struct LlmArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 120.0, requires = "provider")]
     pub timeout_s: f64,
+    /// Send through the provider's batch API at half price (answers within
+    /// 24 h), then return; the same command again collects the answers.
+    #[arg(long, requires = "provider", conflicts_with = "dry_run")]
+    pub batch: bool,
+    /// With --batch: poll until every batch has ended, storing its answers.
+    #[arg(long, requires = "batch")]
+    pub wait: bool,
+    /// With --batch --wait: first wait between polls in seconds (doubling
+    /// up to ten minutes).
+    #[arg(long, default_value_t = 30.0, requires = "batch")]
+    pub batch_poll_s: f64,
 }
 
 /// Everything one `analyze` run needs to know, resolved.
@@ -135,6 +148,8 @@ pub struct LlmSettings {
     pub api_key: Option<String>,
     pub engine: EngineOptions,
     pub dry_run: bool,
+    /// `--batch`: through the provider's batch API instead of streaming.
+    pub batch: Option<BatchMode>,
 }
 
 impl Settings {
@@ -167,6 +182,10 @@ impl Settings {
                 ..EngineOptions::with_max_concurrency(args.llm.max_concurrency)
             },
             dry_run: args.llm.dry_run,
+            batch: args.llm.batch.then(|| BatchMode {
+                wait: args.llm.wait,
+                first_poll: Duration::from_secs_f64(args.llm.batch_poll_s.clamp(0.01, 600.0)),
+            }),
         });
         Ok(Settings {
             input: InputSpec {

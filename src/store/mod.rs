@@ -2,10 +2,12 @@
 //! hash and analyzer key; the cache that makes re-runs free; the request log;
 //! and the rows that statistics, reports and exports read back.
 
+mod batches;
 mod history;
 mod schema;
 mod utterances;
 
+pub use batches::{BatchId, OpenBatch};
 pub use history::History;
 pub use utterances::speaker_name;
 

@@ -95,6 +95,24 @@ CREATE TABLE IF NOT EXISTS run_detectors (
     run_id   INTEGER PRIMARY KEY REFERENCES runs(id),
     detector TEXT NOT NULL
 );
+-- Batches submitted to a provider's batch API. A row and its calls are
+-- committed before anything is sent (state 'preparing'); the provider's id
+-- is recorded as soon as it answers ('submitted'); 'closed' once its
+-- answers are stored. A call in an open batch is never sent again.
+CREATE TABLE IF NOT EXISTS batches (
+    id         INTEGER PRIMARY KEY,
+    analyzer   TEXT NOT NULL,
+    remote_id  TEXT,
+    state      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_calls (
+    batch_id     INTEGER NOT NULL REFERENCES batches(id),
+    seq          INTEGER NOT NULL,
+    call_id      TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (batch_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS warnings (
     run_id  INTEGER NOT NULL REFERENCES runs(id),
     file    TEXT NOT NULL,

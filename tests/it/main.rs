@@ -24,6 +24,7 @@ mod input_persuasionforgood;
 mod input_utterances;
 mod input_xlsx;
 mod layers;
+mod llm_batch;
 mod llm_budget;
 mod llm_providers;
 mod llm_rate;

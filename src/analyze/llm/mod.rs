@@ -3,6 +3,7 @@
 //! engine (`crate::engine`) decides when and how often to send.
 
 pub mod answer;
+pub mod batch;
 pub mod error;
 pub mod narrative;
 pub mod prompt;
@@ -157,6 +158,11 @@ impl LlmAnalyzer {
 
     pub fn cost(&self, tokens_in: u64, tokens_out: u64) -> Option<f64> {
         self.price.map(|p| p.cost(tokens_in, tokens_out))
+    }
+
+    /// The cost through the provider's batch API (half the list price).
+    pub fn batch_cost(&self, tokens_in: u64, tokens_out: u64) -> Option<f64> {
+        self.price.map(|p| p.batch().cost(tokens_in, tokens_out))
     }
 
     pub fn expected_output_tokens(&self) -> u64 {

@@ -173,6 +173,7 @@ pub struct Exchange {
 pub struct LlmClient {
     kind: ProviderKind,
     model: String,
+    base_url: String,
     url: String,
     key: Option<ApiKey>,
     http: reqwest::Client,
@@ -213,6 +214,7 @@ impl LlmClient {
         Ok(LlmClient {
             kind: opts.kind,
             model: opts.model().to_string(),
+            base_url: opts.base_url().trim_end_matches('/').to_string(),
             url: opts.kind.endpoint(opts.base_url(), opts.model()),
             key,
             http,
@@ -268,6 +270,26 @@ impl LlmClient {
         &self.url
     }
 
+    /// The provider's address without a trailing slash (`--base-url`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The HTTP client (timeouts, same-origin redirects) for other
+    /// endpoints of the same provider, such as its batch API.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// `request` carrying the API key the provider's way.
+    pub fn authorized(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match (self.kind, &self.key) {
+            (ProviderKind::Gemini, Some(key)) => request.header("x-goog-api-key", key.expose()),
+            (ProviderKind::OpenAi, Some(key)) => request.bearer_auth(key.expose()),
+            _ => request,
+        }
+    }
+
     pub fn schema(&self) -> &Value {
         &self.schema
     }
@@ -294,12 +316,7 @@ impl LlmClient {
     /// redacted from the stored body and from any error.
     pub async fn send(&self, body: &Value) -> Exchange {
         let started = Instant::now();
-        let mut request = self.http.post(&self.url).json(body);
-        request = match (self.kind, &self.key) {
-            (ProviderKind::Gemini, Some(key)) => request.header("x-goog-api-key", key.expose()),
-            (ProviderKind::OpenAi, Some(key)) => request.bearer_auth(key.expose()),
-            _ => request,
-        };
+        let request = self.authorized(self.http.post(&self.url).json(body));
         let response = match request.send().await {
             Ok(r) => r,
             Err(e) => return self.transport_failure(&e, started),
@@ -325,10 +342,7 @@ impl LlmClient {
         };
         let stored = self.redact(&text);
         let (result, usage) = if (200..300).contains(&status) {
-            (
-                self.parse(&text).map_err(|e| self.redact_error(e)),
-                self.usage(&text),
-            )
+            (self.parse_answer(&text), self.usage(&text))
         } else {
             (
                 Err(self.classify(status, &headers, &stored)),
@@ -345,7 +359,8 @@ impl LlmClient {
         }
     }
 
-    fn usage(&self, body: &str) -> Usage {
+    /// Tokens billed for a 2xx answer body (unknown when it is not JSON).
+    pub fn usage(&self, body: &str) -> Usage {
         let Ok(v) = serde_json::from_str::<Value>(body) else {
             return Usage::default();
         };
@@ -356,6 +371,12 @@ impl LlmClient {
         }
     }
 
+    /// The answer text of a 2xx answer body, with the key redacted from
+    /// any error.
+    pub fn parse_answer(&self, body: &str) -> Result<Answer, LlmError> {
+        self.parse(body).map_err(|e| self.redact_error(e))
+    }
+
     fn parse(&self, body: &str) -> Result<Answer, LlmError> {
         match self.kind {
             ProviderKind::Gemini => wire::gemini::parse(body),
@@ -364,7 +385,13 @@ impl LlmClient {
         }
     }
 
-    fn classify(&self, status: u16, headers: &reqwest::header::HeaderMap, body: &str) -> LlmError {
+    /// The error class of a non-2xx answer.
+    pub fn classify(
+        &self,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &str,
+    ) -> LlmError {
         match self.kind {
             ProviderKind::Gemini => wire::gemini::error(status, headers, body),
             ProviderKind::OpenAi => wire::openai::error(status, headers, body),

@@ -20,7 +20,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
@@ -91,7 +91,36 @@ pub struct MockConfig {
     pub redirect_to: Option<String>,
     /// Bytes of padding added to every successful answer body.
     pub answer_padding: usize,
+    /// Batch API: polls of a batch answered pending/running before it ends.
+    pub batch_polls: u32,
+    /// Batch API: how the n-th batch created (from 0) ends.
+    pub batch_fate: Option<fn(usize) -> BatchFate>,
+    /// Batch API: what the results say of each call (by id).
+    pub batch_line: Option<fn(&str) -> LineFate>,
+    /// Batch API: while set, every batch stays running.
+    pub batch_hold: Option<Arc<std::sync::atomic::AtomicBool>>,
     pub seed: u64,
+}
+
+/// How a batch of the mock's batch API ends. An expired or cancelled
+/// batch has answered the first half of its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchFate {
+    Succeed,
+    Expire,
+    Cancel,
+    Fail,
+}
+
+/// What a finished batch's results say of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineFate {
+    Answer,
+    /// The provider's error for this request (HTTP 500 / an error status).
+    Error,
+    /// A results line that is not JSON (OpenAI) or an answer whose text is
+    /// not JSON (Gemini's inline answers are parsed by the provider).
+    Malformed,
 }
 
 impl Default for MockConfig {
@@ -119,6 +148,10 @@ impl Default for MockConfig {
             keep_bodies: true,
             redirect_to: None,
             answer_padding: 0,
+            batch_polls: 1,
+            batch_fate: None,
+            batch_line: None,
+            batch_hold: None,
             seed: 7,
         }
     }
@@ -148,6 +181,7 @@ struct MockState {
     answered: AtomicU64,
     requests: AtomicU64,
     log: Mutex<Vec<Logged>>,
+    batch: batch::BatchState,
 }
 
 pub struct MockProvider {
@@ -172,12 +206,18 @@ impl MockProvider {
             answered: AtomicU64::new(0),
             requests: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
+            batch: batch::BatchState::default(),
         });
         let app = Router::new()
             .route("/v1beta/models/{action}", post(gemini))
             .route("/v1/chat/completions", post(openai))
             .route("/api/chat", post(ollama))
             .route("/moved/{*rest}", post(moved))
+            .route("/v1beta/batches/{id}", get(batch::gemini_get))
+            .route("/v1/files", post(batch::openai_upload))
+            .route("/v1/files/{id}/content", get(batch::openai_file))
+            .route("/v1/batches", post(batch::openai_create))
+            .route("/v1/batches/{id}", get(batch::openai_get))
             .with_state(Arc::clone(&state));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -216,6 +256,12 @@ impl MockProvider {
         out
     }
 
+    /// Batches created through the batch API, and the requests in them.
+    pub fn batches_created(&self) -> (usize, usize) {
+        let b = self.state.batch.batches.lock().expect("batches");
+        (b.len(), b.iter().map(|b| b.entries.len()).sum())
+    }
+
     pub fn count_status(&self, status: u16) -> usize {
         self.log().iter().filter(|l| l.status == status).count()
     }
@@ -227,6 +273,9 @@ async fn gemini(
     headers: HeaderMap,
     body: String,
 ) -> Response {
+    if let Some(model) = action.strip_suffix(":batchGenerateContent") {
+        return batch::gemini_create(&st, model, &headers, &body);
+    }
     let Some(model) = action.strip_suffix(":generateContent") else {
         return reply(
             StatusCode::NOT_FOUND,
@@ -621,6 +670,18 @@ fn answer(
     request: &str,
     thoughts: u64,
 ) -> (Response, u64) {
+    let (body, billed) = answer_body(dialect, model, content, request, thoughts);
+    (reply(StatusCode::OK, body, &[]), billed)
+}
+
+/// A 2xx answer body and the output tokens it bills.
+fn answer_body(
+    dialect: Dialect,
+    model: &str,
+    content: &str,
+    request: &str,
+    thoughts: u64,
+) -> (Value, u64) {
     let tokens_in = request.len() as u64 / 4;
     let tokens_out = content.len() as u64 / 4;
     let body = match dialect {
@@ -647,7 +708,7 @@ fn answer(
             "prompt_eval_count": tokens_in, "eval_count": tokens_out,
         }),
     };
-    (reply(StatusCode::OK, body, &[]), tokens_out + thoughts)
+    (body, tokens_out + thoughts)
 }
 
 /// An answer withheld for its content, as each provider words it.
@@ -827,4 +888,500 @@ async fn with_echo(response: Response, echo: Option<String>) -> Response {
         json!({"error": {"code": status.as_u16(), "message": text}}),
         &[],
     )
+}
+
+/// The batch APIs: Gemini Batch Mode (inline requests, an operation named
+/// `batches/N` polled with GET) and OpenAI Files + Batches (a JSONL file
+/// uploaded as multipart, a batch polled with GET, results and errors as
+/// JSONL files). A batch answers `batch_polls` polls pending/running, then
+/// ends as `batch_fate` says; its answers are made once, when it ends, and
+/// each answered request is logged like a streaming answer.
+mod batch {
+    use super::*;
+
+    #[derive(Default)]
+    pub(super) struct BatchState {
+        pub(super) batches: Mutex<Vec<MockBatch>>,
+        files: Mutex<HashMap<String, String>>,
+    }
+
+    pub(super) struct MockBatch {
+        id: String,
+        dialect: Dialect,
+        model: String,
+        name: String,
+        input_file: Option<String>,
+        /// `(key, request body)` in submission order.
+        pub(super) entries: Vec<(String, Value)>,
+        polls: u32,
+        fate: BatchFate,
+        /// Set when the batch ends: Gemini's inline answers, or OpenAI's
+        /// output and error file ids.
+        ended: Option<Ended>,
+    }
+
+    #[derive(Clone)]
+    enum Ended {
+        Inline(Vec<Value>),
+        Files {
+            output: Option<String>,
+            errors: Option<String>,
+        },
+    }
+
+    fn authorized(st: &MockState, dialect: Dialect, headers: &HeaderMap) -> Option<Response> {
+        let want = st.cfg.api_key.as_ref()?;
+        let got = auth_of(dialect, headers);
+        let expected = match dialect {
+            Dialect::Gemini => want.clone(),
+            Dialect::OpenAi | Dialect::Ollama => format!("Bearer {want}"),
+        };
+        (got.as_deref() != Some(expected.as_str())).then(|| unauthorized(dialect, got))
+    }
+
+    fn log(st: &MockState, dialect: Dialect, path: String, status: u16) {
+        st.log.lock().expect("log").push(Logged {
+            dialect,
+            path,
+            call_id: None,
+            status,
+            answered: false,
+            auth: None,
+            body: Value::Null,
+            billed_out: 0,
+        });
+    }
+
+    fn not_found(dialect: Dialect, what: &str) -> Response {
+        let body = match dialect {
+            Dialect::Gemini => {
+                json!({"error": {"code": 404, "message": format!("{what} not found"), "status": "NOT_FOUND"}})
+            }
+            Dialect::OpenAi | Dialect::Ollama => {
+                json!({"error": {"message": format!("No such {what}"), "type": "invalid_request_error", "param": null, "code": null}})
+            }
+        };
+        reply(StatusCode::NOT_FOUND, body, &[])
+    }
+
+    fn create(
+        st: &MockState,
+        dialect: Dialect,
+        model: &str,
+        name: String,
+        input_file: Option<String>,
+        entries: Vec<(String, Value)>,
+    ) -> String {
+        let mut batches = st.batch.batches.lock().expect("batches");
+        let index = batches.len();
+        let id = match dialect {
+            Dialect::Gemini => format!("batches/mock{index}"),
+            Dialect::OpenAi | Dialect::Ollama => format!("batch_mock{index}"),
+        };
+        let fate = st.cfg.batch_fate.map_or(BatchFate::Succeed, |f| f(index));
+        batches.push(MockBatch {
+            id: id.clone(),
+            dialect,
+            model: model.to_string(),
+            name,
+            input_file,
+            entries,
+            polls: 0,
+            fate,
+            ended: None,
+        });
+        id
+    }
+
+    pub(super) fn gemini_create(
+        st: &Arc<MockState>,
+        model: &str,
+        headers: &HeaderMap,
+        body: &str,
+    ) -> Response {
+        let path = format!("/v1beta/models/{model}:batchGenerateContent");
+        if let Some(refused) = authorized(st, Dialect::Gemini, headers) {
+            log(st, Dialect::Gemini, path, 401);
+            return refused;
+        }
+        let req: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let Some(requests) = req
+            .pointer("/batch/inputConfig/requests/requests")
+            .and_then(Value::as_array)
+        else {
+            log(st, Dialect::Gemini, path, 400);
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({"error": {"code": 400, "message": "batch.inputConfig is required", "status": "INVALID_ARGUMENT"}}),
+                &[],
+            );
+        };
+        let entries = requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let key = r
+                    .pointer("/metadata/key")
+                    .and_then(Value::as_str)
+                    .map_or(i.to_string(), String::from);
+                (key, r.get("request").cloned().unwrap_or(Value::Null))
+            })
+            .collect();
+        let name = req
+            .pointer("/batch/displayName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let id = create(st, Dialect::Gemini, model, name, None, entries);
+        log(st, Dialect::Gemini, path, 200);
+        let batches = st.batch.batches.lock().expect("batches");
+        let b = batches.iter().find(|b| b.id == id).expect("just created");
+        reply(
+            StatusCode::OK,
+            gemini_operation(b, "BATCH_STATE_PENDING"),
+            &[],
+        )
+    }
+
+    pub(super) async fn gemini_get(
+        State(st): State<Arc<MockState>>,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+    ) -> Response {
+        let path = format!("/v1beta/batches/{id}");
+        if let Some(refused) = authorized(&st, Dialect::Gemini, &headers) {
+            log(&st, Dialect::Gemini, path, 401);
+            return refused;
+        }
+        let response = poll(&st, &format!("batches/{id}"), |b, state| {
+            gemini_operation(b, gemini_state(state))
+        });
+        log(&st, Dialect::Gemini, path, response.status().as_u16());
+        response
+    }
+
+    pub(super) async fn openai_upload(
+        State(st): State<Arc<MockState>>,
+        headers: HeaderMap,
+        body: String,
+    ) -> Response {
+        if let Some(refused) = authorized(&st, Dialect::OpenAi, &headers) {
+            log(&st, Dialect::OpenAi, "/v1/files".into(), 401);
+            return refused;
+        }
+        // The multipart part named "file": after its headers, up to the
+        // closing boundary.
+        let content = body
+            .find("name=\"file\"")
+            .and_then(|at| body[at..].find("\r\n\r\n").map(|h| at + h + 4))
+            .and_then(|start| {
+                body[start..]
+                    .rfind("\r\n--")
+                    .map(|end| body[start..start + end].to_string())
+            });
+        let purpose_ok = body.contains("name=\"purpose\"\r\n\r\nbatch\r\n");
+        let Some(content) = content.filter(|_| purpose_ok) else {
+            log(&st, Dialect::OpenAi, "/v1/files".into(), 400);
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({"error": {"message": "expected a file and purpose=batch", "type": "invalid_request_error", "param": null, "code": null}}),
+                &[],
+            );
+        };
+        let id = store_file(&st, content.clone());
+        log(&st, Dialect::OpenAi, "/v1/files".into(), 200);
+        reply(
+            StatusCode::OK,
+            json!({"id": id, "object": "file", "bytes": content.len(),
+            "created_at": 1_700_000_000, "filename": "batch.jsonl", "purpose": "batch"}),
+            &[],
+        )
+    }
+
+    fn store_file(st: &MockState, content: String) -> String {
+        let mut files = st.batch.files.lock().expect("files");
+        let id = format!("file-mock{}", files.len());
+        files.insert(id.clone(), content);
+        id
+    }
+
+    pub(super) async fn openai_file(
+        State(st): State<Arc<MockState>>,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+    ) -> Response {
+        let path = format!("/v1/files/{id}/content");
+        if let Some(refused) = authorized(&st, Dialect::OpenAi, &headers) {
+            log(&st, Dialect::OpenAi, path, 401);
+            return refused;
+        }
+        let content = st.batch.files.lock().expect("files").get(&id).cloned();
+        log(
+            &st,
+            Dialect::OpenAi,
+            path,
+            if content.is_some() { 200 } else { 404 },
+        );
+        match content {
+            Some(text) => Response::builder()
+                .status(StatusCode::OK)
+                .header("content-type", "application/octet-stream")
+                .body(Body::from(text))
+                .expect("valid response"),
+            None => not_found(Dialect::OpenAi, "file"),
+        }
+    }
+
+    pub(super) async fn openai_create(
+        State(st): State<Arc<MockState>>,
+        headers: HeaderMap,
+        body: String,
+    ) -> Response {
+        if let Some(refused) = authorized(&st, Dialect::OpenAi, &headers) {
+            log(&st, Dialect::OpenAi, "/v1/batches".into(), 401);
+            return refused;
+        }
+        let req: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let file_id = req
+            .get("input_file_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let valid = req.get("endpoint").and_then(Value::as_str) == Some("/v1/chat/completions")
+            && req.get("completion_window").and_then(Value::as_str) == Some("24h");
+        let content = st.batch.files.lock().expect("files").get(&file_id).cloned();
+        let Some(content) = content.filter(|_| valid) else {
+            log(&st, Dialect::OpenAi, "/v1/batches".into(), 400);
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({"error": {"message": "invalid batch", "type": "invalid_request_error", "param": null, "code": null}}),
+                &[],
+            );
+        };
+        let entries: Vec<(String, Value)> = content
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .map(|l| {
+                let key = l
+                    .get("custom_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                (key, l.get("body").cloned().unwrap_or(Value::Null))
+            })
+            .collect();
+        let model = entries
+            .first()
+            .and_then(|(_, b)| b.get("model"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let name = req
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let id = create(&st, Dialect::OpenAi, &model, name, Some(file_id), entries);
+        log(&st, Dialect::OpenAi, "/v1/batches".into(), 200);
+        let batches = st.batch.batches.lock().expect("batches");
+        let b = batches.iter().find(|b| b.id == id).expect("just created");
+        reply(StatusCode::OK, openai_batch(b, "validating"), &[])
+    }
+
+    pub(super) async fn openai_get(
+        State(st): State<Arc<MockState>>,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+    ) -> Response {
+        let path = format!("/v1/batches/{id}");
+        if let Some(refused) = authorized(&st, Dialect::OpenAi, &headers) {
+            log(&st, Dialect::OpenAi, path, 401);
+            return refused;
+        }
+        let response = poll(&st, &id, |b, state| openai_batch(b, openai_status(state)));
+        log(&st, Dialect::OpenAi, path, response.status().as_u16());
+        response
+    }
+
+    /// Where a batch stands on this poll; the answers are made when it ends.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Stage {
+        Pending,
+        Running,
+        Ended(BatchFate),
+    }
+
+    fn gemini_state(stage: Stage) -> &'static str {
+        match stage {
+            Stage::Pending => "BATCH_STATE_PENDING",
+            Stage::Running => "BATCH_STATE_RUNNING",
+            Stage::Ended(BatchFate::Succeed) => "BATCH_STATE_SUCCEEDED",
+            Stage::Ended(BatchFate::Expire) => "BATCH_STATE_EXPIRED",
+            Stage::Ended(BatchFate::Cancel) => "BATCH_STATE_CANCELLED",
+            Stage::Ended(BatchFate::Fail) => "BATCH_STATE_FAILED",
+        }
+    }
+
+    fn openai_status(stage: Stage) -> &'static str {
+        match stage {
+            Stage::Pending => "validating",
+            Stage::Running => "in_progress",
+            Stage::Ended(BatchFate::Succeed) => "completed",
+            Stage::Ended(BatchFate::Expire) => "expired",
+            Stage::Ended(BatchFate::Cancel) => "cancelled",
+            Stage::Ended(BatchFate::Fail) => "failed",
+        }
+    }
+
+    fn poll(st: &MockState, id: &str, render: impl Fn(&MockBatch, Stage) -> Value) -> Response {
+        let held = st
+            .cfg
+            .batch_hold
+            .as_ref()
+            .is_some_and(|h| h.load(Ordering::SeqCst));
+        let mut batches = st.batch.batches.lock().expect("batches");
+        let Some(b) = batches.iter_mut().find(|b| b.id == id) else {
+            let dialect = if id.starts_with("batches/") {
+                Dialect::Gemini
+            } else {
+                Dialect::OpenAi
+            };
+            return not_found(dialect, "batch");
+        };
+        let stage = if b.ended.is_some() {
+            Stage::Ended(b.fate)
+        } else if held || b.polls < st.cfg.batch_polls {
+            b.polls += 1;
+            if b.polls == 1 {
+                Stage::Pending
+            } else {
+                Stage::Running
+            }
+        } else {
+            b.ended = Some(finish(st, b));
+            Stage::Ended(b.fate)
+        };
+        reply(StatusCode::OK, render(b, stage), &[])
+    }
+
+    /// Answers every request the batch completed: all of a succeeded one,
+    /// the first half of an expired or cancelled one, none of a failed one.
+    fn finish(st: &MockState, b: &MockBatch) -> Ended {
+        let completed = match b.fate {
+            BatchFate::Succeed => b.entries.len(),
+            BatchFate::Expire | BatchFate::Cancel => b.entries.len() / 2,
+            BatchFate::Fail => 0,
+        };
+        let mut inline = Vec::new();
+        let (mut output, mut errors) = (String::new(), String::new());
+        for (i, (key, request)) in b.entries.iter().enumerate() {
+            let text = request.to_string();
+            let call_id = call_id_of(&text);
+            if i >= completed {
+                if b.dialect == Dialect::OpenAi && b.fate != BatchFate::Fail {
+                    let code = if b.fate == BatchFate::Expire {
+                        "batch_expired"
+                    } else {
+                        "batch_cancelled"
+                    };
+                    errors.push_str(&json!({"id": format!("batch_req_{i}"), "custom_id": key, "response": null,
+                        "error": {"code": code, "message": "This request could not be executed before the batch ended."}}).to_string());
+                    errors.push('\n');
+                }
+                continue;
+            }
+            let fate = match (&st.cfg.batch_line, &call_id) {
+                (Some(f), Some(id)) => f(id),
+                _ => LineFate::Answer,
+            };
+            let content = match fate {
+                LineFate::Malformed if b.dialect == Dialect::Gemini => {
+                    "{\"agent_rating\": 7, \"objections\": [".to_string()
+                }
+                _ => instance(&schema_of(b.dialect, request)).to_string(),
+            };
+            let (body, billed) = answer_body(b.dialect, &b.model, &content, &text, 0);
+            let answered = fate == LineFate::Answer;
+            st.log.lock().expect("log").push(Logged {
+                dialect: b.dialect,
+                path: format!("batch:{}", b.id),
+                call_id: call_id.clone(),
+                status: if answered { 200 } else { 500 },
+                answered,
+                auth: None,
+                body: if st.cfg.keep_bodies {
+                    request.clone()
+                } else {
+                    Value::Null
+                },
+                billed_out: if answered { billed } else { 0 },
+            });
+            match (b.dialect, fate) {
+                (Dialect::Gemini, LineFate::Error) => inline.push(json!({"error": {"code": 13, "message": "Internal error while processing the request."}, "metadata": {"key": key}})),
+                (Dialect::Gemini, _) => inline.push(json!({"response": body, "metadata": {"key": key}})),
+                (_, LineFate::Answer) => {
+                    output.push_str(&json!({"id": format!("batch_req_{i}"), "custom_id": key,
+                        "response": {"status_code": 200, "request_id": format!("req_{i}"), "body": body}, "error": null}).to_string());
+                    output.push('\n');
+                }
+                (_, LineFate::Error) => {
+                    errors.push_str(&json!({"id": format!("batch_req_{i}"), "custom_id": key,
+                        "response": {"status_code": 500, "request_id": format!("req_{i}"),
+                            "body": {"error": {"message": "The server had an error while processing your request.", "type": "server_error"}}},
+                        "error": null}).to_string());
+                    errors.push('\n');
+                }
+                (_, LineFate::Malformed) => {
+                    let line = json!({"id": format!("batch_req_{i}"), "custom_id": key,
+                        "response": {"status_code": 200, "body": body}}).to_string();
+                    output.push_str(&line[..line.len() / 2]);
+                    output.push('\n');
+                }
+            }
+        }
+        match b.dialect {
+            Dialect::Gemini => Ended::Inline(inline),
+            Dialect::OpenAi | Dialect::Ollama => Ended::Files {
+                output: (!output.is_empty()).then(|| store_file(st, output)),
+                errors: (!errors.is_empty()).then(|| store_file(st, errors)),
+            },
+        }
+    }
+
+    fn gemini_operation(b: &MockBatch, state: &str) -> Value {
+        let mut op = json!({
+            "name": b.id,
+            "metadata": {
+                "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch",
+                "model": format!("models/{}", b.model),
+                "displayName": b.name,
+                "name": b.id,
+                "state": state,
+                "batchStats": {"requestCount": b.entries.len().to_string()},
+            },
+            "done": b.ended.is_some(),
+        });
+        if let Some(Ended::Inline(answers)) = &b.ended {
+            op["response"] = json!({
+                "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput",
+                "inlinedResponses": {"inlinedResponses": answers},
+            });
+        }
+        op
+    }
+
+    fn openai_batch(b: &MockBatch, status: &str) -> Value {
+        let (output, errors) = match &b.ended {
+            Some(Ended::Files { output, errors }) => (output.clone(), errors.clone()),
+            _ => (None, None),
+        };
+        json!({
+            "id": b.id, "object": "batch", "endpoint": "/v1/chat/completions",
+            "errors": null, "input_file_id": b.input_file, "completion_window": "24h",
+            "status": status, "output_file_id": output, "error_file_id": errors,
+            "created_at": 1_700_000_000,
+            "request_counts": {"total": b.entries.len(), "completed": 0, "failed": 0},
+            "metadata": {"name": b.name},
+        })
+    }
 }

@@ -23,10 +23,10 @@ use std::path::{Path, PathBuf};
 use callscope::analyze::heuristic;
 use callscope::config::input::Profile;
 use callscope::config::{Config, SpeakerMap, playbook::TerminationSignal};
+use callscope::eval::labels::Part;
 use callscope::input::{InputSpec, open};
 use callscope::metrics;
 use callscope::model::{Speaker, Transcript, TranscriptShape};
-use callscope::eval::labels::Part;
 use callscope::transcript::corpus::{self, Labelled, labelled_calls, persuasion};
 use callscope::transcript::{parse_text, roles_known, shape};
 
@@ -207,7 +207,9 @@ fn targets(path: &Path) {
         handoff += usize::from(both && m.handoff.is_some());
     }
     println!("## {} ({} calls)\n", path.display(), loaded.calls.len());
-    println!("| closer transcript | calls | agent and customer found | roles known (≥ 75% of words) |");
+    println!(
+        "| closer transcript | calls | agent and customer found | roles known (≥ 75% of words) |"
+    );
     println!("|---|---|---|---|");
     let mut total = [0; 3];
     for (shape, [calls, both, known]) in &by_shape {

@@ -44,7 +44,10 @@ pub fn part(all: Vec<Labelled>, part: Part) -> Vec<Labelled> {
 /// text, `B4` role, `B2` conversation id).
 pub fn persuasion(path: &Path) -> Result<Vec<Labelled>, CorpusError> {
     let rows = read(path, &["Unit", "B4", "B2"])?;
-    Ok(grouped(rows.into_iter().map(|[text, role, id]| (id, role == "0", text))))
+    Ok(grouped(
+        rows.into_iter()
+            .map(|[text, role, id]| (id, role == "0", text)),
+    ))
 }
 
 /// A call table with a `transcript` column of `Agent:` / `Customer:`
@@ -72,13 +75,13 @@ pub fn labelled_calls(path: &Path) -> Result<Vec<Labelled>, CorpusError> {
 pub fn utterances(path: &Path) -> Result<Vec<Labelled>, CorpusError> {
     let rows = read(path, &["call_id", "speaker", "text"])?;
     let speakers = SpeakerMap::default();
-    Ok(grouped(rows.into_iter().filter_map(|[id, speaker, text]| {
-        match speaker_role(&speaker, &speakers) {
+    Ok(grouped(rows.into_iter().filter_map(
+        |[id, speaker, text]| match speaker_role(&speaker, &speakers) {
             Speaker::Agent => Some((id, true, text)),
             Speaker::Customer => Some((id, false, text)),
             _ => None,
-        }
-    })))
+        },
+    )))
 }
 
 /// The named columns of every row of a CSV file.
@@ -156,12 +159,19 @@ mod tests {
 
     #[test]
     fn consecutive_rows_of_one_side_make_one_turn() {
-        let rows = [("c1", true, "Hi."), ("c1", true, "Calling  about ads."), ("c1", false, "No.")]
-            .map(|(i, a, t)| (i.to_string(), a, t.to_string()));
+        let rows = [
+            ("c1", true, "Hi."),
+            ("c1", true, "Calling  about ads."),
+            ("c1", false, "No."),
+        ]
+        .map(|(i, a, t)| (i.to_string(), a, t.to_string()));
         let convs = grouped(rows.into_iter());
         assert_eq!(
             convs[0].turns,
-            [(true, "Hi. Calling about ads.".into()), (false, "No.".into())]
+            [
+                (true, "Hi. Calling about ads.".into()),
+                (false, "No.".into())
+            ]
         );
     }
 }

@@ -95,10 +95,15 @@ pub fn assign_roles(turns: &mut [Turn], speakers: &SpeakerMap, layout: Layout) {
 }
 
 /// The content evidence of one unit: the rule cues plus the learned
-/// classifier's log-odds (weighted by `LEARNED_WEIGHT`).
+/// classifier's log-odds (weighted by `LEARNED_WEIGHT`), except where a cue
+/// of phone-call structure decides (answering the phone, a handoff, a
+/// machine): the classifier learned from chats and scripted calls, where the
+/// agent opens and nobody hands over.
 fn content(text: &str) -> Evidence {
     let mut evidence = cues::score(text);
-    evidence.agent_log_odds += LEARNED_WEIGHT * role_model::agent_log_odds(text);
+    if !(evidence.answers_phone || evidence.handoff || evidence.machine) {
+        evidence.agent_log_odds += LEARNED_WEIGHT * role_model::agent_log_odds(text);
+    }
     evidence
 }
 

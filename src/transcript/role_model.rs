@@ -18,6 +18,8 @@ static BYTES: &[u8] = include_bytes!("roles.cslm");
 const HEAD: &str = "agent";
 /// A probability is not believed beyond these log-odds.
 const MAX_LOG_ODDS: f64 = 4.0;
+/// Words from which a text's log-odds count in full.
+const FULL_WORDS: f64 = 20.0;
 
 /// Trains the classifier on every sentence of every turn of `convs`, and on
 /// every turn of several sentences whole (units are turns, lines or
@@ -34,7 +36,11 @@ pub fn train(name: &str, convs: &[Labelled]) -> Result<LinearModel, ModelError> 
         for (agent, text) in &conv.turns {
             let sentences = crate::learn::text::sentences(text);
             let whole = (sentences.len() > 1).then_some(text.as_str());
-            for unit in sentences.iter().filter_map(|r| text.get(r.clone())).chain(whole) {
+            for unit in sentences
+                .iter()
+                .filter_map(|r| text.get(r.clone()))
+                .chain(whole)
+            {
                 examples.push(Example {
                     features: spec.featurize(unit),
                     labels: vec![Some(*agent)],
@@ -66,13 +72,17 @@ fn model() -> Option<&'static LinearModel> {
 }
 
 /// log P(agent | text) / P(customer | text) by the shipped classifier,
-/// capped at `MAX_LOG_ODDS`.
+/// capped at `MAX_LOG_ODDS` and shrunk for texts under `FULL_WORDS` words:
+/// "It is." or "What do you want?" is said by either side, whatever the
+/// chats it learned from made of it.
 pub(crate) fn agent_log_odds(text: &str) -> f64 {
     let Some(p) = model().and_then(|m| m.predict_text(text).first().copied()) else {
         return 0.0;
     };
     let p = f64::from(p).clamp(1e-6, 1.0 - 1e-6);
-    (p / (1.0 - p)).ln().clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS)
+    let words = text.split_whitespace().count() as f64;
+    let log_odds = (p / (1.0 - p)).ln().clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS);
+    log_odds * (words / FULL_WORDS).min(1.0)
 }
 
 #[cfg(test)]

@@ -325,6 +325,17 @@ impl RoleSource {
             RoleSource::Contested => "contested",
         }
     }
+
+    pub fn parse(s: &str) -> Option<RoleSource> {
+        [
+            RoleSource::Label,
+            RoleSource::Content,
+            RoleSource::Alternation,
+            RoleSource::Contested,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
 }
 
 /// Which agent speaks, when a call is handed from an opener to a closer.

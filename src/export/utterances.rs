@@ -1,5 +1,7 @@
 //! `utterances.csv`: one row per judged sentence of every call of a run
-//! (one per input row for utterance tables), with each detector's decision.
+//! (one per input row for utterance tables): its call leg, speaker, where
+//! the speaker's role came from and how sure (empty when unknown), and each
+//! detector's decision.
 //! Text cells get the same formula-injection defence as `insights.csv`.
 
 use std::path::Path;
@@ -11,8 +13,9 @@ use crate::analyze::detect::{Detector, SentenceTag};
 use crate::model::Speaker;
 use crate::store::{RunId, Store};
 
-/// The columns, in order.
-pub const HEADER: [&str; 13] = [
+/// The columns, in order (the role columns last, so the earlier columns
+/// keep their places).
+pub const HEADER: [&str; 16] = [
     "call_id",
     "seq",
     "turn",
@@ -26,6 +29,9 @@ pub const HEADER: [&str; 13] = [
     "agent_question",
     "asks_commitment",
     "rebuttal",
+    "leg",
+    "role_source",
+    "role_confidence",
 ];
 
 /// Writes the detections of `run` (by its detector key) to `path`; a run
@@ -88,6 +94,8 @@ fn blank() -> SentenceTag {
         turn_index: 0,
         turn: String::new(),
         speaker: Speaker::Unknown,
+        attribution: None,
+        leg: String::new(),
         text: String::new(),
         objection: None,
         p: [0.0; 6],
@@ -113,6 +121,9 @@ fn cells(call_id: &str, t: &SentenceTag) -> Vec<Cell> {
         flag(Detector::AgentQuestion),
         flag(Detector::AsksCommitment),
         flag(Detector::Rebuttal),
+        Cell::Text(Some(t.leg.clone())),
+        Cell::Text(t.attribution.map(|a| a.source.as_str().to_string())),
+        Cell::Num(t.attribution.map(|a| f64::from(a.confidence))),
     ]
 }
 

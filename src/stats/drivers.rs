@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compare::Target;
 use super::features::NumericFeature;
+use super::handoff::HandoffFeature;
 use super::mann_whitney::mann_whitney;
 use super::row::CallRow;
 use super::value_counts::ValueCounts;
@@ -47,13 +48,16 @@ pub enum Driver {
     UnrebuttedObjection,
     /// The agent stated the purpose of the call (0/1).
     PurposeStated,
+    /// A measured handoff feature of a two-leg call (0/1); used when most
+    /// calls have a measured handoff.
+    Handoff(HandoffFeature),
 }
 
 use Driver::Measure;
 use NumericFeature as F;
 
 /// Candidate features per target; none is a mere measure of call length.
-const ALL: [Driver; 13] = [
+const ALL: [Driver; 17] = [
     Measure(F::AgentTalkShareWords),
     Measure(F::AgentQuestions),
     Measure(F::CustomerQuestions),
@@ -67,6 +71,10 @@ const ALL: [Driver; 13] = [
     Measure(F::AgentRating),
     Driver::UnrebuttedObjection,
     Driver::PurposeStated,
+    Driver::Handoff(HandoffFeature::ConsentAsked),
+    Driver::Handoff(HandoffFeature::ConsentGiven),
+    Driver::Handoff(HandoffFeature::AgendaSet),
+    Driver::Handoff(HandoffFeature::TimeAsked),
 ];
 
 impl Driver {
@@ -75,14 +83,20 @@ impl Driver {
             Measure(f) => f.label().to_string(),
             Driver::UnrebuttedObjection => "an objection left unrebutted".into(),
             Driver::PurposeStated => "purpose of the call stated".into(),
+            Driver::Handoff(h) => h.label().into(),
         }
+    }
+
+    /// A 0/1 feature (its effect is for yes against no).
+    pub fn is_flag(self) -> bool {
+        !matches!(self, Measure(_))
     }
 
     /// Something the agent controls, so it can be coached.
     pub fn controllable(self) -> bool {
         match self {
             Measure(f) => f.is_agent_behaviour(),
-            Driver::UnrebuttedObjection | Driver::PurposeStated => true,
+            Driver::UnrebuttedObjection | Driver::PurposeStated | Driver::Handoff(_) => true,
         }
     }
 
@@ -90,7 +104,7 @@ impl Driver {
         match self {
             Measure(f) => f.needs_script(),
             Driver::PurposeStated => true,
-            Driver::UnrebuttedObjection => false,
+            Driver::UnrebuttedObjection | Driver::Handoff(_) => false,
         }
     }
 
@@ -116,6 +130,11 @@ impl Driver {
                 .map(|i| f64::from(u8::from(i.objections.iter().any(|o| !o.rebuttal_attempted)))),
             Driver::PurposeStated => (purpose_known && row.metrics.turns.is_some())
                 .then(|| f64::from(u8::from(row.metrics.purpose_turn.is_some()))),
+            Driver::Handoff(h) => row
+                .metrics
+                .handoff
+                .as_ref()
+                .map(|f| f64::from(u8::from(h.of(f)))),
         }
     }
 }
@@ -272,9 +291,10 @@ impl Design {
     /// The step an odds ratio is given for: one SD, or yes against no for a
     /// 0/1 feature; and how many standardised units that step is.
     fn step(&self, k: usize) -> (f64, f64) {
-        match self.drivers[k] {
-            Driver::UnrebuttedObjection | Driver::PurposeStated => (1.0, 1.0 / self.sds[k]),
-            Measure(_) => (self.sds[k], 1.0),
+        if self.drivers[k].is_flag() {
+            (1.0, 1.0 / self.sds[k])
+        } else {
+            (self.sds[k], 1.0)
         }
     }
 }

@@ -61,23 +61,47 @@ pub struct RoleCoverage {
     pub roles_known: u64,
 }
 
-/// The handoff features reported, in order.
-const FEATURES: [&str; 5] = [
-    "transfer found in the closer recording",
-    "opener asked for consent to the transfer",
-    "prospect agreed to the transfer",
-    "closer set an agenda in the first minute",
-    "closer asked for time in the first minute",
-];
+/// A measured yes/no handoff feature of a two-leg call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoffFeature {
+    TransferFound,
+    ConsentAsked,
+    ConsentGiven,
+    AgendaSet,
+    TimeAsked,
+}
 
-fn feature_values(f: &HandoffFeatures) -> [bool; 5] {
-    [
-        f.transfer_turn.is_some(),
-        f.consent_asked,
-        f.consent_given == Some(true),
-        f.agenda_set,
-        f.time_asked,
-    ]
+impl HandoffFeature {
+    /// In the order the handoff section reports them.
+    pub const ALL: [HandoffFeature; 5] = [
+        HandoffFeature::TransferFound,
+        HandoffFeature::ConsentAsked,
+        HandoffFeature::ConsentGiven,
+        HandoffFeature::AgendaSet,
+        HandoffFeature::TimeAsked,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HandoffFeature::TransferFound => "transfer found in the closer recording",
+            HandoffFeature::ConsentAsked => "opener asked for consent to the transfer",
+            HandoffFeature::ConsentGiven => "prospect agreed to the transfer",
+            HandoffFeature::AgendaSet => "closer set an agenda in the first minute",
+            HandoffFeature::TimeAsked => "closer asked for time in the first minute",
+        }
+    }
+
+    /// Whether the call's measured handoff shows the feature.
+    pub fn of(self, f: &HandoffFeatures) -> bool {
+        match self {
+            HandoffFeature::TransferFound => f.transfer_turn.is_some(),
+            HandoffFeature::ConsentAsked => f.consent_asked,
+            HandoffFeature::ConsentGiven => f.consent_given == Some(true),
+            HandoffFeature::AgendaSet => f.agenda_set,
+            HandoffFeature::TimeAsked => f.time_asked,
+        }
+    }
 }
 
 /// A free-text item and how many calls named it.
@@ -167,7 +191,11 @@ impl HandoffAcc {
             Outcome::NotConverted => Some(false),
             Outcome::Unknown => None,
         };
-        for (slot, has) in self.features.iter_mut().zip(feature_values(f)) {
+        for (slot, has) in self
+            .features
+            .iter_mut()
+            .zip(HandoffFeature::ALL.map(|h| h.of(f)))
+        {
             slot.0 += u64::from(has);
             if let Some(c) = converted {
                 if has { &mut slot.1 } else { &mut slot.2 }.record(c);
@@ -182,11 +210,11 @@ impl HandoffAcc {
     pub fn finish(self) -> HandoffSummary {
         HandoffSummary {
             measured_calls: self.measured,
-            features: FEATURES
+            features: HandoffFeature::ALL
                 .iter()
                 .zip(self.features)
-                .map(|(name, (calls, with, without))| FeatureRate {
-                    feature: (*name).to_string(),
+                .map(|(h, (calls, with, without))| FeatureRate {
+                    feature: h.label().to_string(),
                     calls,
                     with,
                     without,

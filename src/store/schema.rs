@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS runs (
@@ -122,6 +122,14 @@ CREATE TABLE IF NOT EXISTS warnings (
 );
 ";
 
+/// Version 2: each sentence records its call leg and where its speaker's
+/// role came from, with what confidence.
+const V2_UTTERANCE_ROLES: &str = "
+ALTER TABLE utterances ADD COLUMN leg TEXT NOT NULL DEFAULT '';
+ALTER TABLE utterances ADD COLUMN role_source TEXT;
+ALTER TABLE utterances ADD COLUMN role_confidence REAL;
+";
+
 /// Creates or upgrades the schema. Refuses a database from a newer callscope.
 pub fn migrate(conn: &Connection) -> Result<(), super::StoreError> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -129,6 +137,9 @@ pub fn migrate(conn: &Connection) -> Result<(), super::StoreError> {
         return Err(super::StoreError::NewerSchema(version));
     }
     conn.execute_batch(SCHEMA_V1)?;
+    if version < 2 {
+        conn.execute_batch(V2_UTTERANCE_ROLES)?;
+    }
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(())
 }

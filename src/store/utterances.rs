@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{CallKey, Result, RunId, Store, StoreError};
 use crate::analyze::detect::{Detector, ObjectionKind, SentenceTag};
-use crate::model::Speaker;
+use crate::model::{Attribution, RoleSource, Speaker};
 
 impl Store {
     pub fn has_utterances(&self, key: &CallKey, detector: &str) -> Result<bool> {
@@ -26,9 +26,10 @@ impl Store {
             "INSERT OR REPLACE INTO utterances (call_id, content_hash, detector, seq, turn_index,
                 turn, speaker, text, objection, objection_p, buying_signal, buying_signal_p,
                 customer_question, customer_question_p, agent_question, agent_question_p,
-                asks_commitment, asks_commitment_p, rebuttal, rebuttal_p)
+                asks_commitment, asks_commitment_p, rebuttal, rebuttal_p, leg, role_source,
+                role_confidence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17, ?18, ?19, ?20)",
+                ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         )?;
         for t in tags {
             let d = |d: Detector| (t.hit(d), f64::from(t.p(d)));
@@ -59,7 +60,10 @@ impl Store {
                 ac.0,
                 ac.1,
                 rb.0,
-                rb.1
+                rb.1,
+                t.leg,
+                t.attribution.map(|a| a.source.as_str()),
+                t.attribution.map(|a| f64::from(a.confidence)),
             ])?;
         }
         Ok(())
@@ -96,7 +100,8 @@ impl Store {
             "SELECT rc.call_id, u.seq, u.turn_index, u.turn, u.speaker, u.text, u.objection,
                 u.objection_p, u.buying_signal, u.buying_signal_p, u.customer_question,
                 u.customer_question_p, u.agent_question, u.agent_question_p,
-                u.asks_commitment, u.asks_commitment_p, u.rebuttal, u.rebuttal_p
+                u.asks_commitment, u.asks_commitment_p, u.rebuttal, u.rebuttal_p, u.leg,
+                u.role_source, u.role_confidence
              FROM run_calls rc
              JOIN utterances u ON u.call_id = rc.call_id AND u.content_hash = rc.content_hash
                 AND u.detector = ?2
@@ -136,6 +141,17 @@ fn tag_of(r: &rusqlite::Row<'_>) -> Result<SentenceTag> {
         p[*d as usize] = r.get::<_, f64>(col + 1)? as f32;
     }
     let speaker: String = r.get(4)?;
+    let source: Option<String> = r.get(19)?;
+    let attribution = source
+        .map(|s| -> Result<Attribution> {
+            Ok(Attribution {
+                source: RoleSource::parse(&s)
+                    .ok_or_else(|| StoreError::Corrupt(format!("role source `{s}`")))?,
+                confidence: r.get::<_, Option<f64>>(20)?.unwrap_or(0.0) as f32,
+                part: None,
+            })
+        })
+        .transpose()?;
     Ok(SentenceTag {
         seq: r.get(1)?,
         turn_index: r.get(2)?,
@@ -146,6 +162,8 @@ fn tag_of(r: &rusqlite::Row<'_>) -> Result<SentenceTag> {
             "other" => Speaker::Other,
             _ => Speaker::Unknown,
         },
+        attribution,
+        leg: r.get(18)?,
         text: r.get(5)?,
         objection: objection
             .map(|k| {

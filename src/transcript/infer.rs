@@ -2,7 +2,8 @@
 //!
 //! 1. Labels that name a role (configured, or role words such as "Agent",
 //!    "Customer") fix the role of their turns: source `label`, confidence 1.
-//! 2. Every turn's text gives content evidence (`cues`), and the sequence
+//! 2. Every turn's text gives content evidence (the rule `cues` plus the
+//!    learned classifier `role_model`), and the sequence
 //!    model (`sequence`) combines it with the turn order: speakers alternate
 //!    at a new label or line, keep their role under the same label, and a
 //!    paragraph's sentences mostly continue one speaker.
@@ -27,6 +28,7 @@ use crate::config::SpeakerMap;
 use crate::model::{AgentPart, Attribution, RoleSource, Speaker, Turn};
 
 use super::cues::{self, Evidence};
+use super::role_model;
 use super::roles::{is_anonymous_label, speaker_role};
 use super::sequence::{self, AGENT, CUSTOMER, Link, OTHER, Posterior, Unit};
 
@@ -40,6 +42,8 @@ const CONTEST_LOG_ODDS: f64 = 2.0;
 const ANSWERS_FIRST: f64 = -1.0;
 const CALLED_BUSINESS: f64 = -3.0;
 const INBOUND_AGENT: f64 = 1.5;
+/// Weight of the learned classifier's log-odds beside the cues'.
+const LEARNED_WEIGHT: f64 = 1.0;
 /// Turns from the start within which a business greeting is the answer.
 const GREETING_TURNS: usize = 3;
 
@@ -56,7 +60,7 @@ pub enum Layout {
 /// the module docs). `parse_text` calls it; utterance-table readers call it
 /// on the turns of one call.
 pub fn assign_roles(turns: &mut [Turn], speakers: &SpeakerMap, layout: Layout) {
-    let mut evidence: Vec<Evidence> = turns.iter().map(|t| cues::score(&t.text)).collect();
+    let mut evidence: Vec<Evidence> = turns.iter().map(|t| content(&t.text)).collect();
     who_answered(turns, &mut evidence);
     let labelled = uses_labels(turns, speakers);
     let fixed: Vec<Option<usize>> = turns
@@ -88,6 +92,19 @@ pub fn assign_roles(turns: &mut [Turn], speakers: &SpeakerMap, layout: Layout) {
     }
     contest(turns, &evidence, &fixed);
     mark_parts(turns, &evidence);
+}
+
+/// The content evidence of one unit: the rule cues plus the learned
+/// classifier's log-odds (weighted by `LEARNED_WEIGHT`), except where a cue
+/// of phone-call structure decides (answering the phone, a handoff, a
+/// machine): the classifier learned from chats and scripted calls, where the
+/// agent opens and nobody hands over.
+fn content(text: &str) -> Evidence {
+    let mut evidence = cues::score(text);
+    if !(evidence.answers_phone || evidence.handoff || evidence.machine) {
+        evidence.agent_log_odds += LEARNED_WEIGHT * role_model::agent_log_odds(text);
+    }
+    evidence
 }
 
 /// Who answers the phone is the called side: a short "Hello?" opening the

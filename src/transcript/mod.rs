@@ -13,9 +13,11 @@
 //! (or in a transcript without any) become one unknown turn per line.
 
 mod clock;
+pub mod corpus;
 mod cues;
 mod header;
 mod infer;
+pub mod role_model;
 mod roles;
 mod sentences;
 mod sequence;

@@ -85,7 +85,10 @@ fn hard_cases_are_detected_and_exported_one_row_per_input_row() {
             "customer_question",
             "agent_question",
             "asks_commitment",
-            "rebuttal"
+            "rebuttal",
+            "leg",
+            "role_source",
+            "role_confidence"
         ]
     );
     assert_eq!(rows.len(), 20, "one row per input row");

@@ -128,12 +128,12 @@ fn who_answers_the_phone_is_the_called_side() {
 }
 
 #[test]
-fn a_callers_pleasantry_marks_the_agent_and_one_short_reply_decides_nothing() {
-    // "How are you doing today?" is what a caller asks; the one-turn reply
-    // carries no cue of its own, so it stays unknown rather than guessed.
+fn a_callers_pleasantry_marks_the_agent_and_the_learned_classifier_the_reply() {
+    // "How are you doing today?" is what a caller asks; the reply has no
+    // rule cue, but the learned classifier knows how the asked side answers.
     let raw = "Speaker 1: Good morning. How are you doing today?\nSpeaker 2: Hi. I am doing good.";
     let turns = parse_text(raw, &SpeakerMap::default());
-    assert_eq!(speakers(&turns), [Agent, Unknown]);
+    assert_eq!(speakers(&turns), [Agent, Customer]);
 }
 
 #[test]

@@ -196,3 +196,41 @@ fn handoff_features_are_measured_per_call_and_reported() {
     assert!(report.contains("| opener asked for consent to the transfer | 1/2 |"));
     assert!(report.contains("Speaker roles are known with confidence in 2 of 2 calls"));
 }
+
+#[test]
+fn utterances_csv_records_leg_role_source_and_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    callscope()
+        .arg("analyze")
+        .arg(fixture("shapes.csv"))
+        .args(["--formats", "csv", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(out.join("utterances.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (speaker, leg, source, confidence) = (
+        at("speaker"),
+        at("leg"),
+        at("role_source"),
+        at("role_confidence"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    let sources: Vec<&str> = rows.iter().map(|r| &r[source]).collect();
+    assert!(sources.contains(&"label") && sources.contains(&"content"));
+    for row in &rows {
+        assert!(
+            !row[leg].is_empty(),
+            "every sentence names its leg: {row:?}"
+        );
+        let known = &row[speaker] != "unknown";
+        assert_eq!(known, !row[confidence].is_empty(), "{row:?}");
+        if known {
+            let p: f64 = row[confidence].parse().unwrap();
+            assert!((0.8..=1.0).contains(&p), "{row:?}");
+        }
+    }
+}

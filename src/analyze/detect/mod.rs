@@ -19,7 +19,7 @@ pub mod train;
 use serde::{Deserialize, Serialize};
 
 use crate::learn::{LinearModel, ModelError, SparseVec};
-use crate::model::{Call, Speaker, Transcript};
+use crate::model::{Attribution, Call, Speaker, Transcript, Turn};
 
 pub use builtin::builtin;
 pub use kind::ObjectionKind;
@@ -167,6 +167,11 @@ pub struct SentenceTag {
     /// The input's turn value when given, else the turn index.
     pub turn: String,
     pub speaker: Speaker,
+    /// What decided the speaker's role, and how sure (none when unknown).
+    pub attribution: Option<Attribution>,
+    /// The name of the call leg the sentence is from (empty when judged
+    /// outside a call).
+    pub leg: String,
     pub text: String,
     /// The kind when the sentence is an objection.
     pub objection: Option<ObjectionKind>,
@@ -237,8 +242,11 @@ impl Detectors {
 
     /// Judges every unit of the call's main leg (none without one).
     pub fn tag_call(&self, call: &Call) -> Vec<SentenceTag> {
-        call.main_leg()
-            .map_or_else(Vec::new, |leg| self.tag(&leg.transcript))
+        call.main_leg().map_or_else(Vec::new, |leg| {
+            let mut tags = self.tag(&leg.transcript);
+            tags.iter_mut().for_each(|t| t.leg.clone_from(&leg.name));
+            tags
+        })
     }
 
     /// Judges every unit of `transcript`.
@@ -252,7 +260,7 @@ impl Detectors {
                 let text = turn.text.get(unit.range.clone())?;
                 let heads = self.heads(text, turn.speaker);
                 social.push(heads[Head::Social.index()]);
-                Some(self.tag_one(seq, &unit, turn.speaker, text, &heads))
+                Some(self.tag_one(seq, &unit, turn, text, &heads))
             })
             .collect();
         self.mark_rebuttals(&mut tags, &social);
@@ -290,10 +298,11 @@ impl Detectors {
         &self,
         seq: usize,
         unit: &sentences::Unit<'_>,
-        speaker: Speaker,
+        turn: &Turn,
         text: &str,
         heads: &[f32; 6],
     ) -> SentenceTag {
+        let speaker = turn.speaker;
         let mut p = [0.0; 6];
         let mut hit = [false; 6];
         for d in Detector::ALL {
@@ -309,6 +318,8 @@ impl Detectors {
                 .turn_value
                 .map_or_else(|| unit.turn_index.to_string(), str::to_string),
             speaker,
+            attribution: turn.attribution,
+            leg: String::new(),
             text: text.to_string(),
             objection: hit[Detector::Objection.index()].then(|| ObjectionKind::of(text)),
             p,

@@ -10,7 +10,7 @@ use crate::report::sections::findings::side_words;
 use crate::stats::Summary;
 use crate::stats::Target;
 use crate::stats::drivers::{
-    Driver, DriverEffect, Drivers, DriversModel, FOLDS, MIN_PER_CLASS, SAMPLE, Skip,
+    DriverEffect, Drivers, DriversModel, FOLDS, MIN_PER_CLASS, SAMPLE, Skip,
 };
 
 /// Below this held-out AUC a model explains the target only weakly.
@@ -58,9 +58,10 @@ pub fn verdict(m: &DriversModel, w: &OutcomeWords) -> String {
 
 /// The step an odds ratio is for: "2.1 more" or "yes against no".
 fn step_text(e: &DriverEffect) -> String {
-    match e.driver {
-        Driver::Measure(_) => format!("{} more", number(e.step)),
-        Driver::UnrebuttedObjection | Driver::PurposeStated => "yes against no".to_string(),
+    if e.driver.is_flag() {
+        "yes against no".to_string()
+    } else {
+        format!("{} more", number(e.step))
     }
 }
 

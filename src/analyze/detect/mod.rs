@@ -365,9 +365,11 @@ impl Detectors {
     }
 }
 
-/// For each unit (its call group and speaker, in order), the index of the
-/// other side's latest unit before it in the same call: the context the
-/// models read. Units of an unknown speaker have none and give none.
+/// For each unit (its call group and speaker, in order), the context the
+/// models read: for a customer unit, the agent's latest unit before it in
+/// the same call. Agent units get none, so the agent-side heads (and the
+/// `social` head that keeps a goodbye from counting as a rebuttal) judge
+/// the agent's words alone; unknown speakers neither get nor give one.
 fn previous_other(units: impl IntoIterator<Item = (u64, Speaker)>) -> Vec<Option<usize>> {
     let mut last: [Option<usize>; 2] = [None, None];
     let mut group = None;
@@ -387,7 +389,7 @@ fn previous_other(units: impl IntoIterator<Item = (u64, Speaker)>) -> Vec<Option
             let mine = side(speaker)?;
             let other = last[1 - mine];
             last[mine] = Some(i);
-            other
+            other.filter(|_| speaker == Speaker::Customer)
         })
         .collect()
 }
@@ -397,7 +399,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn context_is_the_other_sides_latest_unit_within_a_call() {
+    fn context_is_the_agents_latest_unit_before_a_customer_unit_within_a_call() {
         use Speaker::{Agent, Customer, Unknown};
         let units = [
             (1, Agent),
@@ -410,7 +412,7 @@ mod tests {
         ];
         assert_eq!(
             previous_other(units),
-            [None, None, Some(1), None, Some(1), Some(4), None]
+            [None, None, Some(1), None, Some(1), None, None]
         );
     }
 }

@@ -45,6 +45,6 @@ pub const BUILTIN: [Figures; 5] = [
     figures(Detector::Objection, 8, 17, 26, [0.122, 0.407]),
     figures(Detector::BuyingSignal, 181, 97, 44, [0.662, 0.769]),
     figures(Detector::CustomerQuestion, 123, 18, 16, [0.826, 0.919]),
-    figures(Detector::AgentQuestion, 58, 40, 16, [0.578, 0.762]),
-    figures(Detector::AsksCommitment, 27, 13, 23, [0.476, 0.696]),
+    figures(Detector::AgentQuestion, 59, 38, 15, [0.604, 0.765]),
+    figures(Detector::AsksCommitment, 32, 12, 18, [0.569, 0.776]),
 ];

@@ -619,4 +619,39 @@ mod tests {
         let t = best_threshold(vec![(0.9, true), (0.8, true), (0.3, false), (0.1, false)]);
         assert!((0.3..0.8).contains(&t));
     }
+
+    #[test]
+    fn cross_validation_judges_every_labelled_example_once() {
+        let spec = FeatureSpec::default();
+        let ex = examples(&spec);
+        let counts = cross_validate(&spec, 2, &ex, &TrainOptions::default(), 3);
+        let positives = |h: usize| ex.iter().filter(|e| e.labels[h] == Some(true)).count();
+        for (h, c) in counts.iter().enumerate() {
+            assert_eq!((c.tp + c.fn_) as usize, positives(h));
+            assert!((0.0..=1.0).contains(&c.f1()));
+        }
+    }
+
+    #[test]
+    fn a_model_records_its_context_weight_and_plain_models_keep_their_bytes() {
+        let spec = FeatureSpec::default();
+        let heads = vec!["objection".to_string(), "other".to_string()];
+        let opts = TrainOptions {
+            calibrate: false,
+            ..TrainOptions::default()
+        };
+        let ex = examples(&spec);
+        let plain = LinearModel::train("t", spec.clone(), heads.clone(), &ex, &opts).unwrap();
+        let with = LinearModel::train_in_context("t", spec, heads, &ex, &opts, 0.5).unwrap();
+        assert_eq!(plain.context_weight(), 0.0);
+        assert!(
+            !String::from_utf8_lossy(
+                &lz4_flex::decompress_size_prepended(&plain.to_bytes()[8..]).unwrap()
+            )
+            .contains("context_weight")
+        );
+        let back = LinearModel::from_bytes(&with.to_bytes()).unwrap();
+        assert_eq!(back.context_weight(), 0.5);
+        assert_ne!(plain.hash(), with.hash());
+    }
 }

@@ -45,6 +45,6 @@ pub const BUILTIN: [Figures; 5] = [
     figures(Detector::Objection, 8, 17, 26, [0.122, 0.407]),
     figures(Detector::BuyingSignal, 181, 97, 44, [0.662, 0.769]),
     figures(Detector::CustomerQuestion, 123, 18, 16, [0.826, 0.919]),
-    figures(Detector::AgentQuestion, 59, 38, 15, [0.604, 0.765]),
-    figures(Detector::AsksCommitment, 32, 12, 18, [0.569, 0.776]),
+    figures(Detector::AgentQuestion, 61, 43, 13, [0.602, 0.765]),
+    figures(Detector::AsksCommitment, 28, 9, 22, [0.513, 0.750]),
 ];

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::analyze::detect::train::{LabelledSentence, fit};
+use crate::analyze::detect::train::{self, LabelledSentence, fit};
 use crate::config::Config;
 use crate::eval::labels::{self, Part};
 use crate::learn::TrainOptions;
@@ -31,6 +31,11 @@ pub struct Args {
     /// The model's name (shown in reports).
     #[arg(long, default_value = "trained")]
     name: String,
+    /// Only estimate the held-out figures: K-fold cross-validation by call
+    /// on the training rows (thresholds chosen inside each fold); writes
+    /// no model.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(2..))]
+    cv: Option<u64>,
 }
 
 pub fn run(args: Args) -> Result<i32> {
@@ -46,6 +51,9 @@ pub fn run(args: Args) -> Result<i32> {
         rows.extend(set.rows);
     }
     let sentences: Vec<LabelledSentence> = rows.iter().map(labelled).collect();
+    if let Some(folds) = args.cv {
+        return cross_validate(&sentences, folds, distinct_calls(&rows));
+    }
     let model = fit(&args.name, &sentences, &TrainOptions::default()).context("cannot train")?;
     std::fs::write(&args.out, model.to_bytes())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -59,6 +67,32 @@ pub fn run(args: Args) -> Result<i32> {
     );
     println!("wrote {}", args.out.display());
     println!("use it with:\n[detect]\nmodel = \"{}\"", args.out.display());
+    Ok(super::exit::OK)
+}
+
+fn cross_validate(sentences: &[LabelledSentence], folds: u64, calls: usize) -> Result<i32> {
+    let opts = TrainOptions::default();
+    let counts = train::cross_validate(sentences, &opts, folds).context("cannot train")?;
+    println!(
+        "{folds}-fold cross-validation by call on {} sentences of {calls} calls",
+        sentences.len()
+    );
+    println!(
+        "| head | tp | fp | fn | precision | recall | F1 |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for (head, c) in counts {
+        let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        println!(
+            "| {} | {} | {} | {} | {:.2} | {:.2} | {:.2} |",
+            head.as_str(),
+            c.tp,
+            c.fp,
+            c.fn_,
+            ratio(c.tp, c.tp + c.fp),
+            ratio(c.tp, c.tp + c.fn_),
+            c.f1()
+        );
+    }
     Ok(super::exit::OK)
 }
 

@@ -5,6 +5,8 @@
 //! the same indices on every platform, so a saved model stays valid.
 //! Word-level and character-level features are each scaled to unit length,
 //! so neither block outweighs the other and long sentences do not dominate.
+//! Optionally a context block (the other side's previous sentence) is added
+//! at a smaller length.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +53,38 @@ impl FeatureSpec {
         let mut out = Vec::with_capacity(words.len() + chars.len());
         push_block(&mut out, words);
         push_block(&mut out, chars);
+        merge(out)
+    }
+
+    /// The sentence's features plus a context block: the words of the
+    /// other side's sentence just before it (e.g. the agent's ask before a
+    /// customer's "No, sorry"), or a "no context" mark, in a namespace of
+    /// their own, scaled to length `weight`.
+    pub fn featurize_in_context(
+        &self,
+        sentence: &str,
+        context: Option<&str>,
+        weight: f32,
+    ) -> SparseVec {
+        let mut out = self.featurize(sentence);
+        if weight <= 0.0 {
+            return out;
+        }
+        let mut block = Vec::new();
+        match context {
+            Some(text) => {
+                let norm = normalize(text);
+                block.extend(
+                    tokens(&norm)
+                        .into_iter()
+                        .map(|t| self.bucket(Fnv::new(b'x').str(t))),
+                );
+            }
+            None => block.push(self.bucket(Fnv::new(b'x').str("<none>"))),
+        }
+        let start = out.len();
+        push_block(&mut out, block);
+        out[start..].iter_mut().for_each(|(_, v)| *v *= weight);
         merge(out)
     }
 
@@ -200,6 +234,20 @@ mod tests {
         let negated_want = spec.bucket(Fnv::new(b'n').str("want"));
         assert!(neg.iter().any(|(b, _)| *b == negated_want));
         assert!(!pos.iter().any(|(b, _)| *b == negated_want));
+    }
+
+    #[test]
+    fn context_adds_its_own_block_and_weight_zero_adds_none() {
+        let spec = FeatureSpec::default();
+        let alone = spec.featurize("No, sorry.");
+        assert_eq!(
+            spec.featurize_in_context("No, sorry.", Some("Would you donate?"), 0.0),
+            alone
+        );
+        let asked = spec.featurize_in_context("No, sorry.", Some("Would you donate?"), 0.5);
+        let first = spec.featurize_in_context("No, sorry.", None, 0.5);
+        assert!(asked.len() > alone.len() && first.len() == alone.len() + 1);
+        assert_ne!(asked, first);
     }
 
     #[test]

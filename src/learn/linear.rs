@@ -81,6 +81,15 @@ struct Header {
     heads: Vec<String>,
     thresholds: Vec<f32>,
     bias: Vec<f32>,
+    /// The context block's weight the examples were featurised with
+    /// (`FeatureSpec::featurize_in_context`); 0 = none, and then not saved,
+    /// so models without context keep their bytes and hash.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    context_weight: f32,
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 /// A trained model: heads over one feature space.
@@ -101,6 +110,20 @@ impl LinearModel {
         examples: &[Example],
         opts: &TrainOptions,
     ) -> Result<LinearModel, ModelError> {
+        Self::train_in_context(name, spec, heads, examples, opts, 0.0)
+    }
+
+    /// Like `train`, for examples featurised with a context block of
+    /// `context_weight`; the model records it (`context_weight`) so that
+    /// whoever applies it featurises the same way.
+    pub fn train_in_context(
+        name: &str,
+        spec: FeatureSpec,
+        heads: Vec<String>,
+        examples: &[Example],
+        opts: &TrainOptions,
+        context_weight: f32,
+    ) -> Result<LinearModel, ModelError> {
         check_examples(&heads, examples)?;
         let fitted = Fit::run(&spec, heads.len(), examples, opts, |_| true);
         let thresholds = if opts.calibrate {
@@ -114,6 +137,7 @@ impl LinearModel {
             heads,
             thresholds,
             bias: fitted.bias,
+            context_weight,
         };
         Ok(LinearModel::sealed(header, fitted.weights))
     }
@@ -157,6 +181,11 @@ impl LinearModel {
 
     pub fn spec(&self) -> &FeatureSpec {
         &self.header.spec
+    }
+
+    /// The weight of the context block its features carry (0 = none).
+    pub fn context_weight(&self) -> f32 {
+        self.header.context_weight
     }
 
     /// The probability of every head for one feature vector.
@@ -372,7 +401,9 @@ fn calibrate(
 ) -> Vec<f32> {
     let mut scored: Vec<Vec<(f32, bool)>> = vec![Vec::new(); heads];
     for fold in 0..CALIBRATION_FOLDS {
-        let in_fold = |e: &Example| e.group % CALIBRATION_FOLDS == fold;
+        // The high bits of the group, so that calibrating inside a fold of
+        // `cross_validate` (which splits by the low bits) still has folds.
+        let in_fold = |e: &Example| (e.group >> 32) % CALIBRATION_FOLDS == fold;
         let fit = Fit::run(spec, heads, examples, opts, |e| !in_fold(e));
         for e in examples.iter().filter(|e| in_fold(e)) {
             let margins = fit.margins(&e.features);
@@ -384,6 +415,64 @@ fn calibrate(
         }
     }
     scored.into_iter().map(best_threshold).collect()
+}
+
+/// One head's confusion counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Confusion {
+    pub tp: u64,
+    pub fp: u64,
+    pub fn_: u64,
+}
+
+impl Confusion {
+    pub fn f1(&self) -> f64 {
+        let denominator = 2 * self.tp + self.fp + self.fn_;
+        if denominator == 0 {
+            0.0
+        } else {
+            2.0 * self.tp as f64 / denominator as f64
+        }
+    }
+}
+
+/// K-fold cross-validation by group: each fold is judged by a model trained
+/// (and, with `opts.calibrate`, given thresholds by its own inner
+/// cross-fitting) on the other folds only, so the figures are what the whole
+/// training procedure would score on calls it never saw.
+pub fn cross_validate(
+    spec: &FeatureSpec,
+    heads: usize,
+    examples: &[Example],
+    opts: &TrainOptions,
+    folds: u64,
+) -> Vec<Confusion> {
+    let mut out = vec![Confusion::default(); heads];
+    for fold in 0..folds.max(2) {
+        let in_fold = |e: &Example| e.group % folds.max(2) == fold;
+        let train: Vec<Example> = examples.iter().filter(|e| !in_fold(e)).cloned().collect();
+        let fit = Fit::run(spec, heads, &train, opts, |_| true);
+        let thresholds = if opts.calibrate {
+            calibrate(spec, heads, &train, opts)
+        } else {
+            vec![0.5; heads]
+        };
+        for e in examples.iter().filter(|e| in_fold(e)) {
+            let margins = fit.margins(&e.features);
+            for (h, label) in e.labels.iter().enumerate() {
+                let Some(y) = *label else { continue };
+                let said = sigmoid(margins[h]) >= thresholds[h];
+                let c = &mut out[h];
+                match (said, y) {
+                    (true, true) => c.tp += 1,
+                    (true, false) => c.fp += 1,
+                    (false, true) => c.fn_ += 1,
+                    (false, false) => {}
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The threshold maximising F1 (midway between neighbouring scores),
@@ -529,5 +618,40 @@ mod tests {
     fn best_threshold_separates_scores() {
         let t = best_threshold(vec![(0.9, true), (0.8, true), (0.3, false), (0.1, false)]);
         assert!((0.3..0.8).contains(&t));
+    }
+
+    #[test]
+    fn cross_validation_judges_every_labelled_example_once() {
+        let spec = FeatureSpec::default();
+        let ex = examples(&spec);
+        let counts = cross_validate(&spec, 2, &ex, &TrainOptions::default(), 3);
+        let positives = |h: usize| ex.iter().filter(|e| e.labels[h] == Some(true)).count();
+        for (h, c) in counts.iter().enumerate() {
+            assert_eq!((c.tp + c.fn_) as usize, positives(h));
+            assert!((0.0..=1.0).contains(&c.f1()));
+        }
+    }
+
+    #[test]
+    fn a_model_records_its_context_weight_and_plain_models_keep_their_bytes() {
+        let spec = FeatureSpec::default();
+        let heads = vec!["objection".to_string(), "other".to_string()];
+        let opts = TrainOptions {
+            calibrate: false,
+            ..TrainOptions::default()
+        };
+        let ex = examples(&spec);
+        let plain = LinearModel::train("t", spec.clone(), heads.clone(), &ex, &opts).unwrap();
+        let with = LinearModel::train_in_context("t", spec, heads, &ex, &opts, 0.5).unwrap();
+        assert_eq!(plain.context_weight(), 0.0);
+        assert!(
+            !String::from_utf8_lossy(
+                &lz4_flex::decompress_size_prepended(&plain.to_bytes()[8..]).unwrap()
+            )
+            .contains("context_weight")
+        );
+        let back = LinearModel::from_bytes(&with.to_bytes()).unwrap();
+        assert_eq!(back.context_weight(), 0.5);
+        assert_ne!(plain.hash(), with.hash());
     }
 }

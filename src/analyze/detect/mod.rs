@@ -252,13 +252,29 @@ impl Detectors {
     /// Judges every unit of `transcript`.
     pub fn tag(&self, transcript: &Transcript) -> Vec<SentenceTag> {
         let mut social = Vec::new();
-        let mut tags: Vec<SentenceTag> = sentences::units(transcript)
+        let units = sentences::units(transcript);
+        let texts: Vec<(Speaker, &str)> = units
+            .iter()
+            .map(|u| {
+                let turn = transcript.turns.get(u.turn_index as usize);
+                let text = turn.and_then(|t| t.text.get(u.range.clone()));
+                (
+                    turn.map_or(Speaker::Unknown, |t| t.speaker),
+                    text.unwrap_or(""),
+                )
+            })
+            .collect();
+        let context: Vec<Option<&str>> = previous_other(texts.iter().map(|(s, _)| (0, *s)))
+            .into_iter()
+            .map(|c| c.map(|c| texts[c].1))
+            .collect();
+        let mut tags: Vec<SentenceTag> = units
             .into_iter()
             .enumerate()
             .filter_map(|(seq, unit)| {
                 let turn = transcript.turns.get(unit.turn_index as usize)?;
                 let text = turn.text.get(unit.range.clone())?;
-                let heads = self.heads(text, turn.speaker);
+                let heads = self.heads(text, context[seq], turn.speaker);
                 social.push(heads[Head::Social.index()]);
                 Some(self.tag_one(seq, &unit, turn, text, &heads))
             })
@@ -268,7 +284,7 @@ impl Detectors {
     }
 
     /// Every head's probability for one sentence (0 where it does not apply).
-    fn heads(&self, text: &str, speaker: Speaker) -> [f32; 6] {
+    fn heads(&self, text: &str, context: Option<&str>, speaker: Speaker) -> [f32; 6] {
         let mut out = [0.0; 6];
         let mut features: Vec<Option<SparseVec>> = vec![None; self.models.len()];
         let mut predicted: Vec<Option<Vec<f32>>> = vec![None; self.models.len()];
@@ -276,10 +292,17 @@ impl Detectors {
             let (m, h) = self.route[head.index()];
             let model = &self.models[m];
             if predicted[m].is_none() {
-                let shared = (0..m).find(|&o| self.models[o].spec() == model.spec());
+                let same = |o: &LinearModel| {
+                    o.spec() == model.spec() && o.context_weight() == model.context_weight()
+                };
+                let shared = (0..m).find(|&o| same(&self.models[o]));
                 let x = match shared.and_then(|o| features[o].clone()) {
                     Some(x) => x,
-                    None => model.spec().featurize(text),
+                    None => {
+                        model
+                            .spec()
+                            .featurize_in_context(text, context, model.context_weight())
+                    }
                 };
                 predicted[m] = Some(model.predict(&x));
                 features[m] = Some(x);
@@ -350,5 +373,57 @@ impl Detectors {
             t.hit[r] = *social_p < social_threshold
                 && t.text.split_whitespace().count() >= REBUTTAL_MIN_WORDS;
         }
+    }
+}
+
+/// For each unit (its call group and speaker, in order), the context the
+/// models read: for a customer unit, the agent's latest unit before it in
+/// the same call. Agent units get none, so the agent-side heads (and the
+/// `social` head that keeps a goodbye from counting as a rebuttal) judge
+/// the agent's words alone; unknown speakers neither get nor give one.
+fn previous_other(units: impl IntoIterator<Item = (u64, Speaker)>) -> Vec<Option<usize>> {
+    let mut last: [Option<usize>; 2] = [None, None];
+    let mut group = None;
+    let side = |s: Speaker| match s {
+        Speaker::Agent => Some(0),
+        Speaker::Customer => Some(1),
+        _ => None,
+    };
+    units
+        .into_iter()
+        .enumerate()
+        .map(|(i, (g, speaker))| {
+            if group != Some(g) {
+                last = [None, None];
+                group = Some(g);
+            }
+            let mine = side(speaker)?;
+            let other = last[1 - mine];
+            last[mine] = Some(i);
+            other.filter(|_| speaker == Speaker::Customer)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_the_agents_latest_unit_before_a_customer_unit_within_a_call() {
+        use Speaker::{Agent, Customer, Unknown};
+        let units = [
+            (1, Agent),
+            (1, Agent),
+            (1, Customer),
+            (1, Unknown),
+            (1, Customer),
+            (1, Agent),
+            (2, Customer),
+        ];
+        assert_eq!(
+            previous_other(units),
+            [None, None, Some(1), None, Some(1), None, None]
+        );
     }
 }

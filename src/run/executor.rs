@@ -79,7 +79,7 @@ impl Executor {
 
     /// The executor's analyses cost money (committed as each arrives).
     pub(super) fn is_paid(&self) -> bool {
-        !matches!(self, Executor::Heuristic)
+        !matches!(self, Executor::Heuristic(_))
     }
 }
 

@@ -5,7 +5,7 @@
 use std::error::Error;
 use std::path::Path;
 
-use callscope::eval::labels::Part;
+use callscope::learn::Part;
 use callscope::transcript::corpus::{self, labelled_calls, persuasion, utterances};
 use callscope::transcript::role_model;
 

@@ -1,6 +1,6 @@
 //! Reading a label table (any utterance table: CSV, TSV, XLSX) through the
-//! `[eval]` mapping into labelled rows and call-level labels, and the fixed
-//! split of calls into a training and a test part by a hash of the call id.
+//! `[eval]` mapping into labelled rows and call-level labels (the split into
+//! a training and a test part is `learn::Part`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,28 +12,7 @@ use crate::input::{InputError, RowWarning, open_plain_table};
 use crate::model::Speaker;
 use crate::transcript::speaker_role;
 
-/// Which calls of a label table to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Part {
-    All,
-    /// About two thirds of the calls (by a hash of the call id).
-    Train,
-    /// The other third.
-    Test,
-}
-
-impl Part {
-    /// Whether `call_id` belongs to this part (test: BLAKE3 of the id, first
-    /// byte divisible by 3).
-    pub fn holds(self, call_id: &str) -> bool {
-        let test = blake3::hash(call_id.as_bytes()).as_bytes()[0].is_multiple_of(3);
-        match self {
-            Part::All => true,
-            Part::Train => !test,
-            Part::Test => test,
-        }
-    }
-}
+pub use crate::learn::Part;
 
 /// One labelled row.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,8 @@
 //! imports nothing from the pipeline): text normalisation, a sentence
 //! featuriser (hashed word and character n-grams with negation and modal
 //! cues) and a sparse linear model (one logistic-regression head per label)
-//! with training, probabilities, and a versioned, hashed file format.
+//! with training, probabilities, and a versioned, hashed file format; and
+//! the fixed train/test split of labelled calls.
 //!
 //! Why hand-written: the maintained Rust learners take dense `ndarray`
 //! matrices (linfa-logistic, smartcore), which do not scale to 2^18 hashed
@@ -13,7 +14,9 @@
 
 pub mod features;
 pub mod linear;
+pub mod split;
 pub mod text;
 
 pub use features::{FeatureSpec, SparseVec};
 pub use linear::{Example, LinearModel, ModelError, TrainOptions};
+pub use split::Part;

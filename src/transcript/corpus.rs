@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::SpeakerMap;
-use crate::eval::labels::Part;
+use crate::learn::Part;
 use crate::model::Speaker;
 
 use super::{parse_text, speaker_role};

@@ -9,11 +9,13 @@
 //! sentence (so its rebuttal and termination mapping apply), else the
 //! detector's kind (price, timing, trust, ...).
 
+use std::collections::{HashMap, HashSet};
+
 use crate::analyze::detect::{Detector, SentenceTag};
 use crate::analyze::insight::{CallPhase, ObjectionAnalysis, RebuttalQuality};
 use crate::config::Playbook;
 use crate::metrics::phrases::normalize;
-use crate::metrics::{Metrics, PhraseBook};
+use crate::metrics::{Metrics, PhraseBook, PhraseHit};
 use crate::model::{Speaker, Turn};
 
 use super::quotes::{text_quote, turn_quote};
@@ -60,67 +62,100 @@ pub(crate) fn analyze(
     playbook: &Playbook,
     phrases: &PhraseBook,
 ) -> Vec<ObjectionAnalysis> {
+    let call = CallIndex::new(turns, tags, metrics);
     tags.iter()
         .filter(|t| t.hit(Detector::Objection))
-        .map(|t| analyze_one(turns, tags, metrics, playbook, phrases, t))
+        .map(|t| analyze_one(&call, metrics, playbook, phrases, t))
         .collect()
 }
 
+/// What every objection of one call looks up, indexed once so that a call
+/// with many objections stays linear: the next agent turn after each turn,
+/// the turns holding a rebuttal sentence, the playbook objection phrases
+/// found in each turn.
+struct CallIndex<'a> {
+    turns: &'a [Turn],
+    /// `next_agent[i]`: the first agent turn at index `i` or later.
+    next_agent: Vec<Option<u32>>,
+    rebuttal_turns: HashSet<u32>,
+    phrase_hits: HashMap<u32, Vec<&'a PhraseHit>>,
+}
+
+impl<'a> CallIndex<'a> {
+    fn new(turns: &'a [Turn], tags: &[SentenceTag], metrics: &'a Metrics) -> Self {
+        let mut next_agent = vec![None; turns.len() + 1];
+        for (i, turn) in turns.iter().enumerate().rev() {
+            next_agent[i] = match u32::try_from(i) {
+                Ok(index) if turn.speaker == Speaker::Agent => Some(index),
+                _ => next_agent[i + 1],
+            };
+        }
+        let rebuttal_turns = tags
+            .iter()
+            .filter(|t| t.hit(Detector::Rebuttal))
+            .map(|t| t.turn_index)
+            .collect();
+        let mut phrase_hits: HashMap<u32, Vec<&PhraseHit>> = HashMap::new();
+        for hit in &metrics.objections {
+            phrase_hits.entry(hit.turn).or_default().push(hit);
+        }
+        CallIndex {
+            turns,
+            next_agent,
+            rebuttal_turns,
+            phrase_hits,
+        }
+    }
+
+    /// The agent's first turn after turn `after`.
+    fn next_agent_turn(&self, after: u32) -> Option<(u32, &'a Turn)> {
+        let from = usize::try_from(after).ok()?.checked_add(1)?;
+        let i = (*self.next_agent.get(from)?)?;
+        Some((i, self.turns.get(usize::try_from(i).ok()?)?))
+    }
+}
+
 fn analyze_one(
-    turns: &[Turn],
-    tags: &[SentenceTag],
+    call: &CallIndex<'_>,
     metrics: &Metrics,
     playbook: &Playbook,
     phrases: &PhraseBook,
     objection: &SentenceTag,
 ) -> ObjectionAnalysis {
     let at = objection.turn_index;
-    let reply = next_agent_turn(turns, at);
+    let reply = call.next_agent_turn(at);
     let parts = reply.map(|(i, t)| rebuttal_parts(t, i, metrics, playbook, phrases));
-    let detected = reply.is_some_and(|(i, _)| {
-        tags.iter()
-            .any(|t| t.turn_index == i && t.hit(Detector::Rebuttal))
-    });
+    let detected = reply.is_some_and(|(i, _)| call.rebuttal_turns.contains(&i));
     let attempted = detected && parts.is_some_and(RebuttalParts::addresses);
     let quality = parts.map_or(RebuttalQuality::None, |p| p.quality(attempted));
     let returned_to = returned_section(metrics, playbook, reply.map_or(at + 1, |(i, _)| i));
     ObjectionAnalysis {
-        kind: kind(metrics, objection),
+        kind: kind(call, objection),
         customer_quote: text_quote(&objection.text, at),
         rebuttal_attempted: attempted,
         rebuttal_quality: quality,
         agent_rebuttal: reply
             .filter(|_| attempted)
-            .and_then(|(i, _)| turn_quote(turns, i)),
+            .and_then(|(i, _)| turn_quote(call.turns, i)),
         followed_avq: attempted && parts.is_some_and(|p| p.count() == 3),
         returned_to_script: returned_to.is_some(),
         section_returned_to: returned_to,
-        phase: Some(phase(at, turns.len())),
+        phase: Some(phase(at, call.turns.len())),
     }
 }
 
 /// The playbook objection whose phrase is in the sentence, else the
 /// detector's kind.
-fn kind(metrics: &Metrics, objection: &SentenceTag) -> String {
+fn kind(call: &CallIndex<'_>, objection: &SentenceTag) -> String {
     let sentence = normalize(&objection.text);
-    metrics
-        .objections
-        .iter()
-        .filter(|h| h.turn == objection.turn_index)
+    call.phrase_hits
+        .get(&objection.turn_index)
+        .into_iter()
+        .flatten()
         .find(|h| sentence.contains(normalize(&h.phrase).as_str()))
         .map(|h| h.kind.clone())
         .or_else(|| objection.objection.map(|k| k.as_str().to_string()))
         .unwrap_or_else(|| "other".to_string())
-}
-
-fn next_agent_turn(turns: &[Turn], after: u32) -> Option<(u32, &Turn)> {
-    let from = usize::try_from(after).ok()? + 1;
-    turns
-        .iter()
-        .enumerate()
-        .skip(from)
-        .find(|(_, t)| t.speaker == Speaker::Agent)
-        .and_then(|(i, t)| u32::try_from(i).ok().map(|i| (i, t)))
 }
 
 /// Acknowledge and value by the playbook's cues (value also by any phrase of

@@ -44,8 +44,11 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
             written,
             failures,
         } => {
+            let all_failed = record.counts.calls_analyzed + record.counts.calls_cached == 0;
             if !quiet {
-                print_summary(&record, &written, &out);
+                // Every call failed: the reasons go to stderr with the error.
+                let shown = if all_failed { &[][..] } else { &failures[..] };
+                print_summary(&record, shown, &written, &out);
             }
             if let Some(reason) = &record.engine.stopped {
                 eprintln!(
@@ -53,7 +56,7 @@ pub fn run(args: AnalyzeArgs) -> Result<i32> {
                 );
                 return Ok(super::exit::STOPPED);
             }
-            if !failures.is_empty() {
+            if all_failed && !failures.is_empty() {
                 print_failures(&record, &failures, &out);
                 return Ok(super::exit::ERROR);
             }
@@ -90,13 +93,18 @@ fn print_failures(record: &RunRecord, failures: &[(String, u64)], out: &Path) {
         "error: every call failed ({} of {}); the most common reasons:",
         record.counts.calls_failed, record.counts.calls_total
     );
-    for (reason, calls) in failures {
-        eprintln!("  {calls} calls: {reason}");
-    }
+    print_reasons(failures, |line| eprintln!("{line}"));
     eprintln!(
         "See one call's requests and answers with `callscope inspect CALL_ID --db {}`.",
         analyze::db_path(out).display()
     );
+}
+
+/// One line per failure reason, most common first: `  3 calls: reason`.
+fn print_reasons(failures: &[(String, u64)], print: impl Fn(&str)) {
+    for (reason, calls) in failures {
+        print(&format!("  {calls} calls: {reason}"));
+    }
 }
 
 fn print_estimate(est: &Estimate, analyzer_key: &str) {
@@ -150,7 +158,9 @@ fn print_estimate(est: &Estimate, analyzer_key: &str) {
     println!("  tokens          {corrected}");
 }
 
-fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
+/// The counts, the reasons calls failed, requests and cost, then every
+/// file written; the last line is the report to open.
+fn print_summary(record: &RunRecord, failures: &[(String, u64)], written: &Written, out: &Path) {
     let c = &record.counts;
     let mut extra = String::new();
     if c.calls_pending > 0 {
@@ -167,6 +177,10 @@ fn print_summary(record: &RunRecord, written: &Written, out: &Path) {
         "{} calls: {} analysed, {} cached (unchanged since the last run), {} failed{extra}; {:.1} s in all, report included",
         c.calls_total, c.calls_analyzed, c.calls_cached, c.calls_failed, record.wall_s
     );
+    if !failures.is_empty() {
+        println!("failed calls, the most common reasons:");
+        print_reasons(failures, |line| println!("{line}"));
+    }
     let e = &record.engine;
     if e.requests > 0 {
         let cost = e.cost_usd.map_or("unknown".into(), |c| format!("${c:.4}"));

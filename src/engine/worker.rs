@@ -330,11 +330,13 @@ async fn drive<T: Task>(
             return End::Abandoned;
         }
         let body = task.body(conv);
+        // Counted as it leaves: a second Ctrl-C may drop it unanswered,
+        // but the provider has it (and may bill it).
+        shared.stats().requests += 1;
         let exchange = tokio::select! {
             ex = client.send(&body) => ex,
             _ = shutdown.aborted() => return End::Abandoned,
         };
-        shared.stats().requests += 1;
         ledger.record(client, &body, &exchange);
         if exchange.status.is_some() {
             shared.reached.store(true, Ordering::Relaxed);

@@ -52,7 +52,7 @@ pub enum Analyzed {
         analyzer_key: String,
     },
     /// The run finished (or stopped early: `record.stopped`). `failures`:
-    /// when calls failed and none was analysed, the most common reasons.
+    /// when calls failed, the most common reasons with their counts.
     Ran {
         record: Box<RunRecord>,
         written: Written,
@@ -60,7 +60,7 @@ pub enum Analyzed {
     },
 }
 
-/// Failure reasons listed when every call failed.
+/// Failure reasons listed when calls failed.
 const FAILURE_REASONS: usize = 5;
 
 /// The database inside an output folder.
@@ -192,7 +192,7 @@ pub fn analyze(settings: Settings, on_warning: &mut dyn FnMut(&RowWarning)) -> R
         .files
         .splice(0..0, [db_path(out), out.join("run.json")]);
     let c = &record.counts;
-    let failures = if c.calls_failed > 0 && c.calls_analyzed + c.calls_cached == 0 {
+    let failures = if c.calls_failed > 0 {
         store.failure_reasons(run_info.id, &record.analyzer, FAILURE_REASONS)?
     } else {
         Vec::new()

@@ -140,6 +140,45 @@ fn sigint_finishes_requests_in_flight_stores_them_and_the_next_run_resumes() {
     );
 }
 
+/// A second Ctrl-C drops the requests in flight unanswered; `run.json`
+/// still counts every request sent (#12.12). The mock never answers, so
+/// every request the run sent is one the mock received.
+#[test]
+fn double_sigint_counts_the_requests_in_flight_it_dropped() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig {
+        hang_rate: 1.0,
+        ..MockConfig::default()
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_calls(dir.path(), 40, 13);
+    let out = dir.path().join("out");
+    let mut child = start(&input, &mock, &out);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while mock.requests_received() < 2 {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        assert!(Instant::now() < deadline, "no request reached the mock");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    for _ in 0..2 {
+        // SAFETY: signalling our own child process, still running (not reaped).
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let ended = child.wait_with_output().unwrap();
+    assert_eq!(ended.status.code(), Some(3), "{}", stderr(&ended));
+    let run = run_json(&out);
+    assert_eq!(run["stopped"]["reason"], "aborted", "{run}");
+    let sent = run["requests"].as_u64().unwrap();
+    let received = mock.requests_received() as u64;
+    assert!(
+        received >= 2 && sent >= received && sent <= received + CONCURRENCY as u64,
+        "requests in run.json {sent}, received by the mock {received}"
+    );
+    assert_eq!(run["calls_analyzed"], 0, "{run}");
+}
+
 /// A SIGKILL cannot be handled (SIGINT, SIGTERM and SIGHUP are, see
 /// `hostile_signals`): a kill of an offline run loses at
 /// most the last uncommitted batch (a quarter second of free, deterministic

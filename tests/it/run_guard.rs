@@ -1,6 +1,7 @@
 //! How a run ends when it cannot do its job, through the binary: an input
 //! that cannot be opened records nothing, `report` needs a completed run,
-//! a run in which every call fails says why and exits non-zero, pacing
+//! a run in which every call fails says why and exits non-zero, a call
+//! over the context budget fails unsent under one counted reason, pacing
 //! flags that could never send are refused, a closed stdout ends the
 //! process quietly, and an output folder is written by one run at a time,
 //! file by file atomically, never through a planted symlink.
@@ -105,6 +106,55 @@ fn a_run_in_which_every_call_fails_exits_non_zero_and_names_the_reasons() {
     );
     assert!(err.contains("callscope inspect CALL_ID --db"), "{err}");
     assert_eq!(run_json(&out)["calls_failed"], 4);
+}
+
+/// A call too long for the context budget fails without being sent, with
+/// one reason for every such call, counted in the run summary (#12.21).
+#[test]
+fn a_call_over_the_context_budget_fails_unsent_and_is_counted_in_the_summary() {
+    let rt = runtime();
+    let mock = rt.block_on(MockProvider::start(MockConfig::default()));
+    let dir = tempfile::tempdir().unwrap();
+    let turn = "Agent: let me read you every clause of the contract once more.\n";
+    let huge = turn.repeat(4_000);
+    let mut csv = String::from("call_id,agent,duration,transcript\n");
+    for i in 0..3 {
+        csv += &format!("short{i},ann,120,\"Agent: hello.\nCustomer: no thanks, I am busy.\"\n");
+    }
+    for i in 0..2 {
+        csv += &format!("huge{i},ann,3600,\"{huge}\"\n");
+    }
+    let input = dir.path().join("calls.csv");
+    std::fs::write(&input, csv).unwrap();
+    let config = dir.path().join("callscope.toml");
+    std::fs::write(&config, "[llm]\ncontext_budget_tokens = 32000\n").unwrap();
+    let out = dir.path().join("out");
+    let run = llm_command(&input, "ollama", &mock.base_url(Dialect::Ollama), &out)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains(
+            "failed calls, the most common reasons:\n  2 calls: over the context budget: prompt and expected answer exceed [llm] context_budget_tokens = 32000; not sent"
+        ),
+        "{stdout}"
+    );
+    let json = run_json(&out);
+    assert_eq!(
+        (&json["calls_analyzed"], &json["calls_failed"]),
+        (&3.into(), &2.into()),
+        "{json}"
+    );
+    assert_eq!(failed_ids(&insights(&out)).len(), 2);
+    assert!(
+        mock.log()
+            .iter()
+            .all(|l| !l.call_id.as_deref().unwrap_or("").starts_with("huge")),
+        "a call over the budget is never sent"
+    );
 }
 
 #[test]

@@ -40,8 +40,12 @@ pub enum LlmError {
     Redirect { from: String, to: String },
     #[error("answer larger than {limit} bytes: refused (a call's answer is a few kilobytes)")]
     TooLarge { limit: usize },
-    #[error("transcript exceeds context budget: {tokens} tokens > {budget}")]
-    ContextBudget { tokens: u64, budget: u64 },
+    /// The same text for every call over the budget, so the run summary
+    /// counts them under one reason.
+    #[error(
+        "over the context budget: prompt and expected answer exceed [llm] context_budget_tokens = {budget}; not sent"
+    )]
+    ContextBudget { budget: u64 },
 }
 
 fn retry_hint(after: &Option<Duration>) -> String {

@@ -212,10 +212,8 @@ impl LlmAnalyzer {
     /// A call whose prompt plus expected answer exceeds the context budget
     /// is flagged, never truncated.
     pub fn check_context(&self, tokens_in: u64) -> Result<(), LlmError> {
-        let tokens = tokens_in + self.expected_output_tokens;
-        if tokens > self.context_budget {
+        if tokens_in + self.expected_output_tokens > self.context_budget {
             return Err(LlmError::ContextBudget {
-                tokens,
                 budget: self.context_budget,
             });
         }

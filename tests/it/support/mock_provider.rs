@@ -256,6 +256,11 @@ impl MockProvider {
         out
     }
 
+    /// Requests for a call that reached the mock, answered or not.
+    pub fn requests_received(&self) -> usize {
+        self.state.per_call.lock().expect("per call").values().sum()
+    }
+
     /// Batches created through the batch API, and the requests in them.
     pub fn batches_created(&self) -> (usize, usize) {
         let b = self.state.batch.batches.lock().expect("batches");

@@ -8,6 +8,8 @@
 //! Optionally a context block (the other side's previous sentence) is added
 //! at a smaller length.
 
+use std::cmp::Ordering;
+
 use serde::{Deserialize, Serialize};
 
 use super::text::{is_modal, is_negation, normalize, tokens};
@@ -51,9 +53,9 @@ impl FeatureSpec {
         let mut chars = Vec::with_capacity(4 * norm.len());
         self.char_features(&norm, &mut chars);
         let mut out = Vec::with_capacity(words.len() + chars.len());
-        push_block(&mut out, words);
-        push_block(&mut out, chars);
-        merge(out)
+        push_block(&mut out, words, 1.0);
+        push_block(&mut out, chars, 1.0);
+        out
     }
 
     /// The sentence's features plus a context block: the words of the
@@ -82,10 +84,8 @@ impl FeatureSpec {
             }
             None => block.push(self.bucket(Fnv::new(b'x').str("<none>"))),
         }
-        let start = out.len();
-        push_block(&mut out, block);
-        out[start..].iter_mut().for_each(|(_, v)| *v *= weight);
-        merge(out)
+        push_block(&mut out, block, weight);
+        out
     }
 
     fn bucket(&self, h: Fnv) -> u32 {
@@ -150,28 +150,38 @@ impl FeatureSpec {
     }
 }
 
-/// Adds one block of binary features scaled to unit length.
-fn push_block(out: &mut Vec<(u32, f32)>, mut block: Vec<u32>) {
+/// Adds one block of binary features, scaled to unit length and then by
+/// `weight`, to the sorted vector `out`: one linear merge of two sorted
+/// runs (the values of colliding buckets summed), no re-sort.
+fn push_block(out: &mut SparseVec, mut block: Vec<u32>, weight: f32) {
     block.sort_unstable();
     block.dedup();
     if block.is_empty() {
         return;
     }
-    let value = 1.0 / (block.len() as f32).sqrt();
-    out.extend(block.into_iter().map(|b| (b, value)));
-}
-
-/// Sorts by bucket and sums the values of colliding buckets.
-fn merge(mut v: Vec<(u32, f32)>) -> SparseVec {
-    v.sort_unstable_by_key(|(b, _)| *b);
-    let mut out: SparseVec = Vec::with_capacity(v.len());
-    for (b, x) in v {
-        match out.last_mut() {
-            Some((lb, lx)) if *lb == b => *lx += x,
-            _ => out.push((b, x)),
+    let value = 1.0 / (block.len() as f32).sqrt() * weight;
+    let old = std::mem::replace(out, Vec::with_capacity(out.len() + block.len()));
+    let mut old = old.into_iter().peekable();
+    let mut new = block.into_iter().peekable();
+    while let (Some(&(a, x)), Some(&b)) = (old.peek(), new.peek()) {
+        match a.cmp(&b) {
+            Ordering::Less => {
+                out.push((a, x));
+                old.next();
+            }
+            Ordering::Greater => {
+                out.push((b, value));
+                new.next();
+            }
+            Ordering::Equal => {
+                out.push((a, x + value));
+                old.next();
+                new.next();
+            }
         }
     }
-    out
+    out.extend(old);
+    out.extend(new.map(|b| (b, value)));
 }
 
 /// FNV-1a, 64 bits: fixed and platform-independent, so saved models keep

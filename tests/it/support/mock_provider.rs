@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -25,6 +25,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 use tokio::time::Instant;
+
+/// The largest request body the mock accepts (OpenAI's file limit is 512 MB).
+const MAX_BODY: usize = 512 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
@@ -218,6 +221,9 @@ impl MockProvider {
             .route("/v1/files/{id}/content", get(batch::openai_file))
             .route("/v1/batches", post(batch::openai_create))
             .route("/v1/batches/{id}", get(batch::openai_get))
+            // Batch uploads (a JSONL file, inline Gemini requests) run to
+            // hundreds of MB; axum's default limit is 2 MB.
+            .layer(DefaultBodyLimit::max(MAX_BODY))
             .with_state(Arc::clone(&state));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

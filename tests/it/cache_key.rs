@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::cli::{
-    KEY, callscope, demo_calls, llm_command, offline, run_json, runtime, stderr,
-};
-use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
+use crate::support::cli::{callscope, demo_calls, llm_command, offline, run_json, runtime, stderr};
+use crate::support::llm_cli::keyed_mock;
+use crate::support::mock_provider::Dialect;
 
 const CALLS: u64 = 8;
 
@@ -104,10 +103,7 @@ fn heuristic_reruns_only_for_settings_that_change_results() {
 #[test]
 fn llm_reruns_only_for_settings_that_are_sent_or_change_results() {
     let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(KEY.into()),
-        ..MockConfig::default()
-    }));
+    let mock = keyed_mock(&rt);
     let base_url = mock.base_url(Dialect::OpenAi);
     let dir = tempfile::tempdir().expect("tempdir");
     let input = demo_calls(dir.path(), CALLS as u32, 7);

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::support::cli::{
     KEY, callscope, example, first_call_id, inspect, llm_command, run_json, runtime,
 };
+use crate::support::llm_cli::keyed_mock;
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 use serde_json::Value;
 
@@ -36,10 +37,7 @@ fn assert_no_key(dir: &Path, output: &std::process::Output) {
 #[test]
 fn each_provider_analyses_stores_and_caches() {
     let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(KEY.into()),
-        ..MockConfig::default()
-    }));
+    let mock = keyed_mock(&rt);
     for (name, dialect) in [
         ("gemini", Dialect::Gemini),
         ("openai", Dialect::OpenAi),
@@ -183,10 +181,7 @@ fn missing_key_is_a_clear_error_naming_the_variable() {
 #[test]
 fn inspect_shows_the_request_log_without_the_key() {
     let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(KEY.into()),
-        ..MockConfig::default()
-    }));
+    let mock = keyed_mock(&rt);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let run = analyze(

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::support::cli::{KEY, callscope, example, run_json, runtime};
-use crate::support::llm_cli::analyze_output;
+use crate::support::llm_cli::{analyze_output, keyed_mock};
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 #[test]
@@ -27,7 +27,12 @@ fn a_budget_stop_spends_at_least_95_percent_of_the_budget() {
         "",
         &["--budget-usd", &budget.to_string()],
     );
-    assert_eq!(output.status.code(), Some(3), "a budget stop is resumable");
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "a budget stop is resumable: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let run = run_json(&dir.path().join("out"));
     let spent = run["cost_usd"].as_f64().unwrap();
     assert!(spent <= budget, "never over: {run}");
@@ -133,10 +138,7 @@ fn per_call(stdout: &str, label: &str) -> u64 {
 #[test]
 fn a_real_run_corrects_the_next_estimate_from_its_stored_usage() {
     let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(KEY.into()),
-        ..MockConfig::default()
-    }));
+    let mock = keyed_mock(&rt);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let dry = |limit: &str| {

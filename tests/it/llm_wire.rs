@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
 use crate::support::cli::{KEY, runtime};
-use crate::support::llm_cli::{analyze, call_requests};
+use crate::support::llm_cli::{analyze, call_requests, keyed_mock};
 
 /// A JSON array of strings.
 fn strings(array: &Value) -> Vec<String> {
@@ -85,10 +85,7 @@ fn reasoning_models_get_no_temperature_and_every_request_a_cap() {
         ("o4-mini", false),
         ("gpt-4o-mini", true),
     ] {
-        let mock = rt.block_on(MockProvider::start(MockConfig {
-            api_key: Some(KEY.into()),
-            ..MockConfig::default()
-        }));
+        let mock = keyed_mock(&rt);
         let dir = tempfile::tempdir().unwrap();
         analyze(
             &mock,

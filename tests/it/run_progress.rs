@@ -7,9 +7,9 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::support::cli::{KEY, example, offline, runtime, stderr};
-use crate::support::llm_cli::analyze_output;
-use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
+use crate::support::cli::{example, offline, runtime, stderr};
+use crate::support::llm_cli::{analyze_output, keyed_mock};
+use crate::support::mock_provider::Dialect;
 
 fn progress_lines(output: &Output) -> Vec<String> {
     stderr(output)
@@ -81,10 +81,7 @@ fn offline_runs_show_the_total_up_front_and_count_cached_calls() {
 #[test]
 fn llm_runs_show_the_money_spent_and_to_finish() {
     let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(KEY.into()),
-        ..MockConfig::default()
-    }));
+    let mock = keyed_mock(&rt);
     let dir = tempfile::tempdir().unwrap();
     let output = analyze_output(&mock, Dialect::Gemini, dir.path(), "", &["--limit", "12"]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -7,8 +7,16 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use super::cli::{example, llm_command, run_json, stderr};
-use super::mock_provider::{Dialect, Logged, MockProvider};
+use super::cli::{KEY, example, llm_command, run_json, stderr};
+use super::mock_provider::{Dialect, Logged, MockConfig, MockProvider};
+
+/// A mock provider with the default behaviour that accepts only the test key.
+pub fn keyed_mock(rt: &tokio::runtime::Runtime) -> MockProvider {
+    rt.block_on(MockProvider::start(MockConfig {
+        api_key: Some(KEY.into()),
+        ..MockConfig::default()
+    }))
+}
 
 pub fn provider_name(dialect: Dialect) -> &'static str {
     match dialect {

@@ -10,14 +10,19 @@ use crate::support::cli::{KEY, callscope, example, run_json, runtime};
 use crate::support::llm_cli::{analyze_output, keyed_mock};
 use crate::support::mock_provider::{Dialect, MockConfig, MockProvider};
 
-#[test]
-fn a_budget_stop_spends_at_least_95_percent_of_the_budget() {
-    let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
+/// A keyed mock that answers in about 30 ms, so budget runs stay short.
+fn quick_mock(rt: &tokio::runtime::Runtime) -> MockProvider {
+    rt.block_on(MockProvider::start(MockConfig {
         api_key: Some(KEY.into()),
         latency_median: Duration::from_millis(30),
         ..MockConfig::default()
-    }));
+    }))
+}
+
+#[test]
+fn a_budget_stop_spends_at_least_95_percent_of_the_budget() {
+    let rt = runtime();
+    let mock = quick_mock(&rt);
     let dir = tempfile::tempdir().unwrap();
     let budget = 0.05;
     let output = analyze_output(
@@ -84,11 +89,7 @@ fn cost(out: &std::path::Path) -> f64 {
 #[test]
 fn the_folder_budget_holds_across_resumed_runs() {
     let rt = runtime();
-    let mock = rt.block_on(MockProvider::start(MockConfig {
-        api_key: Some(KEY.into()),
-        latency_median: Duration::from_millis(30),
-        ..MockConfig::default()
-    }));
+    let mock = quick_mock(&rt);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let total = 0.05;
